@@ -1,0 +1,30 @@
+export {
+  type DeliveryTarget,
+  InvalidOptionError,
+  KafkaAuthenticationError,
+  KafkaConnectionError,
+  KafkaConsumerError,
+  KafkaError,
+  type KafkaErrorOptions,
+  KafkaMessageDeliveryError,
+  KafkaProducerError,
+  KafkaTokenError,
+} from './errors.js'
+export {
+  type BuildKafkaConfigExtras,
+  buildKafkaConfig,
+  type KafkaClientConfig,
+  type OauthbearerProviderResult,
+} from './kafka-config.js'
+export { type ErrorRole, errorChain, type MapErrorContext, toKafkaError } from './map-error.js'
+export {
+  bootstrapServersSchema,
+  type ConnectionOptions,
+  type ConnectionOptionsInput,
+  type ConnectionOptionsShape,
+  connectionOptionsSchema,
+  connectionOptionsShape,
+  parseOptions,
+  refineConnectionOptions,
+} from './options.js'
+export { redactTokens } from './redact.js'

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { InvalidOptionError } from './errors.js'
+import type { ConnectionOptions } from './options.js'
+
+/** What kafkajs's `sasl.oauthBearerProvider` must resolve to. */
+export interface OauthbearerProviderResult {
+  value: string
+}
+
+/**
+ * The subset of kafkajs's `KafkaConfig` gracedb-kafka builds. Declared structurally so this package has no
+ * kafkajs dependency, even for types; it is assignable to kafkajs's `KafkaConfig`.
+ */
+export interface KafkaClientConfig {
+  clientId: string
+  brokers: string[]
+  ssl:
+    | boolean
+    | {
+        ca?: string[]
+        rejectUnauthorized: boolean
+        checkServerIdentity?: () => undefined
+        servername?: string
+      }
+  sasl: { mechanism: 'oauthbearer'; oauthBearerProvider: () => Promise<OauthbearerProviderResult> }
+  connectionTimeout: number
+  authenticationTimeout: number
+  requestTimeout: number
+  enforceRequestTimeout: boolean
+  retry: { initialRetryTime: number; retries: number; maxRetryTime: number }
+  logLevel?: number
+  logCreator?: unknown
+}
+
+/** Extra knobs for {@link buildKafkaConfig}. */
+export interface BuildKafkaConfigExtras {
+  clientId: string
+  oauthBearerProvider: () => Promise<OauthbearerProviderResult>
+  /** Overrides merged last (the spec's `**kafka_config`). */
+  kafkaConfig?: Record<string, unknown> | undefined
+}
+
+/**
+ * Build the kafkajs client configuration for SASL OAUTHBEARER (over TLS when `useSsl`).
+ * Reads `caCertPath` once; an unreadable CA file is an {@link InvalidOptionError} naming `caCertPath`.
+ *
+ * @example
+ * ```ts
+ * const kafka = new Kafka(buildKafkaConfig(opts, { clientId: 'me', oauthBearerProvider: async () => ({ value: token }) }))
+ * ```
+ */
+export function buildKafkaConfig(
+  options: ConnectionOptions,
+  extras: BuildKafkaConfigExtras,
+): KafkaClientConfig {
+  let ssl: KafkaClientConfig['ssl'] = false
+  if (options.useSsl) {
+    const tls: Exclude<KafkaClientConfig['ssl'], boolean> = { rejectUnauthorized: true }
+    if (options.caCertPath !== undefined) {
+      try {
+        tls.ca = [readFileSync(options.caCertPath, 'utf8')]
+      } catch (err) {
+        throw new InvalidOptionError(
+          'caCertPath',
+          `option "caCertPath": cannot read CA file ${options.caCertPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        )
+      }
+    }
+    if (options.skipHostnameVerification) tls.checkServerIdentity = () => undefined
+    ssl = tls
+  }
+  const config: KafkaClientConfig = {
+    clientId: extras.clientId,
+    brokers: options.bootstrapServers,
+    ssl,
+    sasl: { mechanism: 'oauthbearer', oauthBearerProvider: extras.oauthBearerProvider },
+    connectionTimeout: 5_000,
+    authenticationTimeout: 10_000,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: true,
+    retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5_000 },
+  }
+  return { ...config, ...(extras.kafkaConfig ?? {}) } as KafkaClientConfig
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { connectionOptionsSchema, InvalidOptionError, parseOptions } from './index.js'
+
+const base = { bootstrapServers: 'kafka.example.org:9092', instanceName: 'gracedb-dev' }
+const parse = (input: unknown) => parseOptions(connectionOptionsSchema, input, 'Test')
+
+describe('connection options', () => {
+  it('applies the spec defaults', () => {
+    const o = parse(base)
+    expect(o).toMatchObject({
+      bootstrapServers: ['kafka.example.org:9092'],
+      instanceName: 'gracedb-dev',
+      useSsl: true,
+      skipHostnameVerification: false,
+      reloadCred: true,
+      reloadBuffer: 300,
+    })
+  })
+
+  it('splits comma-separated servers and accepts arrays', () => {
+    expect(parse({ ...base, bootstrapServers: 'a:1, b:2' }).bootstrapServers).toEqual(['a:1', 'b:2'])
+    expect(parse({ ...base, bootstrapServers: ['a:1', '[::1]:9093'] }).bootstrapServers).toEqual([
+      'a:1',
+      '[::1]:9093',
+    ])
+  })
+
+  const bad: Array<[string, unknown, string, RegExp]> = [
+    ['no servers', { instanceName: 'x' }, 'bootstrapServers', /host:port/],
+    ['empty servers', { ...base, bootstrapServers: '' }, 'bootstrapServers', /at least one/],
+    ['no port', { ...base, bootstrapServers: 'kafka' }, 'bootstrapServers', /host:port/],
+    ['port 0', { ...base, bootstrapServers: 'kafka:0' }, 'bootstrapServers', /1 to 65535/],
+    ['neither identity', { bootstrapServers: 'a:1' }, 'instanceName', /exactly one/],
+    ['both identities', { ...base, serviceUrl: 'https://gracedb.ligo.org/api/' }, 'serviceUrl', /not both/],
+    ['bad url', { bootstrapServers: 'a:1', serviceUrl: 'not a url' }, 'serviceUrl', /absolute URL/],
+    ['useSsl string', { ...base, useSsl: 'yes' }, 'useSsl', /true or false/],
+    ['negative reloadBuffer', { ...base, reloadBuffer: -1 }, 'reloadBuffer', /seconds/],
+    ['reloadBuffer string', { ...base, reloadBuffer: '300' }, 'reloadBuffer', /seconds/],
+    ['empty caCertPath', { ...base, caCertPath: '' }, 'caCertPath', /PEM/],
+  ]
+  it.each(bad)('%s names the option', (_label, input, option, message) => {
+    let caught: unknown
+    try {
+      parse(input)
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(InvalidOptionError)
+    expect((caught as InvalidOptionError).option).toBe(option)
+    expect((caught as InvalidOptionError).message).toContain(`"${option}"`)
+    expect((caught as InvalidOptionError).message).toMatch(message)
+  })
+
+  it('rejects a non-object', () => {
+    expect(() => parse('kafka:9092')).toThrow(InvalidOptionError)
+  })
+})

@@ -1,0 +1,183 @@
+import { z } from 'zod'
+import { InvalidOptionError } from './errors.js'
+
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/
+
+/** One or more `host:port` addresses, as a comma-separated string or an array; parsed into an array. */
+export const bootstrapServersSchema: z.ZodType<string[], string | string[]> = z
+  .union([z.string(), z.array(z.string())], {
+    error: 'expected a "host:port[,host:port]" string or an array of "host:port" strings',
+  })
+  .transform((value, ctx) => {
+    const list = (Array.isArray(value) ? value : value.split(','))
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+    if (list.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected at least one "host:port" address' })
+      return z.NEVER
+    }
+    for (const server of list) {
+      const m = HOST_PORT.exec(server)
+      const port = m ? Number(m[2]) : 0
+      if (!m || port < 1 || port > 65535) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected "host:port" with a port from 1 to 65535, got "${server}"`,
+        })
+        return z.NEVER
+      }
+    }
+    return list
+  })
+
+/** Connection options after parsing (defaults applied, `bootstrapServers` split into a list). */
+export interface ConnectionOptions {
+  bootstrapServers: string[]
+  instanceName?: string | undefined
+  serviceUrl?: string | undefined
+  useSsl: boolean
+  caCertPath?: string | undefined
+  skipHostnameVerification: boolean
+  tokenScope?: string | undefined
+  tokenAudience?: string | undefined
+  reloadCred: boolean
+  reloadBuffer: number
+  clientId?: string | undefined
+}
+
+/** Connection options as a caller writes them. Durations are in seconds, as in the Python reference. */
+export interface ConnectionOptionsInput {
+  /** Kafka broker address(es): `"host:port[,host:port]"` or an array of `"host:port"`. */
+  bootstrapServers: string | string[]
+  /** GraceDB instance name used to namespace topics, e.g. `"gracedb-dev"`. Exactly one of this and `serviceUrl`. */
+  instanceName?: string | undefined
+  /** GraceDB service URL from which the instance name is derived, e.g. `"https://gracedb-dev.ligo.org/api/"`. */
+  serviceUrl?: string | undefined
+  /** Enable TLS (default `true`). */
+  useSsl?: boolean | undefined
+  /** Path to a PEM CA bundle used to verify the broker's certificate. */
+  caCertPath?: string | undefined
+  /** Skip TLS hostname verification (default `false`). For development, when the certificate names another host. */
+  skipHostnameVerification?: boolean | undefined
+  /** Required SciToken scope. */
+  tokenScope?: string | undefined
+  /** Required SciToken audience; defaults to the broker's hostname. */
+  tokenAudience?: string | undefined
+  /** Proactively reload SciTokens before expiry (default `true`). */
+  reloadCred?: boolean | undefined
+  /** Seconds before token expiry at which the token is re-read from disk (default 300). */
+  reloadBuffer?: number | undefined
+  /** Client id reported to the broker (default: a gracedb-kafka id). */
+  clientId?: string | undefined
+}
+
+/** The zod shape of {@link ConnectionOptionsInput}, for spreading into class-specific schemas. */
+export interface ConnectionOptionsShape {
+  bootstrapServers: z.ZodType<string[], string | string[]>
+  instanceName: z.ZodOptional<z.ZodString>
+  serviceUrl: z.ZodOptional<z.ZodURL>
+  useSsl: z.ZodDefault<z.ZodBoolean>
+  caCertPath: z.ZodOptional<z.ZodString>
+  skipHostnameVerification: z.ZodDefault<z.ZodBoolean>
+  tokenScope: z.ZodOptional<z.ZodString>
+  tokenAudience: z.ZodOptional<z.ZodString>
+  reloadCred: z.ZodDefault<z.ZodBoolean>
+  reloadBuffer: z.ZodDefault<z.ZodNumber>
+  clientId: z.ZodOptional<z.ZodString>
+}
+
+/**
+ * The zod fields of the shared connection options. Spread them into a class-specific `z.object`, then
+ * apply {@link refineConnectionOptions}.
+ *
+ * @example
+ * ```ts
+ * const schema = refineConnectionOptions(z.object({ ...connectionOptionsShape, topic: z.string().optional() }))
+ * ```
+ */
+export const connectionOptionsShape: ConnectionOptionsShape = {
+  bootstrapServers: bootstrapServersSchema,
+  instanceName: z.string().min(1, { error: 'expected a non-empty instance name' }).optional(),
+  serviceUrl: z
+    .url({ error: 'expected an absolute URL such as "https://gracedb-dev.ligo.org/api/"' })
+    .optional(),
+  useSsl: z.boolean({ error: 'expected true or false' }).default(true),
+  caCertPath: z
+    .string({ error: 'expected a path to a PEM file' })
+    .min(1, { error: 'expected a path to a PEM file' })
+    .optional(),
+  skipHostnameVerification: z.boolean({ error: 'expected true or false' }).default(false),
+  tokenScope: z.string({ error: 'expected a scope string such as "kafka.produce"' }).min(1).optional(),
+  tokenAudience: z.string({ error: 'expected an audience string' }).min(1).optional(),
+  reloadCred: z.boolean({ error: 'expected true or false' }).default(true),
+  reloadBuffer: z
+    .number({ error: 'expected a number of seconds' })
+    .finite()
+    .nonnegative({ error: 'expected a number of seconds >= 0' })
+    .default(300),
+  clientId: z.string().min(1).optional(),
+}
+
+/**
+ * Add the rule that exactly one of `instanceName` and `serviceUrl` is given.
+ *
+ * @example
+ * ```ts
+ * const schema = refineConnectionOptions(z.object({ ...connectionOptionsShape, topic: z.string().optional() }))
+ * ```
+ */
+export function refineConnectionOptions<
+  T extends z.ZodType<{ instanceName?: string | undefined; serviceUrl?: string | undefined }>,
+>(schema: T): T {
+  return schema.superRefine((value, ctx) => {
+    const both = value.instanceName !== undefined && value.serviceUrl !== undefined
+    const neither = value.instanceName === undefined && value.serviceUrl === undefined
+    if (both || neither) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [both ? 'serviceUrl' : 'instanceName'],
+        message: both
+          ? 'give exactly one of "instanceName" and "serviceUrl", not both'
+          : 'give exactly one of "instanceName" and "serviceUrl"',
+      })
+    }
+  }) as T
+}
+
+/**
+ * The shared connection options schema: {@link connectionOptionsObject} plus the exactly-one rule.
+ *
+ * @example
+ * ```ts
+ * const opts = parseOptions(connectionOptionsSchema, { bootstrapServers: 'localhost:9092', instanceName: 'gracedb-dev' }, 'example')
+ * opts.useSsl // true
+ * ```
+ */
+export const connectionOptionsSchema: z.ZodType<ConnectionOptions, ConnectionOptionsInput> =
+  refineConnectionOptions(z.object(connectionOptionsShape)) as z.ZodType<
+    ConnectionOptions,
+    ConnectionOptionsInput
+  >
+
+/**
+ * Validate `input` against `schema` once. On failure throws {@link InvalidOptionError} naming the option
+ * and what was expected. The offending value is never echoed (it could be a secret).
+ *
+ * @param owner - who is validating, used as the message prefix, e.g. `"GraceDbKafkaProducer"`.
+ * @example
+ * ```ts
+ * parseOptions(connectionOptionsSchema, { bootstrapServers: 'x' }, 'GraceDbKafkaProducer')
+ * // throws InvalidOptionError: GraceDbKafkaProducer: option "bootstrapServers": expected "host:port" ...
+ * ```
+ */
+export function parseOptions<Out, In>(schema: z.ZodType<Out, In>, input: unknown, owner: string): Out {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new InvalidOptionError('(options)', `${owner}: expected an options object`)
+  }
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const option = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(options)'
+  const reason = issue?.message ?? 'invalid'
+  throw new InvalidOptionError(option, `${owner}: option "${option}": ${reason}`)
+}

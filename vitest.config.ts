@@ -1,0 +1,36 @@
+import { defaultServerConditions } from 'vite'
+import { defineConfig } from 'vitest/config'
+
+// Workspace packages are imported from their TypeScript source through this export condition,
+// so tests never need a prior build.
+const conditions = ['@gracedb-kafka/source', ...defaultServerConditions]
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['packages/*/src/**/*.int.test.ts', 'examples/**/*.int.test.ts'],
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          teardownTimeout: 60_000,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+})
