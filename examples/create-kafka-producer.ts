@@ -1,0 +1,13 @@
+// Spec: "Using the convenience factory" — the client passes its service URL, so topics are namespaced.
+import { GraceDb } from 'gracedb-kafka'
+import { bootstrapServers, caCertPath, serviceUrl } from './settings.js'
+
+const client = new GraceDb(serviceUrl, { apiVersion: 'v2' })
+const producer = client.createKafkaProducer({
+  bootstrapServers,
+  topic: 'test',
+  caCertPath,
+})
+const report = await producer.produce({ graceid: 'G12345', group: 'Test' })
+console.log(`published to ${report.topic}`)
+await producer.close()
