@@ -1,0 +1,6 @@
+export { TopicNameError } from './errors.js'
+export { deriveInstanceName } from './instance.js'
+export { MAX_TOPIC_LENGTH } from './kafka-rules.js'
+export { DEFAULT_KAFKA_PORT, type KafkaUrl, parseKafkaUrl } from './kafka-url.js'
+export { routeEventTopic } from './route.js'
+export { makeTopicName, parseTopicName } from './topic-name.js'

@@ -1,0 +1,164 @@
+import { quote, TopicNameError } from './errors.js'
+import { topicProblem, typeProblem } from './kafka-rules.js'
+
+/**
+ * The port a broker in a `kafka://` URL gets when it names none (9092).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_KAFKA_PORT, parseKafkaUrl } from '@gracedb-kafka/topics'
+ *
+ * parseKafkaUrl('kafka://localhost').brokers[0] === `localhost:${DEFAULT_KAFKA_PORT}` // true
+ * ```
+ */
+export const DEFAULT_KAFKA_PORT: number = 9092
+
+/**
+ * The parts of a hop-style `kafka://` URL, as returned by {@link parseKafkaUrl}.
+ *
+ * @example
+ * ```ts
+ * import { type KafkaUrl, parseKafkaUrl } from '@gracedb-kafka/topics'
+ *
+ * const { username, brokers, topics }: KafkaUrl = parseKafkaUrl('kafka://bob@broker:9093/gracedb.test')
+ * ```
+ */
+export interface KafkaUrl {
+  /** The user name before `@`, when one is given (selects which credential to use). */
+  username?: string
+  /** The brokers, each `host:port` (IPv6 as `[addr]:port`), with the default port 9092 filled in. */
+  brokers: string[]
+  /** The topics after the `/`, in order; empty when the URL has no path. */
+  topics: string[]
+}
+
+const HOSTNAME = /^[A-Za-z0-9._-]+$/
+const IPV6 = /^[0-9A-Fa-f:.]+$/
+
+/**
+ * Parse a hop-style Kafka URL: `kafka://[username@]host[:port][,host2[:port]...][/topic[,topic2...]]`.
+ *
+ * - The scheme must be `kafka` (any case).
+ * - Brokers are separated by commas; a broker without a port gets 9092; an IPv6 address goes in brackets
+ *   (`[::1]:9092`). Host names may use `a-z A-Z 0-9 . _ -`; ports are 1-65535.
+ * - The user name is what precedes the last `@`. A password (`user:pw@`) is refused, and replaced by `***` in
+ *   the error, so it never reaches a log line.
+ * - Topics are optional (`kafka://host` and `kafka://host/` give `[]`), separated by commas, each checked
+ *   against Kafka's rules. Topics are taken as written (not namespaced).
+ * - Surrounding whitespace is ignored; a query (`?`) or fragment (`#`) is refused.
+ *
+ * @param url - the URL, e.g. `"kafka://alice@kafka.example.org/gracedb-dev.gstlal"`.
+ * @returns the user name (when given), the broker list and the topic list.
+ * @throws {@link TopicNameError} for a bad scheme, a missing host, a bad port or a bad topic, naming the URL.
+ *
+ * @example
+ * ```ts
+ * import { parseKafkaUrl } from '@gracedb-kafka/topics'
+ *
+ * parseKafkaUrl('kafka://alice@kafka-1.example.org,kafka-2.example.org:9093/gracedb-dev.gstlal,gracedb-dev.cwb')
+ * // => { username: 'alice',
+ * //      brokers: ['kafka-1.example.org:9092', 'kafka-2.example.org:9093'],
+ * //      topics: ['gracedb-dev.gstlal', 'gracedb-dev.cwb'] }
+ * parseKafkaUrl('kafka://localhost') // => { brokers: ['localhost:9092'], topics: [] }
+ * ```
+ */
+export function parseKafkaUrl(url: string): KafkaUrl {
+  const wrongType = typeProblem('url', url)
+  if (wrongType) throw new TopicNameError(`parseKafkaUrl: ${wrongType}`, String(url))
+  const input = url.trim()
+  const shown = redactPassword(input)
+  const fail = (problem: string): never => {
+    throw new TopicNameError(`Invalid Kafka URL ${quote(shown)}: ${problem}`, shown)
+  }
+
+  const sep = input.indexOf('://')
+  if (sep < 0) fail('expected "kafka://host[:port][,host2[:port]]/topic[,topic2]"')
+  const scheme = input.slice(0, sep)
+  if (scheme.toLowerCase() !== 'kafka') {
+    fail(
+      scheme === ''
+        ? 'missing scheme; expected "kafka://"'
+        : `unsupported scheme ${quote(scheme)}; expected "kafka://"`,
+    )
+  }
+  const rest = input.slice(sep + 3)
+  const extra = rest.search(/[?#]/)
+  if (extra >= 0) fail(`unexpected ${quote(rest[extra] ?? '')}; kafka:// URLs take no query or fragment`)
+
+  const slash = rest.indexOf('/')
+  const authority = slash < 0 ? rest : rest.slice(0, slash)
+  const path = slash < 0 ? '' : rest.slice(slash + 1)
+
+  const at = authority.lastIndexOf('@')
+  const result: KafkaUrl = { brokers: [], topics: [] }
+  if (at >= 0) {
+    const username = authority.slice(0, at)
+    if (username === '') fail('empty user name before "@"')
+    if (username.includes(':')) fail('a password does not belong in a kafka:// URL; give only the user name')
+    if (/\s/.test(username)) fail(`user name ${quote(username)} contains whitespace`)
+    result.username = username
+  }
+  const hostList = authority.slice(at + 1)
+  if (hostList === '') fail('missing host')
+  const entries = hostList.split(',')
+  entries.forEach((entry, i) => {
+    const problem = brokerProblem(entry)
+    if (typeof problem === 'string') {
+      fail(entries.length > 1 ? `broker ${i + 1} ${quote(entry)}: ${problem}` : problem)
+    } else {
+      result.brokers.push(problem.broker)
+    }
+  })
+
+  if (path !== '') {
+    for (const topic of path.split(',')) {
+      const bad = topicProblem(topic, topic === '' ? 'a topic in the list' : 'topic')
+      if (bad) fail(bad)
+      result.topics.push(topic)
+    }
+  }
+  return result
+}
+
+/** Either what is wrong with one `host[:port]` entry, or the normalised `host:port`. */
+function brokerProblem(entry: string): string | { broker: string } {
+  let host: string
+  let portText: string | undefined
+  let bracketed = false
+  if (entry.startsWith('[')) {
+    const close = entry.indexOf(']')
+    if (close < 0) return 'missing "]" after IPv6 address'
+    host = entry.slice(1, close)
+    bracketed = true
+    const after = entry.slice(close + 1)
+    if (after !== '') {
+      if (!after.startsWith(':')) return `unexpected ${quote(after)} after "]"`
+      portText = after.slice(1)
+    }
+    if (host === '') return 'missing host'
+    if (!IPV6.test(host) || !host.includes(':')) return `${quote(host)} is not an IPv6 address`
+  } else {
+    const colons = entry.split(':').length - 1
+    if (colons > 1) return 'IPv6 addresses must be written in brackets, e.g. "[::1]:9092"'
+    const colon = entry.indexOf(':')
+    host = colon < 0 ? entry : entry.slice(0, colon)
+    portText = colon < 0 ? undefined : entry.slice(colon + 1)
+    if (host === '') return 'missing host'
+    if (!HOSTNAME.test(host)) {
+      const ch = [...host].find((c) => !HOSTNAME.test(c)) ?? ''
+      return `host ${quote(host)} contains ${quote(ch)}; host names allow only a-z, A-Z, 0-9, ".", "_" and "-"`
+    }
+  }
+  let port = DEFAULT_KAFKA_PORT
+  if (portText !== undefined) {
+    if (!/^[0-9]+$/.test(portText)) return `bad port ${quote(portText)}; expected a number from 1 to 65535`
+    port = Number(portText)
+    if (port < 1 || port > 65535) return `bad port ${quote(portText)}; expected a number from 1 to 65535`
+  }
+  return { broker: `${bracketed ? `[${host}]` : host}:${port}` }
+}
+
+/** Replace the password of `scheme://user:password@host` by `***`. */
+function redactPassword(url: string): string {
+  return url.replace(/^([^/]*:\/\/[^/@:]*:)[^/]*@/, '$1***@')
+}

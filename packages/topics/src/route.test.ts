@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { TopicNameError } from './errors.js'
+import { routeEventTopic } from './route.js'
+
+describe('routeEventTopic', () => {
+  it.each([
+    ['gracedb-test', 'CBC', 'gstlal', 'gracedb-test.gstlal'],
+    ['gracedb-test', 'CBC', 'MBTAOnline', 'gracedb-test.mbtaonline'],
+    ['gracedb', 'Burst', 'CWB', 'gracedb.cwb'],
+    ['gracedb-dev', 'External', 'Fermi', 'gracedb-dev.fermi'],
+    // The Test group ignores the pipeline and compares case-insensitively, like ligo-gracedb's group.lower().
+    ['gracedb-test', 'Test', 'gstlal', 'gracedb-test.test'],
+    ['gracedb-test', 'TEST', 'pycbc', 'gracedb-test.test'],
+    ['gracedb-test', 'test', 'whatever is ignored', 'gracedb-test.test'],
+    // A group that merely contains "test" is not the Test group.
+    ['gracedb-test', 'Testing', 'gstlal', 'gracedb-test.gstlal'],
+  ])('(%j, %j, %j) -> %j', (instance, group, pipeline, topic) => {
+    expect(routeEventTopic(instance, group, pipeline)).toBe(topic)
+  })
+
+  it('rejects a pipeline that cannot be a topic, naming it', () => {
+    expect(() => routeEventTopic('gracedb', 'CBC', 'gst lal')).toThrow(TopicNameError)
+    expect(() => routeEventTopic('gracedb', 'CBC', 'gst lal')).toThrow(/pipeline "gst lal" contains " "/)
+    expect(() => routeEventTopic('', 'Test', 'x')).toThrow(/instance is empty/)
+  })
+})

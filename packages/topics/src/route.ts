@@ -1,0 +1,34 @@
+import { TopicNameError } from './errors.js'
+import { typeProblem } from './kafka-rules.js'
+import { makeTopicName } from './topic-name.js'
+
+/**
+ * The topic that `createEvent` publishes an event to, from the event's group and pipeline.
+ *
+ * Matches ligo-gracedb's rule: a group equal to `"test"` ignoring case (`Test`, `TEST`, ...) goes to
+ * `<instance>.test`, whatever the pipeline; every other group goes to `<instance>.<pipeline lowercased>`.
+ * The result is checked like {@link makeTopicName}.
+ *
+ * @param instance - GraceDB instance name, e.g. `"gracedb-test"`.
+ * @param group - the event's group, e.g. `"CBC"` or `"Test"`.
+ * @param pipeline - the event's pipeline, e.g. `"gstlal"` or `"MBTAOnline"`.
+ * @returns the namespaced topic name.
+ * @throws {@link TopicNameError} when the resulting name breaks Kafka's rules.
+ *
+ * @example
+ * ```ts
+ * import { routeEventTopic } from '@gracedb-kafka/topics'
+ *
+ * routeEventTopic('gracedb-test', 'CBC', 'gstlal')    // => 'gracedb-test.gstlal'
+ * routeEventTopic('gracedb-test', 'Burst', 'CWB')     // => 'gracedb-test.cwb'
+ * routeEventTopic('gracedb-test', 'Test', 'gstlal')   // => 'gracedb-test.test'
+ * ```
+ */
+export function routeEventTopic(instance: string, group: string, pipeline: string): string {
+  const groupType = typeProblem('group', group)
+  if (groupType) throw new TopicNameError(`routeEventTopic: ${groupType}`, String(group))
+  if (group.toLowerCase() === 'test') return makeTopicName(instance, 'test')
+  const pipelineType = typeProblem('pipeline', pipeline)
+  if (pipelineType) throw new TopicNameError(`routeEventTopic: ${pipelineType}`, String(pipeline))
+  return makeTopicName(instance, pipeline.toLowerCase())
+}
