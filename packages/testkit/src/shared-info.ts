@@ -1,0 +1,15 @@
+import type { JWK } from 'jose'
+
+/** What the vitest global setup hands to test workers (plain JSON, so it crosses the worker boundary). */
+export interface SharedKafkaInfo {
+  bootstrapServers: string
+  plaintextBootstrapServers: string
+  caCertPath: string
+  version: string
+  partitions: number
+  logPath: string
+  issuer: { issuer: string; audience: string; privateJwks: JWK[] }
+}
+
+/** The `provide`/`inject` key of the shared broker. */
+export const SHARED_KAFKA_KEY = 'gracedbKafkaTestkit' as const

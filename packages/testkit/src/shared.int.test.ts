@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs'
+import kafkajs from 'kafkajs'
+import { describe, expect, it } from 'vitest'
+import { sharedKafka } from './vitest.js'
+
+describe('shared broker (vitest global setup)', () => {
+  it('accepts a token minted in the worker over SASL_SSL and stores a produced message', async () => {
+    const kafka = await sharedKafka()
+    const topic = `testkit-shared-${Date.now()}`
+    await kafka.createTopic(topic)
+    const token = await kafka.issuer.mint({ sub: 'shared-worker' })
+    const client = new kafkajs.Kafka({
+      clientId: 'testkit-shared',
+      brokers: kafka.bootstrapServers.split(','),
+      ssl: { ca: [readFileSync(kafka.caCertPath, 'utf8')] },
+      sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
+      logLevel: kafkajs.logLevel.NOTHING,
+    })
+    const producer = client.producer()
+    await producer.connect()
+    await producer.send({ topic, messages: [{ value: 'hello shared' }] })
+    await producer.disconnect()
+    const admin = client.admin()
+    await admin.connect()
+    const offsets = await admin.fetchTopicOffsets(topic)
+    await admin.disconnect()
+    expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(1)
+    expect(offsets).toHaveLength(3)
+  })
+})

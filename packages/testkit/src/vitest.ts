@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs'
+import type { Admin } from 'kafkajs'
+import kafkajs from 'kafkajs'
+import { inject } from 'vitest'
+import type { CreateTopicOptions, KafkaTestCluster } from './cluster.js'
+import { createTokenIssuer } from './issuer.js'
+import { SHARED_KAFKA_KEY, type SharedKafkaInfo } from './shared-info.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    gracedbKafkaTestkit: SharedKafkaInfo
+  }
+}
+
+/**
+ * The broker shared by a whole vitest run: a {@link KafkaTestCluster} without the lifecycle methods (the
+ * global setup owns the broker) and without ACLs.
+ */
+export type SharedKafka = Pick<
+  KafkaTestCluster,
+  | 'bootstrapServers'
+  | 'plaintextBootstrapServers'
+  | 'caCertPath'
+  | 'issuer'
+  | 'version'
+  | 'createTopic'
+  | 'readLog'
+>
+
+let cached: Promise<SharedKafka> | undefined
+
+async function build(info: SharedKafkaInfo): Promise<SharedKafka> {
+  const issuer = await createTokenIssuer(info.issuer)
+  const withAdmin = async <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => {
+    const admin = new kafkajs.Kafka({
+      clientId: 'gracedb-kafka-testkit',
+      brokers: info.plaintextBootstrapServers.split(','),
+      logLevel: kafkajs.logLevel.NOTHING,
+    }).admin()
+    await admin.connect()
+    try {
+      return await fn(admin)
+    } finally {
+      await admin.disconnect().catch(() => {})
+    }
+  }
+  return {
+    bootstrapServers: info.bootstrapServers,
+    plaintextBootstrapServers: info.plaintextBootstrapServers,
+    caCertPath: info.caCertPath,
+    version: info.version,
+    issuer,
+    async createTopic(name: string, opts: CreateTopicOptions = {}): Promise<void> {
+      await withAdmin(async (admin) => {
+        await admin.createTopics({
+          topics: [{ topic: name, numPartitions: opts.partitions ?? info.partitions, replicationFactor: 1 }],
+          waitForLeaders: true,
+        })
+        const until = Date.now() + 30_000
+        for (;;) {
+          const meta = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => undefined)
+          const parts = meta?.topics[0]?.partitions ?? []
+          if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return
+          if (Date.now() > until) throw new Error(`testkit: topic ${name} has no leaders after 30 s`)
+          await new Promise((r) => setTimeout(r, 100))
+        }
+      })
+    },
+    readLog(): string {
+      try {
+        return readFileSync(info.logPath, 'utf8')
+      } catch {
+        return ''
+      }
+    },
+  }
+}
+
+/**
+ * The broker the `integration` project's global setup started for this run (one per run, 3 partitions by
+ * default). Its issuer mints tokens in the worker. Tests needing special broker settings call `startKafka`.
+ *
+ * @example
+ * ```ts
+ * import { sharedKafka } from '@gracedb-kafka/testkit/vitest'
+ * const kafka = await sharedKafka()
+ * process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(await kafka.issuer.mint())
+ * ```
+ */
+export function sharedKafka(): Promise<SharedKafka> {
+  if (!cached) {
+    const info = inject(SHARED_KAFKA_KEY)
+    if (!info) {
+      throw new Error(
+        "testkit: no shared broker; add '@gracedb-kafka/testkit/global-setup' (packages/testkit/src/global-setup.ts) to this vitest project's globalSetup",
+      )
+    }
+    cached = build(info)
+  }
+  return cached
+}
