@@ -1,0 +1,138 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { GraceDbConnectionError, GraceDbHttpError, GraceDbResponseError } from './errors.js'
+import { backoffDelay, isConnectionReset, type RetryPolicy } from './retry-policy.js'
+import { looksLikeHtml, serverMessage } from './server-message.js'
+
+/** Supplies the bearer token for a request; `null` means "send no Authorization header". */
+export type TokenSupplier = () => Promise<string | null>
+
+/** A request the transport can repeat: the body is rebuilt for every attempt. */
+export interface TransportRequest {
+  method: 'GET' | 'POST' | 'PUT'
+  url: string
+  body?: () => FormData | URLSearchParams
+  signal?: AbortSignal | undefined
+}
+
+/** A decoded JSON reply. */
+export interface JsonReply {
+  status: number
+  url: string
+  headers: Headers
+  body: unknown
+}
+
+/** Settings of an {@link HttpTransport}. */
+export interface HttpTransportOptions {
+  retry: RetryPolicy
+  /** Seconds one attempt may take before it is aborted (and retried). */
+  requestTimeout: number
+  userAgent: string
+  token: TokenSupplier
+  /** Called with the discovery error when no token could be found, so 401/403 errors can explain it. */
+  tokenProblem?: () => unknown
+  fetch?: typeof fetch
+}
+
+/**
+ * Sends requests to GraceDB: adds the SciToken, retries 502/503/504 and connection resets with bounded
+ * backoff, and turns replies into JSON or typed errors ({@link GraceDbHttpError}, {@link GraceDbResponseError},
+ * {@link GraceDbConnectionError}).
+ *
+ * @example
+ * ```ts
+ * const t = new HttpTransport({ retry: DEFAULT_RETRY_POLICY, requestTimeout: 60, userAgent: 'x', token: async () => null })
+ * const root = await t.requestJson({ method: 'GET', url: 'https://gracedb-test.ligo.org/api/' })
+ * ```
+ */
+export class HttpTransport {
+  readonly #opts: HttpTransportOptions
+
+  constructor(opts: HttpTransportOptions) {
+    this.#opts = opts
+  }
+
+  /** Send `req` (with retries) and decode the JSON reply. */
+  async requestJson(req: TransportRequest): Promise<JsonReply> {
+    const res = await this.#send(req)
+    const text = await res.text()
+    const contentType = res.headers.get('content-type') ?? ''
+    if (!res.ok) {
+      const message = serverMessage(text, contentType)
+      const problem = res.status === 401 || res.status === 403 ? this.#opts.tokenProblem?.() : undefined
+      const suffix = problem ? ` (no SciToken was sent: ${(problem as Error).message ?? String(problem)})` : ''
+      throw new GraceDbHttpError(
+        `GraceDB answered ${res.status} ${res.statusText} to ${req.method} ${req.url}: ${message || '(empty body)'}${suffix}`,
+        {
+          status: res.status,
+          method: req.method,
+          url: req.url,
+          serverMessage: message,
+          body: text,
+          cause: problem,
+        },
+      )
+    }
+    if (text.trim().length === 0) return { status: res.status, url: req.url, headers: res.headers, body: {} }
+    if (looksLikeHtml(text, contentType)) {
+      throw new GraceDbResponseError(
+        `GraceDB answered ${req.method} ${req.url} with an HTML page instead of JSON ("${serverMessage(text, contentType)}"); is the service URL right, or is a login/proxy page in the way?`,
+        { status: res.status, url: req.url, contentType, snippet: text, code: 'ERR_GRACEDB_HTML_RESPONSE' },
+      )
+    }
+    try {
+      return { status: res.status, url: req.url, headers: res.headers, body: JSON.parse(text) as unknown }
+    } catch (err) {
+      throw new GraceDbResponseError(
+        `GraceDB answered ${req.method} ${req.url} with a body that is not JSON (content-type "${contentType}")`,
+        { status: res.status, url: req.url, contentType, snippet: text, code: 'ERR_GRACEDB_NOT_JSON', cause: err },
+      )
+    }
+  }
+
+  async #send(req: TransportRequest): Promise<Response> {
+    const { retry, requestTimeout, userAgent } = this.#opts
+    const doFetch = this.#opts.fetch ?? fetch
+    const deadline = Date.now() + retry.retryTimeout * 1000
+    for (let attempt = 0; ; attempt++) {
+      const headers = new Headers({ 'user-agent': userAgent, accept: 'application/json' })
+      const token = await this.#opts.token()
+      if (token) headers.set('authorization', `Bearer ${token}`)
+      const timeout = AbortSignal.timeout(requestTimeout * 1000)
+      const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout
+      let res: Response | undefined
+      let failure: unknown
+      try {
+        res = await doFetch(req.url, { method: req.method, headers, body: req.body?.() ?? null, signal })
+      } catch (err) {
+        if (req.signal?.aborted) throw req.signal.reason
+        failure = err
+      }
+      const retryable = res ? retry.retryCodes.includes(res.status) : isConnectionReset(failure) || timeout.aborted
+      if (!retryable) {
+        if (res) return res
+        throw new GraceDbConnectionError(`cannot reach GraceDB at ${req.url}: ${describe(failure)}`, { cause: failure })
+      }
+      const wait = backoffDelay(retry, attempt + 1, res?.headers.get('retry-after') ?? null) * 1000
+      if (attempt >= retry.retries || Date.now() + wait > deadline) {
+        if (res) return res
+        throw new GraceDbConnectionError(
+          `cannot reach GraceDB at ${req.url} after ${attempt + 1} attempt(s): ${describe(failure)}`,
+          { cause: failure },
+        )
+      }
+      if (res) await res.body?.cancel().catch(() => undefined)
+      await sleep(wait, undefined, req.signal ? { signal: req.signal } : undefined)
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  const parts: string[] = []
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    const message = e instanceof Error ? e.message : String(e)
+    parts.push(typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message)
+  }
+  return parts.join(': ') || 'unknown error'
+}

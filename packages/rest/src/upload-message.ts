@@ -1,0 +1,77 @@
+/**
+ * The Kafka message `createEvent` publishes, field for field as ligo-gracedb builds it (see
+ * docs/reference-facts.md §6). The server-side supervisor decodes `eventFile[1]` from base64.
+ */
+export interface UploadMessage {
+  type: 'upload'
+  /** The client's unversioned service URL, with a trailing slash. */
+  gracedb_server: string
+  /** The reserved graceid, or `null` when `gracedb_upload` is false. */
+  graceid: string | null
+  /** The submitter returned by the reservation, or `null`. */
+  submitter: string | null
+  /** The pipeline as given (not lowercased). */
+  pipeline: string
+  gracedb_upload: boolean
+  skip_supervisor: boolean
+  /** Labels, or `null` when none were given. */
+  labels: string[] | null
+  /** `[filename, base64 of the file bytes]`. */
+  eventFile: [string, string]
+  /** Seconds since the epoch when the message was built. */
+  _producer_timestamp: number
+}
+
+/** What goes into an upload message. */
+export interface UploadMessageInput {
+  serviceUrl: string
+  graceid: string | null
+  submitter: string | null
+  pipeline: string
+  gracedbUpload: boolean
+  skipSupervisor: boolean
+  labels: string[] | null
+  filename: string
+  bytes: Uint8Array
+  /** Epoch milliseconds; defaults to now. */
+  now?: number
+}
+
+/**
+ * Build the `type: "upload"` message for the Kafka path of `createEvent`.
+ *
+ * @example
+ * ```ts
+ * const msg = buildUploadMessage({ serviceUrl: 'https://gracedb-test.ligo.org/api/', graceid: 'G1', submitter: 'albert',
+ *   pipeline: 'gstlal', gracedbUpload: true, skipSupervisor: false, labels: null, filename: 'coinc.xml', bytes })
+ * msg.eventFile[1] // base64 of bytes
+ * ```
+ */
+export function buildUploadMessage(input: UploadMessageInput): UploadMessage {
+  return {
+    type: 'upload',
+    gracedb_server: input.serviceUrl,
+    graceid: input.graceid,
+    submitter: input.submitter,
+    pipeline: input.pipeline,
+    gracedb_upload: input.gracedbUpload,
+    skip_supervisor: input.skipSupervisor,
+    labels: input.labels,
+    eventFile: [input.filename, Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64')],
+    _producer_timestamp: (input.now ?? Date.now()) / 1000,
+  }
+}
+
+/**
+ * The un-namespaced topic an event is routed to: `test` for the Test group (any case), otherwise the pipeline
+ * lowercased. The producer prepends the instance name (`gracedb-test.gstlal`).
+ *
+ * @example
+ * ```ts
+ * routedTopic('Test', 'gstlal') // 'test'
+ * routedTopic('CBC', 'MBTA')    // 'mbta'
+ * ```
+ */
+export function routedTopic(group: string, pipeline: string): string {
+  return group.toLowerCase() === 'test' ? 'test' : pipeline.toLowerCase()
+}

@@ -1,0 +1,77 @@
+import { Kafka, logLevel } from 'kafkajs'
+import type { SupervisedMessage } from './store.js'
+
+/** What the supervisor does with a decoded upload message; returns the outcome to record. */
+export type UploadHandler = (message: Record<string, unknown>, topic: string) => string
+
+/** A running supervisor. */
+export interface Supervisor {
+  readonly seen: SupervisedMessage[]
+  stop(): Promise<void>
+}
+
+/**
+ * The stand-in's gracedb-kafka-supervisor: consumes the instance's topics over PLAINTEXT, decodes upload
+ * messages (JSON; `eventFile[1]` is base64) and hands them to `handle`, which completes reserved uploads.
+ * Resolves once the consumer has joined its group, so nothing produced afterwards is missed.
+ */
+export async function startSupervisor(opts: {
+  brokers: string[]
+  topics: string[]
+  groupId: string
+  handle: UploadHandler
+}): Promise<Supervisor> {
+  const kafka = new Kafka({
+    clientId: 'gracedb-standin-supervisor',
+    brokers: opts.brokers,
+    logLevel: logLevel.NOTHING,
+  })
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({ topics: opts.topics.map((topic) => ({ topic })), waitForLeaders: true })
+  } finally {
+    await admin.disconnect()
+  }
+  const consumer = kafka.consumer({ groupId: opts.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 })
+  const seen: SupervisedMessage[] = []
+  await consumer.connect()
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: true })
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve())
+  })
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      let value: unknown = null
+      let outcome: string
+      try {
+        value = message.value ? (JSON.parse(message.value.toString('utf8')) as unknown) : null
+        outcome =
+          typeof value === 'object' && value !== null && !Array.isArray(value)
+            ? opts.handle(value as Record<string, unknown>, topic)
+            : 'bad_message'
+      } catch {
+        outcome = 'bad_message'
+      }
+      const graceid = (value as { graceid?: unknown } | null)?.graceid
+      seen.push({
+        topic,
+        partition,
+        offset: message.offset,
+        graceid: typeof graceid === 'string' ? graceid : null,
+        outcome,
+        value,
+      })
+    },
+  })
+  await joined
+  let stopped = false
+  return {
+    seen,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await consumer.disconnect().catch(() => undefined)
+    },
+  }
+}
