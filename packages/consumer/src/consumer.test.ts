@@ -1,0 +1,67 @@
+import { InvalidOptionError, KafkaConsumerError } from '@gracedb-kafka/core'
+import { describe, expect, it } from 'vitest'
+import { GraceDbKafkaConsumer } from './consumer.js'
+
+// No broker here: these check what happens before any network traffic (integration tests cover the rest).
+const base = { bootstrapServers: 'localhost:1', instanceName: 'gracedb-dev' }
+
+describe('GraceDbKafkaConsumer (no broker needed)', () => {
+  it('derives the instance name and namespaces constructor topics', () => {
+    const c = new GraceDbKafkaConsumer({
+      bootstrapServers: 'localhost:1',
+      serviceUrl: 'https://gracedb-dev.ligo.org/api/',
+      topics: ['gstlal', 'test'],
+    })
+    expect(c.instanceName).toBe('gracedb-dev')
+    expect(c.subscription).toEqual(['gracedb-dev.gstlal', 'gracedb-dev.test'])
+    expect(c.groupId).toMatch(/^gracedb-client-[0-9a-f]{8}$/)
+    expect(c.autoOffsetReset).toBe('latest')
+    expect(c.autoCommit).toBe(true)
+  })
+  it('keeps a stable group id and the manual-commit setting', () => {
+    const c = new GraceDbKafkaConsumer({
+      ...base,
+      groupId: 'my-pipeline',
+      kafkaConfig: { 'enable.auto.commit': false },
+    })
+    expect(c.groupId).toBe('my-pipeline')
+    expect(c.autoCommit).toBe(false)
+  })
+  it('throws InvalidOptionError from the constructor, never a token error', () => {
+    expect(() => new GraceDbKafkaConsumer({ bootstrapServers: 'localhost:1' })).toThrow(InvalidOptionError)
+    // no token anywhere: the constructor still succeeds (discovery happens on first use)
+    expect(
+      () => new GraceDbKafkaConsumer({ ...base, reloadCred: true }) && new GraceDbKafkaConsumer({ ...base }),
+    ).not.toThrow()
+  })
+  it('poll() without a subscription rejects with KafkaConsumerError', async () => {
+    const c = new GraceDbKafkaConsumer(base)
+    await expect(c.poll({ timeout: 0 })).rejects.toMatchObject({ code: 'ERR_KAFKA_CONSUMER_NOT_SUBSCRIBED' })
+    await expect(c.poll({ timeout: 0 })).rejects.toBeInstanceOf(KafkaConsumerError)
+  })
+  it('close() is idempotent, await using works, and a closed consumer refuses work', async () => {
+    const c = new GraceDbKafkaConsumer(base)
+    await Promise.all([c.close(), c.close()])
+    await c.close()
+    await expect(c.poll()).rejects.toMatchObject({ code: 'ERR_KAFKA_CONSUMER_CLOSED' })
+    {
+      await using d = new GraceDbKafkaConsumer(base)
+      expect(d.groupId).toBeTypeOf('string')
+    }
+  })
+  it('stream() with an already-aborted signal ends at once and leaves signal handlers as they were', async () => {
+    const before = process.listeners('SIGINT').length
+    const c = new GraceDbKafkaConsumer({ ...base, topics: 'test' })
+    const seen: unknown[] = []
+    for await (const m of c.stream({ signal: AbortSignal.abort() })) seen.push(m)
+    expect(seen).toEqual([])
+    expect(process.listeners('SIGINT').length).toBe(before)
+    await c.close()
+  })
+  it('rejects a bad count or timeout naming it', async () => {
+    const c = new GraceDbKafkaConsumer({ ...base, topics: 'test' })
+    await expect(c.stream({ count: -1 }).next()).rejects.toMatchObject({ option: 'count' })
+    await expect(c.poll({ timeout: Number.NaN })).rejects.toMatchObject({ option: 'timeout' })
+    await c.close()
+  })
+})

@@ -1,0 +1,90 @@
+/** An offset to commit: the offset of the next message to read (last handed-out offset + 1), as kafkajs wants. */
+export interface CommitEntry {
+  topic: string
+  partition: number
+  offset: string
+}
+
+const tp = (topic: string, partition: number): string => `${partition}:${topic}`
+
+/**
+ * Commit bookkeeping. It remembers, per partition, the offset after the last message handed to the caller
+ * (`markHandedOut`) and the last offset committed, so a commit never covers a message that was only fetched, and
+ * never moves a partition's committed offset backwards.
+ *
+ * @example
+ * ```ts
+ * const t = new OffsetTracker()
+ * t.assign({ 'gracedb-dev.test': [0] })
+ * t.markHandedOut('gracedb-dev.test', 0, 41)
+ * t.pending() // [{ topic: 'gracedb-dev.test', partition: 0, offset: '42' }]
+ * ```
+ */
+export class OffsetTracker {
+  private readonly handed = new Map<string, CommitEntry & { next: number }>()
+  private readonly committed = new Map<string, number>()
+  private assigned: Set<string> | undefined
+
+  /** Record the current assignment; bookkeeping for partitions no longer assigned is dropped. */
+  assign(assignment: Record<string, number[]>): void {
+    const next = new Set<string>()
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const p of partitions) next.add(tp(topic, p))
+    }
+    for (const key of [...this.handed.keys()]) if (!next.has(key)) this.handed.delete(key)
+    for (const key of [...this.committed.keys()]) if (!next.has(key)) this.committed.delete(key)
+    this.assigned = next
+  }
+
+  /** Whether `topic`/`partition` is in the current assignment (true before any assignment is known). */
+  isAssigned(topic: string, partition: number): boolean {
+    return this.assigned === undefined || this.assigned.has(tp(topic, partition))
+  }
+
+  /** The message at `offset` of `topic`/`partition` reached the caller: it may now be committed. */
+  markHandedOut(topic: string, partition: number, offset: number): void {
+    const key = tp(topic, partition)
+    const next = offset + 1
+    const cur = this.handed.get(key)
+    if (cur === undefined || next > cur.next) {
+      this.handed.set(key, { topic, partition, offset: String(next), next })
+    }
+  }
+
+  /** Offsets handed out but not yet committed, one entry per partition. */
+  pending(): CommitEntry[] {
+    const out: CommitEntry[] = []
+    for (const [key, h] of this.handed) {
+      if (h.next > (this.committed.get(key) ?? -1)) {
+        out.push({ topic: h.topic, partition: h.partition, offset: h.offset })
+      }
+    }
+    return out
+  }
+
+  /**
+   * The entry that commits everything up to and including `offset` of `topic`/`partition`, or `undefined` when
+   * that is already committed or the partition is no longer assigned.
+   */
+  entryFor(topic: string, partition: number, offset: number): CommitEntry | undefined {
+    const key = tp(topic, partition)
+    if (!this.isAssigned(topic, partition)) return undefined
+    const next = offset + 1
+    if (next <= (this.committed.get(key) ?? -1)) return undefined
+    return { topic, partition, offset: String(next) }
+  }
+
+  /** Record that `entries` were committed by the broker. */
+  markCommitted(entries: CommitEntry[]): void {
+    for (const e of entries) {
+      const key = tp(e.topic, e.partition)
+      const next = Number(e.offset)
+      if (next > (this.committed.get(key) ?? -1)) this.committed.set(key, next)
+    }
+  }
+
+  /** The committed offset (next to read) recorded for a partition, if any. */
+  committedOffset(topic: string, partition: number): number | undefined {
+    return this.committed.get(tp(topic, partition))
+  }
+}
