@@ -18,3 +18,4 @@ export {
 } from './issuer.js'
 export { createTestCertificates, type TestCertificates } from './tls.js'
 export { bearerTokenPath, writeBearerTokenFile, writeFileAtomic } from './token-files.js'
+export * from './gracedb/index.js'

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs'
+import kafkajs from 'kafkajs'
 import type { SupervisedMessage } from './store.js'
 
 /** What the supervisor does with a decoded upload message; returns the outcome to record. */
@@ -21,10 +21,10 @@ export async function startSupervisor(opts: {
   groupId: string
   handle: UploadHandler
 }): Promise<Supervisor> {
-  const kafka = new Kafka({
+  const kafka = new kafkajs.Kafka({
     clientId: 'gracedb-standin-supervisor',
     brokers: opts.brokers,
-    logLevel: logLevel.NOTHING,
+    logLevel: kafkajs.logLevel.NOTHING,
   })
   const admin = kafka.admin()
   await admin.connect()
