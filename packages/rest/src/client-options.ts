@@ -82,7 +82,8 @@ export function parseGraceDbOptions(input: GraceDbOptionsInput = {}): GraceDbOpt
   const result = schema.safeParse(defined)
   if (!result.success) {
     const issue = result.error.issues[0]
-    const option = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'options')
+    const option =
+      issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'options')
     throw new InvalidOptionError(option, `invalid GraceDb option "${option}": ${issue?.message ?? 'invalid'}`)
   }
   const o = result.data

@@ -1,6 +1,11 @@
 import { InvalidOptionError, KafkaMessageDeliveryError } from '@gracedb-kafka/core'
 import { GraceDbKafkaProducer, type ProducerOptionsInput } from '@gracedb-kafka/producer'
-import { type GraceDbOptions, type GraceDbOptionsInput, gracedbAudience, parseGraceDbOptions } from './client-options.js'
+import {
+  type GraceDbOptions,
+  type GraceDbOptionsInput,
+  gracedbAudience,
+  parseGraceDbOptions,
+} from './client-options.js'
 import { contentId } from './content-id.js'
 import { attachGraceId, GraceDbHttpError, GraceDbNotSupportedError, GraceDbResponseError } from './errors.js'
 import { type EventFile, type FileContents, readEventFile } from './event-file.js'
@@ -174,7 +179,11 @@ export class GraceDb {
       const reply = await this.#http.requestJson({ method: 'GET', url: this.versionedServiceUrl, signal })
       return asRecord(reply)
     } catch (err) {
-      if (!(err instanceof GraceDbHttpError) || err.status !== 404 || this.versionedServiceUrl === this.serviceUrl) {
+      if (
+        !(err instanceof GraceDbHttpError) ||
+        err.status !== 404 ||
+        this.versionedServiceUrl === this.serviceUrl
+      ) {
         throw err
       }
       const root = asRecord(await this.#http.requestJson({ method: 'GET', url: this.serviceUrl, signal }))
@@ -198,7 +207,11 @@ export class GraceDb {
    * r.graceid // 'G123'
    * ```
    */
-  async reserveGraceId(group: string, pipeline: string, opts: ReserveGraceIdOptions = {}): Promise<GraceDbResponse> {
+  async reserveGraceId(
+    group: string,
+    pipeline: string,
+    opts: ReserveGraceIdOptions = {},
+  ): Promise<GraceDbResponse> {
     const url = await this.#template('event-reserve-template', 'reserveGraceId()', opts.signal)
     const reply = await this.#http.requestJson({
       method: 'POST',
@@ -259,7 +272,13 @@ export class GraceDb {
         return form
       },
     })
-    return new GraceDbResponse({ status: reply.status, url, headers: reply.headers, body: reply.body, graceid })
+    return new GraceDbResponse({
+      status: reply.status,
+      url,
+      headers: reply.headers,
+      body: reply.body,
+      graceid,
+    })
   }
 
   /**
@@ -322,7 +341,9 @@ export class GraceDb {
       } catch (err) {
         const authFailure = err instanceof GraceDbHttpError && (err.status === 401 || err.status === 403)
         if (authFailure || !opts.httpFallback || opts.signal?.aborted) throw err
-        warnFallback(`Kafka submission failed during graceid reservation (${describe(err)}); falling back to HTTP POST.`)
+        warnFallback(
+          `Kafka submission failed during graceid reservation (${describe(err)}); falling back to HTTP POST.`,
+        )
         return this.#createViaHttp(group, pipeline, file, labels, opts, err)
       }
     }
@@ -458,11 +479,15 @@ export class GraceDb {
     this.#assertOpen()
     const info = await this.serviceInfo(signal)
     if (!(this.apiVersion === 'v2' || (this.apiVersion === undefined && info['api-default'] === 'v2'))) {
-      throw new GraceDbNotSupportedError(`${method} is only implemented in API v2 (create the client with apiVersion: 'v2')`)
+      throw new GraceDbNotSupportedError(
+        `${method} is only implemented in API v2 (create the client with apiVersion: 'v2')`,
+      )
     }
     const url = (info.templates as Record<string, unknown> | undefined)?.[name]
     if (typeof url !== 'string') {
-      throw new GraceDbNotSupportedError(`${method} is not yet implemented on ${this.serviceUrl} (no ${name})`)
+      throw new GraceDbNotSupportedError(
+        `${method} is not yet implemented on ${this.serviceUrl} (no ${name})`,
+      )
     }
     return url
   }
@@ -509,9 +534,12 @@ async function publish(
     timer = setTimeout(
       () =>
         reject(
-          new KafkaMessageDeliveryError(`the event message was not delivered within flushTimeout (${timeout} s)`, {
-            topic: topic ?? producer.defaultTopic ?? '',
-          }),
+          new KafkaMessageDeliveryError(
+            `the event message was not delivered within flushTimeout (${timeout} s)`,
+            {
+              topic: topic ?? producer.defaultTopic ?? '',
+            },
+          ),
         ),
       (timeout + 5) * 1000,
     )
@@ -532,7 +560,10 @@ function normaliseLabels(labels: string | string[] | undefined): string[] | null
   if (labels === undefined || labels === null) return null
   const list = typeof labels === 'string' ? [labels] : labels
   if (!Array.isArray(list) || list.some((l) => typeof l !== 'string' || l.length === 0)) {
-    throw new InvalidOptionError('labels', 'labels must be a non-empty string or an array of non-empty strings')
+    throw new InvalidOptionError(
+      'labels',
+      'labels must be a non-empty string or an array of non-empty strings',
+    )
   }
   return list.length === 0 ? null : [...list]
 }

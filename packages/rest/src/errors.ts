@@ -167,7 +167,10 @@ export class GraceDbFileError extends GraceDbError {
   readonly path: string
 
   constructor(message: string, details: { reason: EventFileProblem; path: string; cause?: unknown }) {
-    super(message, { code: `ERR_GRACEDB_FILE_${details.reason.toUpperCase().replace('-', '_')}`, cause: details.cause })
+    super(message, {
+      code: `ERR_GRACEDB_FILE_${details.reason.toUpperCase().replace('-', '_')}`,
+      cause: details.cause,
+    })
     this.reason = details.reason
     this.path = details.path
   }

@@ -27,7 +27,10 @@ export interface EventFile {
  */
 export async function readEventFile(filename: string, filecontents?: FileContents): Promise<EventFile> {
   if (typeof filename !== 'string' || filename.length === 0) {
-    throw new InvalidOptionError('filename', 'filename must be a non-empty string (a path, or a name for filecontents)')
+    throw new InvalidOptionError(
+      'filename',
+      'filename must be a non-empty string (a path, or a name for filecontents)',
+    )
   }
   if (filecontents !== undefined) {
     const bytes = await toBytes(filecontents)
@@ -55,7 +58,11 @@ export async function readEventFile(filename: string, filecontents?: FileContent
   } catch (err) {
     const code = (err as { code?: string }).code
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new GraceDbFileError(`event file "${filename}" does not exist`, { reason: 'missing', path: filename, cause: err })
+      throw new GraceDbFileError(`event file "${filename}" does not exist`, {
+        reason: 'missing',
+        path: filename,
+        cause: err,
+      })
     }
     throw new GraceDbFileError(`event file "${filename}" cannot be read (${code ?? 'error'})`, {
       reason: 'unreadable',
@@ -73,8 +80,12 @@ async function toBytes(contents: FileContents): Promise<Uint8Array> {
   if (typeof contents === 'string') return new TextEncoder().encode(contents)
   if (contents instanceof Uint8Array) return contents
   if (contents instanceof ArrayBuffer) return new Uint8Array(contents)
-  if (typeof Blob !== 'undefined' && contents instanceof Blob) return new Uint8Array(await contents.arrayBuffer())
-  throw new InvalidOptionError('filecontents', 'filecontents must be a string, Uint8Array, ArrayBuffer or Blob')
+  if (typeof Blob !== 'undefined' && contents instanceof Blob)
+    return new Uint8Array(await contents.arrayBuffer())
+  throw new InvalidOptionError(
+    'filecontents',
+    'filecontents must be a string, Uint8Array, ArrayBuffer or Blob',
+  )
 }
 
 async function readStdin(): Promise<Uint8Array> {

@@ -60,7 +60,9 @@ export class HttpTransport {
     if (!res.ok) {
       const message = serverMessage(text, contentType)
       const problem = res.status === 401 || res.status === 403 ? this.#opts.tokenProblem?.() : undefined
-      const suffix = problem ? ` (no SciToken was sent: ${(problem as Error).message ?? String(problem)})` : ''
+      const suffix = problem
+        ? ` (no SciToken was sent: ${(problem as Error).message ?? String(problem)})`
+        : ''
       throw new GraceDbHttpError(
         `GraceDB answered ${res.status} ${res.statusText} to ${req.method} ${req.url}: ${message || '(empty body)'}${suffix}`,
         {
@@ -85,7 +87,14 @@ export class HttpTransport {
     } catch (err) {
       throw new GraceDbResponseError(
         `GraceDB answered ${req.method} ${req.url} with a body that is not JSON (content-type "${contentType}")`,
-        { status: res.status, url: req.url, contentType, snippet: text, code: 'ERR_GRACEDB_NOT_JSON', cause: err },
+        {
+          status: res.status,
+          url: req.url,
+          contentType,
+          snippet: text,
+          code: 'ERR_GRACEDB_NOT_JSON',
+          cause: err,
+        },
       )
     }
   }
@@ -108,10 +117,14 @@ export class HttpTransport {
         if (req.signal?.aborted) throw req.signal.reason
         failure = err
       }
-      const retryable = res ? retry.retryCodes.includes(res.status) : isConnectionReset(failure) || timeout.aborted
+      const retryable = res
+        ? retry.retryCodes.includes(res.status)
+        : isConnectionReset(failure) || timeout.aborted
       if (!retryable) {
         if (res) return res
-        throw new GraceDbConnectionError(`cannot reach GraceDB at ${req.url}: ${describe(failure)}`, { cause: failure })
+        throw new GraceDbConnectionError(`cannot reach GraceDB at ${req.url}: ${describe(failure)}`, {
+          cause: failure,
+        })
       }
       const wait = backoffDelay(retry, attempt + 1, res?.headers.get('retry-after') ?? null) * 1000
       if (attempt >= retry.retries || Date.now() + wait > deadline) {

@@ -8,7 +8,12 @@ export {
   type ReserveGraceIdOptions,
   type UploadReservedEventOptions,
 } from './client.js'
-export { type GraceDbOptions, type GraceDbOptionsInput, gracedbAudience, parseGraceDbOptions } from './client-options.js'
+export {
+  type GraceDbOptions,
+  type GraceDbOptionsInput,
+  gracedbAudience,
+  parseGraceDbOptions,
+} from './client-options.js'
 export { contentId } from './content-id.js'
 export {
   type EventFileProblem,
@@ -27,4 +32,9 @@ export { type EventFile, type FileContents, readEventFile } from './event-file.j
 export { guessMimeType } from './mime-type.js'
 export { GraceDbResponse, type GraceDbResponseInit, type Via } from './response.js'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js'
-export { buildUploadMessage, routedTopic, type UploadMessage, type UploadMessageInput } from './upload-message.js'
+export {
+  buildUploadMessage,
+  routedTopic,
+  type UploadMessage,
+  type UploadMessageInput,
+} from './upload-message.js'

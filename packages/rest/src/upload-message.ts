@@ -57,7 +57,10 @@ export function buildUploadMessage(input: UploadMessageInput): UploadMessage {
     gracedb_upload: input.gracedbUpload,
     skip_supervisor: input.skipSupervisor,
     labels: input.labels,
-    eventFile: [input.filename, Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64')],
+    eventFile: [
+      input.filename,
+      Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64'),
+    ],
     _producer_timestamp: (input.now ?? Date.now()) / 1000,
   }
 }
