@@ -1,0 +1,91 @@
+import { InvalidOptionError } from '@gracedb-kafka/core'
+import { describe, expect, it } from 'vitest'
+import { parseProducerOptions, splitKafkaConfig } from './options.js'
+
+const base = { bootstrapServers: 'localhost:9092', instanceName: 'gracedb-dev' }
+
+function optionOf(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidOptionError)
+    return (err as InvalidOptionError).option
+  }
+  throw new Error('expected an InvalidOptionError')
+}
+
+describe('parseProducerOptions', () => {
+  it("applies the spec's defaults", () => {
+    const o = parseProducerOptions(base)
+    expect(o).toMatchObject({
+      bootstrapServers: ['localhost:9092'],
+      useSsl: true,
+      skipHostnameVerification: false,
+      tokenScope: 'kafka.produce',
+      reloadCred: true,
+      reloadBuffer: 300,
+      flushTimeout: 10,
+      guaranteedDelivery: true,
+    })
+    expect(o.topic).toBeUndefined()
+    expect(o.tuning).toMatchObject({
+      lingerMs: 5,
+      maxInFlight: 1,
+      deliveryTimeoutMs: 30_000,
+      messageMaxBytes: 10_485_760,
+    })
+  })
+
+  it('lets several requests fly without guaranteed delivery', () => {
+    expect(parseProducerOptions({ ...base, guaranteedDelivery: false }).tuning.maxInFlight).toBe(5)
+  })
+
+  it.each([
+    [{ ...base, flushTimeout: -1 }, 'flushTimeout'],
+    [{ ...base, flushTimeout: '10' }, 'flushTimeout'],
+    [{ ...base, guaranteedDelivery: 'yes' }, 'guaranteedDelivery'],
+    [{ ...base, topic: '' }, 'topic'],
+    [{ ...base, tokenScope: '' }, 'tokenScope'],
+    [{ ...base, bootstrapServers: 'nohost' }, 'bootstrapServers'],
+    [{ bootstrapServers: 'localhost:9092' }, 'instanceName'],
+    [{ ...base, serviceUrl: 'https://gracedb-dev.ligo.org/api/' }, 'serviceUrl'],
+    [{ ...base, kafkaConfig: 5 }, 'kafkaConfig'],
+    [{ ...base, kafkaConfig: { 'linger.ms': -1 } }, 'kafkaConfig.linger.ms'],
+    [{ ...base, kafkaConfig: { 'enable.idempotence': true } }, 'kafkaConfig.enable.idempotence'],
+    [{ ...base, kafkaConfig: { 'compression.type': 'zstd' } }, 'kafkaConfig.compression.type'],
+    [{ ...base, kafkaConfig: { 'max.in.flight': 5 } }, 'kafkaConfig.max.in.flight.requests.per.connection'],
+    [{ ...base, kafkaConfig: { producer: 'x' } }, 'kafkaConfig.producer'],
+  ])('names the bad option in %j', (input, option) => {
+    expect(optionOf(() => parseProducerOptions(input as never))).toBe(option)
+  })
+
+  it('rejects an unknown option (a typo) instead of ignoring it', () => {
+    expect(() => parseProducerOptions({ ...base, flushTimout: 3 } as never)).toThrow(/flushTimout/)
+  })
+})
+
+describe('splitKafkaConfig', () => {
+  it('routes dotted keys to tuning, "producer" to the kafkajs producer, the rest to the kafkajs client', () => {
+    const s = splitKafkaConfig(
+      {
+        'linger.ms': '10',
+        'batch.num.messages': 50,
+        'queue.buffering.max.kbytes': 2,
+        'compression.type': 'gzip',
+        'client.id': 'me',
+        requestTimeout: 5000,
+        producer: { metadataMaxAge: 1000 },
+      },
+      false,
+    )
+    expect(s.tuning).toMatchObject({
+      lingerMs: 10,
+      batchNumMessages: 50,
+      queueMaxBytes: 2048,
+      compression: 'gzip',
+      clientId: 'me',
+    })
+    expect(s.kafkaConfig).toEqual({ requestTimeout: 5000 })
+    expect(s.producerConfig).toEqual({ metadataMaxAge: 1000 })
+  })
+})

@@ -1,0 +1,212 @@
+import {
+  type ConnectionOptions,
+  type ConnectionOptionsInput,
+  connectionOptionsShape,
+  InvalidOptionError,
+  parseOptions,
+  refineConnectionOptions,
+} from '@gracedb-kafka/core'
+import { z } from 'zod'
+
+/**
+ * Extra client configuration (the spec's `**kafka_config`).
+ *
+ * - Dotted librdkafka-style keys that mean the same thing here are honoured (see {@link ProducerTuning}):
+ *   `linger.ms`, `batch.num.messages`, `batch.size`, `message.max.bytes`, `delivery.timeout.ms`,
+ *   `max.in.flight.requests.per.connection`, `queue.buffering.max.messages`, `queue.buffering.max.kbytes`,
+ *   `compression.type` (`none` or `gzip`), `client.id`, and `connect.timeout.ms` (ours: the bound on the
+ *   first connection). Any other dotted key is rejected, rather than silently ignored.
+ * - `producer`: merged into the kafkajs `kafka.producer(...)` configuration.
+ * - Every other key is merged last into the kafkajs `new Kafka(...)` configuration (e.g. `connectionTimeout`,
+ *   `requestTimeout`, `retry`, `logLevel`).
+ */
+export type ProducerKafkaConfig = Record<string, unknown>
+
+/** Options of {@link GraceDbKafkaProducer}, as a caller writes them. Durations are in seconds. */
+export interface ProducerOptionsInput extends ConnectionOptionsInput {
+  /** Default pipeline name (e.g. `"gstlal"`), namespaced with the instance: `"gracedb-dev.gstlal"`. */
+  topic?: string | undefined
+  /** Required SciToken scope (default `"kafka.produce"`). */
+  tokenScope?: string | undefined
+  /** Seconds `createEvent` waits for delivery when it flushes the producer (default 10). */
+  flushTimeout?: number | undefined
+  /**
+   * `true` (default): `acks=all`, an idempotent producer, retries on transient errors, one request in
+   * flight. `false`: `acks=1`, no idempotence, several requests in flight: faster, but a message acknowledged
+   * by a leader that then fails is lost, and a retried request can be written twice.
+   */
+  guaranteedDelivery?: boolean | undefined
+  /** Extra client configuration; see {@link ProducerKafkaConfig}. */
+  kafkaConfig?: ProducerKafkaConfig | undefined
+}
+
+/** Batching and delivery limits, from the dotted keys of `kafkaConfig`. */
+export interface ProducerTuning {
+  /** `linger.ms` (default 5): how long the first queued message waits for others to join its batch. */
+  lingerMs: number
+  /** `batch.num.messages` (default 1000): messages per produce request at most. */
+  batchNumMessages: number
+  /** `batch.size` (default 1,000,000): estimated bytes per produce request at most (broker limit ~1 MiB). */
+  batchSize: number
+  /** `message.max.bytes` (default 10 MiB, as ligo-gracedb): a larger message is refused at `produce()`. */
+  messageMaxBytes: number
+  /** `delivery.timeout.ms` (default 30,000, as ligo-gracedb): time from `produce()` to a final report. */
+  deliveryTimeoutMs: number
+  /** `max.in.flight.requests.per.connection` (1 with guaranteed delivery, else default 5). */
+  maxInFlight: number
+  /** `queue.buffering.max.messages` (default 1,000,000): `produce()` refuses more queued messages. */
+  queueMaxMessages: number
+  /** `queue.buffering.max.kbytes` (default 1,048,576 = 1 GiB): `produce()` refuses more queued bytes. */
+  queueMaxBytes: number
+  /** `connect.timeout.ms` (default 15,000): the bound on establishing the first connection. */
+  connectTimeoutMs: number
+  /** `compression.type`: `none` (default) or `gzip`. */
+  compression: 'none' | 'gzip'
+  /** `client.id`, if given. */
+  clientId?: string | undefined
+}
+
+/** Options after parsing: defaults applied and `kafkaConfig` split into kafkajs config and tuning. */
+export interface ProducerOptions extends ConnectionOptions {
+  tokenScope: string
+  topic?: string | undefined
+  flushTimeout: number
+  guaranteedDelivery: boolean
+  /** kafkajs client config overrides (the non-dotted keys, without `producer`). */
+  kafkaConfig: Record<string, unknown>
+  /** kafkajs producer config overrides (`kafkaConfig.producer`). */
+  producerConfig: Record<string, unknown>
+  tuning: ProducerTuning
+}
+
+const schema = refineConnectionOptions(
+  z.strictObject({
+    ...connectionOptionsShape,
+    tokenScope: z
+      .string({ error: 'expected a scope string such as "kafka.produce"' })
+      .min(1, { error: 'expected a non-empty scope string' })
+      .default('kafka.produce'),
+    topic: z
+      .string({ error: 'expected a pipeline name such as "gstlal"' })
+      .min(1, { error: 'expected a non-empty pipeline name' })
+      .optional(),
+    flushTimeout: z
+      .number({ error: 'expected a number of seconds' })
+      .finite({ error: 'expected a finite number of seconds' })
+      .nonnegative({ error: 'expected a number of seconds >= 0' })
+      .default(10),
+    guaranteedDelivery: z.boolean({ error: 'expected true or false' }).default(true),
+    kafkaConfig: z
+      .record(z.string(), z.unknown(), { error: 'expected an object of client configuration' })
+      .optional(),
+  }),
+)
+
+type NumberKey = Exclude<keyof ProducerTuning, 'compression' | 'clientId'>
+
+const NUMBER_KEYS: Record<string, { field: NumberKey; min: number }> = {
+  'linger.ms': { field: 'lingerMs', min: 0 },
+  'queue.buffering.max.ms': { field: 'lingerMs', min: 0 },
+  'batch.num.messages': { field: 'batchNumMessages', min: 1 },
+  'batch.size': { field: 'batchSize', min: 1 },
+  'message.max.bytes': { field: 'messageMaxBytes', min: 1 },
+  'delivery.timeout.ms': { field: 'deliveryTimeoutMs', min: 1 },
+  'message.timeout.ms': { field: 'deliveryTimeoutMs', min: 1 },
+  'max.in.flight.requests.per.connection': { field: 'maxInFlight', min: 1 },
+  'max.in.flight': { field: 'maxInFlight', min: 1 },
+  'queue.buffering.max.messages': { field: 'queueMaxMessages', min: 1 },
+  'queue.buffering.max.kbytes': { field: 'queueMaxBytes', min: 1 },
+  'connect.timeout.ms': { field: 'connectTimeoutMs', min: 1 },
+}
+
+/**
+ * Split `kafkaConfig` into kafkajs client config, kafkajs producer config and {@link ProducerTuning}.
+ * Throws {@link InvalidOptionError} naming `kafkaConfig.<key>` for a bad or unsupported dotted key.
+ *
+ * @example
+ * ```ts
+ * splitKafkaConfig({ 'linger.ms': 10, requestTimeout: 5000 }, true).tuning.lingerMs // 10
+ * ```
+ */
+export function splitKafkaConfig(
+  config: Record<string, unknown> | undefined,
+  guaranteedDelivery: boolean,
+): { kafkaConfig: Record<string, unknown>; producerConfig: Record<string, unknown>; tuning: ProducerTuning } {
+  const tuning: ProducerTuning = {
+    lingerMs: 5,
+    batchNumMessages: 1000,
+    batchSize: 1_000_000,
+    messageMaxBytes: 10_485_760,
+    deliveryTimeoutMs: 30_000,
+    maxInFlight: guaranteedDelivery ? 1 : 5,
+    queueMaxMessages: 1_000_000,
+    queueMaxBytes: 1_048_576 * 1024,
+    connectTimeoutMs: 15_000,
+    compression: 'none',
+  }
+  const kafkaConfig: Record<string, unknown> = {}
+  let producerConfig: Record<string, unknown> = {}
+  const bad = (key: string, why: string): never => {
+    throw new InvalidOptionError(
+      `kafkaConfig.${key}`,
+      `GraceDbKafkaProducer: option "kafkaConfig.${key}": ${why}`,
+    )
+  }
+  for (const [key, value] of Object.entries(config ?? {})) {
+    if (key === 'producer') {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        bad(key, 'expected an object merged into the kafkajs producer configuration')
+      }
+      producerConfig = { ...(value as Record<string, unknown>) }
+      continue
+    }
+    if (!key.includes('.')) {
+      kafkaConfig[key] = value
+      continue
+    }
+    const num = NUMBER_KEYS[key]
+    if (num) {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < num.min)
+        bad(key, `expected an integer >= ${num.min}`)
+      tuning[num.field] = key === 'queue.buffering.max.kbytes' ? (n as number) * 1024 : (n as number)
+    } else if (key === 'compression.type' || key === 'compression.codec') {
+      if (value !== 'none' && value !== 'gzip') {
+        bad(key, 'expected "none" or "gzip" (kafkajs has no built-in zstd, lz4 or snappy codec)')
+      }
+      tuning.compression = value as 'none' | 'gzip'
+    } else if (key === 'client.id') {
+      if (typeof value !== 'string' || value === '') bad(key, 'expected a non-empty string')
+      tuning.clientId = value as string
+    } else {
+      bad(key, 'this librdkafka setting has no equivalent in the kafkajs-based producer')
+    }
+  }
+  if (guaranteedDelivery && tuning.maxInFlight > 1) {
+    bad(
+      'max.in.flight.requests.per.connection',
+      'must be 1 with guaranteedDelivery (kafkajs can reorder or duplicate concurrent idempotent requests on retry)',
+    )
+  }
+  return { kafkaConfig, producerConfig, tuning }
+}
+
+/**
+ * Validate producer options once, apply the spec's defaults, and split `kafkaConfig`.
+ * Throws {@link InvalidOptionError} naming the first bad option.
+ *
+ * @example
+ * ```ts
+ * const opts = parseProducerOptions({ bootstrapServers: 'localhost:9092', instanceName: 'gracedb-dev' })
+ * opts.tokenScope // 'kafka.produce'
+ * opts.flushTimeout // 10
+ * ```
+ */
+export function parseProducerOptions(input: ProducerOptionsInput): ProducerOptions {
+  const parsed = parseOptions(schema, input, 'GraceDbKafkaProducer')
+  const { kafkaConfig, ...rest } = parsed
+  return {
+    ...(rest as Omit<ProducerOptions, 'kafkaConfig' | 'producerConfig' | 'tuning'>),
+    ...splitKafkaConfig(kafkaConfig, parsed.guaranteedDelivery),
+  }
+}

@@ -1,0 +1,117 @@
+import { InvalidOptionError, KafkaMessageDeliveryError, KafkaProducerError } from '@gracedb-kafka/core'
+import { TopicNameError } from '@gracedb-kafka/topics'
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildPingMessage } from './ping.js'
+import { GraceDbKafkaProducer } from './producer.js'
+
+// These tests never reach a broker: they check what happens before anything is sent.
+// Delivery behaviour is tested against the real broker in producer.int.test.ts.
+const open: GraceDbKafkaProducer[] = []
+function make(extra: Record<string, unknown> = {}): GraceDbKafkaProducer {
+  const p = new GraceDbKafkaProducer({
+    bootstrapServers: '127.0.0.1:1',
+    instanceName: 'gracedb-dev',
+    ...extra,
+  })
+  open.push(p)
+  return p
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((p) => p.close(0).catch(() => {})))
+})
+
+describe('GraceDbKafkaProducer (no broker)', () => {
+  it('derives the instance from serviceUrl and keeps the default topic as given', () => {
+    const p = make({
+      instanceName: undefined,
+      serviceUrl: 'https://gracedb-test.ligo.org/api/',
+      topic: 'gstlal',
+    })
+    expect(p.instanceName).toBe('gracedb-test')
+    expect(p.defaultTopic).toBe('gstlal')
+    expect(p.flushTimeout).toBe(10)
+    expect(p.pendingMessages).toBe(0)
+  })
+
+  it('names a bad topic or instance at construction', () => {
+    expect(() => make({ topic: 'gst lal' })).toThrow(InvalidOptionError)
+    expect(() => make({ topic: 'gst lal' })).toThrow(/"topic"/)
+    expect(() => make({ instanceName: 'bad name' })).toThrow(/"instanceName"/)
+    expect(() => make({ caCertPath: '/nonexistent/ca.pem' })).toThrow(/caCertPath/)
+  })
+
+  it('throws at produce() when there is no topic and no default (Python ValueError)', () => {
+    const p = make()
+    expect(() => p.produce({ a: 1 })).toThrow(InvalidOptionError)
+    expect(() => p.produce({ a: 1 })).toThrow(/Topic must be specified/)
+    expect(p.pendingMessages).toBe(0)
+  })
+
+  it('throws at produce() for a bad value, key, pipeline name or callback', () => {
+    const p = make({ topic: 'test' })
+    expect(() => p.produce(42 as never)).toThrow(/"value"/)
+    expect(() => p.produce('x', { key: 1 as never })).toThrow(/"key"/)
+    expect(() => p.produce('x', { topic: 'a b' })).toThrow(TopicNameError)
+    expect(() => p.produce('x', { onDelivery: 'no' as never })).toThrow(/onDelivery/)
+    expect(p.pendingMessages).toBe(0)
+  })
+
+  it('refuses a message over message.max.bytes with ERR_KAFKA_MESSAGE_TOO_LARGE', () => {
+    const p = make({ topic: 'test', kafkaConfig: { 'message.max.bytes': 1000 } })
+    let error: unknown
+    try {
+      p.produce(new Uint8Array(2000))
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(KafkaMessageDeliveryError)
+    expect((error as KafkaMessageDeliveryError).code).toBe('ERR_KAFKA_MESSAGE_TOO_LARGE')
+    expect((error as KafkaMessageDeliveryError).topic).toBe('gracedb-dev.test')
+  })
+
+  it('refuses to queue beyond queue.buffering.max.messages', async () => {
+    const p = make({ topic: 'test', kafkaConfig: { 'queue.buffering.max.messages': 1, 'linger.ms': 60_000 } })
+    p.produce('a')
+    expect(() => p.produce('b')).toThrow(expect.objectContaining({ code: 'ERR_KAFKA_QUEUE_FULL' }))
+    expect(p.pendingMessages).toBe(1)
+  })
+
+  it('close() is idempotent, fails what is still queued, and produce() afterwards throws', async () => {
+    const p = make({ topic: 'test', kafkaConfig: { 'linger.ms': 60_000 } })
+    const delivery = p.produce('queued')
+    const c1 = p.close(0)
+    expect(p.close(0)).toBe(c1)
+    await c1
+    await expect(delivery).rejects.toMatchObject({ code: 'ERR_KAFKA_PRODUCER_CLOSED' })
+    expect(p.pendingMessages).toBe(0)
+    expect(() => p.produce('late')).toThrow(KafkaProducerError)
+    await expect(p.flush(0)).resolves.toBe(0)
+  })
+
+  it('flush(0) only reports the count', async () => {
+    const p = make({ topic: 'test', kafkaConfig: { 'linger.ms': 60_000 } })
+    p.produce('a')
+    p.produce('b')
+    expect(p.pendingMessages).toBe(2)
+    await expect(p.flush(0)).resolves.toBe(2)
+    await expect(p.flush(-2)).rejects.toThrow(InvalidOptionError)
+  })
+})
+
+describe('buildPingMessage', () => {
+  it("has the reference's fields in order, with claims from the token and float seconds", () => {
+    const m = buildPingMessage(
+      { principal: 'albert', scope: 'kafka.produce gracedb.read' },
+      1_700_000_000_123,
+    )
+    expect(Object.keys(m)).toEqual(['type', 'timestamp', 'client', 'sub', 'scope'])
+    expect(m).toEqual({
+      type: 'ping',
+      timestamp: 1_700_000_000.123,
+      client: 'gracedb-kafka',
+      sub: 'albert',
+      scope: 'kafka.produce gracedb.read',
+    })
+    expect(buildPingMessage({ principal: '', scope: '' }).sub).toBeNull()
+  })
+})

@@ -1,0 +1,48 @@
+import {
+  errorChain,
+  KafkaAuthenticationError,
+  KafkaConnectionError,
+  type KafkaError,
+} from '@gracedb-kafka/core'
+
+const TRANSIENT_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSLockTimeout',
+])
+
+/**
+ * Whether a failed send is worth sending again: the connection dropped or timed out, or the broker answered
+ * with an error Kafka marks retriable (leader moved, not enough replicas yet, topic being created…). Not
+ * transient: authentication and authorisation failures, TLS failures, a message too large, anything else the
+ * broker refused for good.
+ *
+ * @param mapped - the error after mapping by `toKafkaError`; `raw` is what kafkajs threw.
+ * @example
+ * ```ts
+ * isTransient(toKafkaError(err, { role: 'delivery' }), err)
+ * ```
+ */
+export function isTransient(mapped: KafkaError, raw: unknown): boolean {
+  if (mapped.code === 'ERR_KAFKA_TLS' || mapped.code === 'ERR_KAFKA_MESSAGE_TOO_LARGE') return false
+  if (mapped instanceof KafkaAuthenticationError) return false
+  if (mapped instanceof KafkaConnectionError) return true
+  const chain = errorChain(raw) as Array<{
+    name?: string
+    retriable?: boolean
+    type?: string
+    message?: string
+  }>
+  if (chain.some((e) => e.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || e.type === 'INVALID_PRODUCER_EPOCH')) {
+    return false
+  }
+  return chain.some(
+    (e) =>
+      (e.name !== undefined && TRANSIENT_NAMES.has(e.name)) ||
+      (e.name === 'KafkaJSProtocolError' && e.retriable === true) ||
+      e.message === 'The producer is disconnected',
+  )
+}
