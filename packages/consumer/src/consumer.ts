@@ -101,7 +101,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   private readonly tracker = new OffsetTracker()
   private readonly lowWater: number
   private readonly stoppers = new Set<() => void>()
-  private readonly paused = new Map<string, { topic: string; partition: number }>()
+  private roomWaiters: (() => void)[] = []
   private topics: string[] | undefined
   private kafkaConsumer: Consumer | undefined
   private starting: Promise<void> | undefined
@@ -349,28 +349,37 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     return decodeMessage(entry.topic, entry.partition, entry.message)
   }
 
+  /** Wake the paused fetch loop once the caller has drained the buffer to the low-water mark. */
   private maybeResume(): void {
-    if (this.paused.size === 0 || this.buffer.size > this.lowWater) return
-    this.resumeAll()
+    if (this.roomWaiters.length === 0 || this.buffer.size > this.lowWater) return
+    this.wakeRoomWaiters()
   }
 
-  private resumeAll(): void {
-    const kc = this.kafkaConsumer
-    const parts = [...this.paused.values()]
-    this.paused.clear()
-    if (kc === undefined || parts.length === 0) return
-    try {
-      kc.resume(parts.map(({ topic, partition }) => ({ topic, partitions: [partition] })))
-    } catch {
-      // the kafkajs group is not running (crashed or stopping); the next start begins unpaused
-    }
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters
+    this.roomWaiters = []
+    for (const w of waiters) w()
+  }
+
+  private waitForRoom(maxMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, maxMs)
+      const self = this
+      function done(): void {
+        clearTimeout(timer)
+        const i = self.roomWaiters.indexOf(done)
+        if (i >= 0) self.roomWaiters.splice(i, 1)
+        resolve()
+      }
+      this.roomWaiters.push(done)
+    })
   }
 
   /** Drop everything fetched but not handed out: after a rebalance kafkajs refetches from committed offsets. */
   private invalidateBuffer(): void {
     this.generation++
     this.buffer.clear()
-    this.resumeAll()
+    this.wakeRoomWaiters()
   }
 
   private async commitEntries(kc: Consumer, entries: CommitEntry[]): Promise<void> {
@@ -434,33 +443,57 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
       if (this.kafkaConsumer !== kc) return
       this.invalidateBuffer()
       const error = toKafkaError(event.payload.error, { role: 'consumer', action: `consume from ${servers}` })
+      const fatal = !event.payload.restart || error instanceof KafkaAuthenticationError
       if (!isReady) {
-        readyReject(error)
+        // kafkajs restarts on retriable errors (e.g. a coordinator still loading): keep waiting, bounded below
+        if (fatal) readyReject(error)
         return
       }
-      if (!event.payload.restart || error instanceof KafkaAuthenticationError) {
+      if (fatal) {
         this.fatal = error
         this.buffer.wake()
         kc.stop().catch(() => {})
       }
     })
 
-    const eachBatch = async ({ batch, resolveOffset, isRunning, isStale, pause }: EachBatchPayload) => {
+    const eachBatch = async ({
+      batch,
+      resolveOffset,
+      isRunning,
+      isStale,
+      heartbeat,
+      pause,
+    }: EachBatchPayload) => {
       const generation = this.generation
       const { topic, partition } = batch
+      const live = (): boolean =>
+        isRunning() && !isStale() && generation === this.generation && this.kafkaConsumer === kc
       let last: string | undefined
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale() || generation !== this.generation || this.kafkaConsumer !== kc) break
-        if (!this.buffer.hasRoom()) {
-          pause()
-          this.paused.set(`${partition}:${topic}`, { topic, partition })
-          break
+      try {
+        for (const message of batch.messages) {
+          if (!this.buffer.hasRoom()) {
+            // The caller is slower than the broker: pause this partition and hold the fetch loop until the
+            // caller has drained the buffer to the low-water mark. Heartbeats keep the group membership alive;
+            // a rebalance surfaces as a heartbeat error, which kafkajs handles by re-joining.
+            if (last !== undefined) resolveOffset(last)
+            const resume = pause()
+            try {
+              while (!this.buffer.hasRoom() && live()) {
+                await this.waitForRoom(1000)
+                await heartbeat()
+              }
+            } finally {
+              if (this.kafkaConsumer === kc) resume()
+            }
+          }
+          if (!live()) break
+          this.buffer.push({ topic, partition, message, generation })
+          last = message.offset
         }
-        this.buffer.push({ topic, partition, message, generation })
-        last = message.offset
+      } finally {
+        // Advance kafkajs's fetch position past what the buffer took; anything else is fetched again.
+        if (last !== undefined && generation === this.generation) resolveOffset(last)
       }
-      // Advance kafkajs's fetch position past what the buffer took; the rest is fetched again after a resume.
-      if (last !== undefined && generation === this.generation) resolveOffset(last)
     }
 
     const fail = async (err: unknown, action: string): Promise<never> => {
@@ -523,7 +556,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     this.kafkaConsumer = undefined
     this.generation++
     this.buffer.clear()
-    this.paused.clear()
+    this.wakeRoomWaiters()
     await kc.disconnect().catch(() => {})
     if (failure !== undefined) throw failure
   }

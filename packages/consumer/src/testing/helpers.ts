@@ -1,0 +1,97 @@
+// Test-only helpers for the integration tests (not part of the published package).
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import kafkajs from 'kafkajs'
+import type { ConsumerOptionsInput } from '../options.js'
+
+/** What the helpers need from a testkit cluster (shared or own). */
+export interface ClusterLike {
+  bootstrapServers: string
+  plaintextBootstrapServers: string
+  caCertPath: string
+  issuer: {
+    mint(claims?: Record<string, unknown>, opts?: { lifetime?: number }): Promise<string>
+    writeTokenFile(token: string, path?: string): Promise<string>
+  }
+  createTopic(name: string, opts?: { partitions?: number }): Promise<void>
+}
+
+/** A short unique suffix for topic, instance and group names. */
+export function uniq(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+}
+
+/** Point token discovery of this process at a fresh token file; returns its path. */
+export async function useToken(
+  kafka: ClusterLike,
+  opts: { lifetime?: number; claims?: Record<string, unknown> } = {},
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'gk-consumer-'))
+  const token = await kafka.issuer.mint(opts.claims, { lifetime: opts.lifetime ?? 3600 })
+  const path = await kafka.issuer.writeTokenFile(token, join(dir, 'token'))
+  process.env.BEARER_TOKEN_FILE = path
+  return path
+}
+
+/** Consumer options for the testkit broker over SASL_SSL. */
+export function consumerOptions(
+  kafka: ClusterLike,
+  instanceName: string,
+  extra: Partial<ConsumerOptionsInput> = {},
+): ConsumerOptionsInput {
+  return { bootstrapServers: kafka.bootstrapServers, instanceName, caCertPath: kafka.caCertPath, ...extra }
+}
+
+function plaintext(kafka: ClusterLike): kafkajs.Kafka {
+  return new kafkajs.Kafka({
+    clientId: 'consumer-int-test',
+    brokers: kafka.plaintextBootstrapServers.split(','),
+    logLevel: kafkajs.logLevel.NOTHING,
+  })
+}
+
+/** Produce messages over PLAINTEXT with kafkajs directly (the producer package is not a dependency). */
+export async function produce(kafka: ClusterLike, topic: string, messages: kafkajs.Message[]): Promise<void> {
+  const producer = plaintext(kafka).producer()
+  await producer.connect()
+  try {
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.send({ topic, messages: messages.slice(i, i + 500) })
+    }
+  } finally {
+    await producer.disconnect()
+  }
+}
+
+/** `n` JSON messages `{ n: i }` (keys `k<i>`), starting at `from`. */
+export function jsonMessages(n: number, from = 0): kafkajs.Message[] {
+  return Array.from({ length: n }, (_, i) => ({
+    key: `k${from + i}`,
+    value: JSON.stringify({ n: from + i }),
+  }))
+}
+
+/** The group's committed offsets for `topic`, by partition (-1 = none). */
+export async function committedOffsets(
+  kafka: ClusterLike,
+  groupId: string,
+  topic: string,
+): Promise<Map<number, number>> {
+  const admin = plaintext(kafka).admin()
+  await admin.connect()
+  try {
+    const [res] = await admin.fetchOffsets({ groupId, topics: [topic] })
+    return new Map((res?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]))
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+/** Sum of the committed offsets over all partitions (-1 counts as 0). */
+export function totalCommitted(offsets: Map<number, number>): number {
+  let sum = 0
+  for (const v of offsets.values()) sum += Math.max(0, v)
+  return sum
+}
