@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { KafkaError } from '@gracedb-kafka/core'
+import { KafkaAuthenticationError, KafkaError } from '@gracedb-kafka/core'
 import { type GraceDbStandIn, type SupervisedMessage, startGraceDbStandIn } from '@gracedb-kafka/testkit'
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -196,6 +196,30 @@ describe('createEvent fallbacks and failures', () => {
     expect((err as GraceDbHttpError).code).toBe('ERR_GRACEDB_UNAUTHORIZED')
     expect((err as GraceDbHttpError).serverMessage).toBe('Invalid token.')
     expect(gracedb.requests.filter((q) => q.endpoint === 'create').length).toBe(createsBefore)
+  })
+
+  it('the broker rejects the producer’s token → KafkaAuthenticationError carrying the reserved graceid', async () => {
+    const { path } = await eventFile()
+    const goodTokenFile = process.env.BEARER_TOKEN_FILE
+    const { createTokenIssuer } = await import('@gracedb-kafka/testkit')
+    const stranger = await createTokenIssuer({ issuer: kafka.issuer.issuer })
+    const forged = await stranger.mint({ aud: ['localhost', gracedb.audience] })
+    process.env.BEARER_TOKEN_FILE = await stranger.writeTokenFile(forged, join(dir, 'forged'))
+    try {
+      // The client's token is already cached; the new producer discovers the forged one when it connects.
+      await using rejected = client.createKafkaProducer({
+        bootstrapServers: kafka.bootstrapServers,
+        caCertPath: kafka.caCertPath,
+        flushTimeout: 5,
+      })
+      const err = await client
+        .createEvent('CBC', 'gstlal', path, { kafka: rejected })
+        .catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(KafkaAuthenticationError)
+      expect(gracedb.reservations.has(reservedGraceId(err) as string)).toBe(true)
+    } finally {
+      process.env.BEARER_TOKEN_FILE = goodTokenFile
+    }
   })
 
   describe('delivery fails after the reservation (broker unreachable)', () => {
