@@ -9,7 +9,12 @@ import {
 import { caCertPath, serviceUrl } from './settings.js'
 
 // A broker that is not there: connecting fails within a bounded time with KafkaConnectionError.
-await using producer = new GraceDbKafkaProducer({ bootstrapServers: '127.0.0.1:1', topic: 'test', serviceUrl, caCertPath })
+await using producer = new GraceDbKafkaProducer({
+  bootstrapServers: '127.0.0.1:1',
+  topic: 'test',
+  serviceUrl,
+  caCertPath,
+})
 try {
   await producer.produce({ graceid: 'G12345' })
 } catch (err) {

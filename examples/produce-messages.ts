@@ -7,5 +7,7 @@ const producer = new GraceDbKafkaProducer({ bootstrapServers, topic: 'test', ser
 const delivery = producer.produce({ graceid: 'G12345', group: 'CBC' })
 const stillQueued = await producer.flush() // wait for delivery confirmation
 const report = await delivery
-console.log(`delivered to ${report.topic} [${report.partition}] @ ${report.offset}; still queued: ${stillQueued}`)
+console.log(
+  `delivered to ${report.topic} [${report.partition}] @ ${report.offset}; still queued: ${stillQueued}`,
+)
 await producer.close() // flush remaining messages and release resources

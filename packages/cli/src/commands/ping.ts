@@ -1,0 +1,23 @@
+import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
+import type { Output } from '../output.js'
+import { connectionOptions, type ResolvedConnection } from '../settings.js'
+
+/**
+ * `gracedb-kafka ping`: produce the reference's ping message and print the delivery.
+ *
+ * @example
+ * ```ts
+ * await ping(out, connection, { topic: 'test', timeout: 10 })
+ * ```
+ */
+export async function ping(
+  out: Output,
+  connection: ResolvedConnection,
+  opts: { topic?: string | undefined; timeout: number },
+): Promise<void> {
+  out.progress(`pinging ${connection.bootstrapServers} ...`)
+  await using producer = new GraceDbKafkaProducer({ ...connectionOptions(connection), reloadCred: false })
+  const topic = opts.topic ?? connection.urlTopics[0]
+  const result = await producer.ping({ ...(topic === undefined ? {} : { topic }), timeout: opts.timeout })
+  out.data(result, (r) => `delivered ping to ${r.topic} [partition ${r.partition}] at offset ${r.offset}`)
+}

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs'
+import { InvalidOptionError } from '@gracedb-kafka/core'
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import { consume } from './commands/consume.js'
+import { createEvent } from './commands/create-event.js'
+import { demo } from './commands/demo.js'
+import { dev } from './commands/dev.js'
+import { ping } from './commands/ping.js'
+import { produce } from './commands/produce.js'
+import { token } from './commands/token.js'
+import { topicDerive, topicMake, topicParse } from './commands/topic.js'
+import { ExitCode, UsageError } from './errors.js'
+import { Output, type Streams } from './output.js'
+import { type ConnectionFlags, ENV, resolveConnection } from './settings.js'
+
+const version: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+const positiveNumber = (what: string) => (value: string) => {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number >= 0`)
+  return n
+}
+const positiveInt = (value: string) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number')
+  return n
+}
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+interface GlobalFlags extends ConnectionFlags {
+  json?: boolean
+  verbose?: boolean
+}
+
+/** Runtime context of one invocation. */
+export interface RunContext {
+  streams: Streams
+  env: NodeJS.ProcessEnv
+  signal?: AbortSignal
+}
+
+function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command {
+  const program = new Command('gracedb-kafka')
+  const output = (cmd: Command): Output => {
+    const o = new Output(ctx.streams, cmd.optsWithGlobals<GlobalFlags>())
+    setOutput(o)
+    return o
+  }
+  const connection = (cmd: Command, topicArgs: Array<string | undefined> = []) =>
+    resolveConnection(cmd.optsWithGlobals<GlobalFlags>(), ctx.env, topicArgs)
+
+  program
+    .description('Publish and consume GraceDB events over Kafka with SciTokens')
+    .version(version, '-V, --version')
+    .option(
+      '--bootstrap-servers <servers>',
+      `Kafka broker(s) host:port[,host:port] or kafka://host:port/topic (env ${ENV.bootstrapServers})`,
+    )
+    .option(
+      '--service-url <url>',
+      `GraceDB service URL, e.g. https://gracedb-dev.ligo.org/api/ (env ${ENV.serviceUrl})`,
+    )
+    .option(
+      '--instance-name <name>',
+      `GraceDB instance name, instead of --service-url (env ${ENV.instanceName})`,
+    )
+    .option('--ca-cert-path <path>', `PEM CA bundle for the broker's TLS certificate (env ${ENV.caCertPath})`)
+    .option(
+      '--skip-hostname-verification',
+      `do not check the broker certificate's hostname (env ${ENV.skipHostnameVerification}=1)`,
+    )
+    .option('--no-ssl', `connect without TLS (env ${ENV.useSsl}=0)`)
+    .option('--url <kafka-url>', `hop-style kafka://host:port/topic[,topic] (env ${ENV.url})`)
+    .option('--json', 'print machine-readable JSON lines on stdout')
+    .option('-v, --verbose', 'more detail on errors, progress lines even when stderr is not a TTY')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.streams.stdout.write(s),
+      writeErr: (s) => ctx.streams.stderr.write(s),
+    })
+
+  const topic = program.command('topic').description('instance-namespaced topic names')
+  topic
+    .command('derive')
+    .description('the instance name of a GraceDB service URL')
+    .argument('<service-url>')
+    .action((url: string, _o, cmd: Command) => topicDerive(output(cmd), url))
+  topic
+    .command('make')
+    .description('the namespaced topic for an instance and a pipeline')
+    .argument('<instance>')
+    .argument('<pipeline>')
+    .action((instance: string, pipeline: string, _o, cmd: Command) =>
+      topicMake(output(cmd), instance, pipeline),
+    )
+  topic
+    .command('parse')
+    .description('split a namespaced topic into instance and pipeline')
+    .argument('<topic>')
+    .action((t: string, _o, cmd: Command) => topicParse(output(cmd), t))
+
+  program
+    .command('token')
+    .description('show the SciToken discovery finds (never the token itself)')
+    .option('--scope <scope>', 'require this scope (e.g. kafka.produce)')
+    .option('--audience <aud>', 'require this audience (default: the broker hostname)')
+    .action(async (o: { scope?: string; audience?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalFlags>()
+      const broker = g.bootstrapServers ?? ctx.env[ENV.bootstrapServers] ?? 'localhost:9092'
+      await token(output(cmd), { broker, scope: o.scope, audience: o.audience })
+    })
+
+  program
+    .command('ping')
+    .description("produce the reference's ping message and print the delivery")
+    .option('--topic <pipeline>', 'pipeline to ping (default: test)')
+    .option('--timeout <seconds>', 'seconds to wait for the delivery', positiveNumber('--timeout'), 10)
+    .action(async (o: { topic?: string; timeout: number }, cmd: Command) => {
+      const c = connection(cmd, [o.topic])
+      await ping(output(cmd), c, {
+        topic: o.topic?.startsWith('kafka://') ? undefined : o.topic,
+        timeout: o.timeout,
+      })
+    })
+
+  program
+    .command('produce')
+    .description('produce values given as arguments, or JSON lines from stdin')
+    .argument('[values...]', 'JSON objects or strings; none = read JSON lines from stdin')
+    .option('--topic <pipeline>', 'pipeline (namespaced with the instance) or kafka:// URL')
+    .option('--key <key>', 'message key')
+    .option('--header <k=v>', 'message header (repeatable)', collect, [] as string[])
+    .action(async (values: string[], o: { topic?: string; key?: string; header: string[] }, cmd: Command) => {
+      await produce(output(cmd), connection(cmd, [o.topic]), values, o)
+    })
+
+  program
+    .command('consume')
+    .description('write one JSON line per message to stdout; Ctrl-C stops cleanly')
+    .option('--topics <pipelines>', 'comma-separated pipelines, or a kafka:// URL')
+    .option('--group-id <id>', 'consumer group (default: an ephemeral one)')
+    .option('--from-beginning', 'start from the earliest offset when the group has none')
+    .option('--count <n>', 'stop after n messages', positiveInt)
+    .option('--manual-commit', 'commit each message only after it was written')
+    .option('--timeout <seconds>', 'poll timeout per iteration', positiveNumber('--timeout'), 1)
+    .action(async (o: Parameters<typeof consume>[2], cmd: Command) => {
+      await consume(output(cmd), connection(cmd, [o.topics]), o)
+    })
+
+  program
+    .command('create-event')
+    .description(
+      'create a GraceDB event: reserve + produce over Kafka (plain HTTP without a broker); prints the graceid',
+    )
+    .argument('<group>')
+    .argument('<pipeline>')
+    .argument('<file>')
+    .option('--search <search>', 'search, e.g. AllSky')
+    .option('--label <label>', 'label (repeatable)', collect, [] as string[])
+    .option('--offline', 'mark the event offline')
+    .option('--http-fallback', 'fall back to HTTP if the Kafka path fails')
+    .option('--no-gracedb-upload', 'publish to Kafka without reserving a graceid')
+    .option('--skip-supervisor', 'ask the server-side supervisor not to process the message')
+    .action(
+      async (
+        group: string,
+        pipeline: string,
+        file: string,
+        o: Parameters<typeof createEvent>[6],
+        cmd: Command,
+      ) => {
+        await createEvent(output(cmd), cmd.optsWithGlobals<GlobalFlags>(), ctx.env, group, pipeline, file, o)
+      },
+    )
+
+  program
+    .command('dev')
+    .description(
+      'start the embedded local stack (broker, token, GraceDB stand-in) until Ctrl-C; prints shell exports',
+    )
+    .action(async (_o, cmd: Command) => dev(output(cmd), ctx.signal))
+
+  program
+    .command('demo')
+    .description(
+      'start the local stack, create an event over Kafka, consume it, show what GraceDB stored, stop',
+    )
+    .action(async (_o, cmd: Command) => demo(output(cmd)))
+
+  return program
+}
+
+/**
+ * Run the `gracedb-kafka` command with `argv` (without the node and script entries) and resolve with its exit
+ * code: 0 success, 1 runtime failure, 2 usage error. Never calls `process.exit`.
+ *
+ * @example
+ * ```ts
+ * const code = await run(['topic', 'make', 'gracedb-dev', 'gstlal'], { streams: process, env: process.env })
+ * ```
+ */
+export async function run(argv: readonly string[], ctx: RunContext): Promise<number> {
+  let out = new Output(ctx.streams, { verbose: argv.includes('--verbose') || argv.includes('-v') })
+  const program = buildProgram(ctx, (o) => {
+    out = o
+  })
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return ExitCode.ok
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
+        return ExitCode.ok
+      }
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage
+    }
+    out.error(err)
+    if (err instanceof UsageError || err instanceof InvalidOptionError) return ExitCode.usage
+    if (err instanceof Error && err.name === 'TopicNameError') return ExitCode.usage
+    if ((err as { code?: string })?.code?.startsWith('ERR_KAFKA_TOKEN') === true) {
+      out.note('hint: get a fresh SciToken with: htgettoken -a vault.ligo.org -i igwn')
+    }
+    return ExitCode.failure
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { UsageError } from './errors.js'
+import { ENV, resolveConnection, topicList } from './settings.js'
+
+describe('where settings come from', () => {
+  const env = {
+    [ENV.bootstrapServers]: 'env-broker:9092',
+    [ENV.serviceUrl]: 'https://gracedb-env.ligo.org/api/',
+    [ENV.caCertPath]: '/env/ca.pem',
+  }
+
+  it('flags beat environment variables', () => {
+    const c = resolveConnection(
+      {
+        bootstrapServers: 'flag-broker:9093',
+        serviceUrl: 'https://gracedb-flag.ligo.org/api/',
+        caCertPath: '/flag.pem',
+      },
+      env,
+      [],
+    )
+    expect(c).toMatchObject({
+      bootstrapServers: 'flag-broker:9093',
+      serviceUrl: 'https://gracedb-flag.ligo.org/api/',
+      caCertPath: '/flag.pem',
+    })
+  })
+
+  it('environment variables apply when no flag is given', () => {
+    const c = resolveConnection({}, env, [])
+    expect(c).toMatchObject({
+      bootstrapServers: 'env-broker:9092',
+      serviceUrl: 'https://gracedb-env.ligo.org/api/',
+      caCertPath: '/env/ca.pem',
+      useSsl: true,
+      skipHostnameVerification: false,
+    })
+  })
+
+  it('a kafka:// URL gives brokers and topics when neither flag nor variable names a broker', () => {
+    const c = resolveConnection({ instanceName: 'gracedb-dev' }, {}, ['kafka://a:9092,b:9093/test,gstlal'])
+    expect(c.bootstrapServers).toBe('a:9092,b:9093')
+    expect(c.urlTopics).toEqual(['test', 'gstlal'])
+    expect(topicList('kafka://a:9092/test,gstlal', c.urlTopics)).toEqual(['test', 'gstlal'])
+  })
+
+  it('a kafka:// URL in --bootstrap-servers or GRACEDB_KAFKA_URL works too', () => {
+    expect(
+      resolveConnection({ bootstrapServers: 'kafka://h:1234/x', instanceName: 'i' }, {}, []).bootstrapServers,
+    ).toBe('h:1234')
+    const fromEnv = resolveConnection({ instanceName: 'i' }, { [ENV.url]: 'kafka://e:4321/y' }, [])
+    expect(fromEnv).toMatchObject({ bootstrapServers: 'e:4321', urlTopics: ['y'] })
+  })
+
+  it('an explicit broker beats the URL broker, while the URL still names topics', () => {
+    const c = resolveConnection({ bootstrapServers: 'x:1', instanceName: 'i' }, {}, ['kafka://u:2/t'])
+    expect(c.bootstrapServers).toBe('x:1')
+    expect(c.urlTopics).toEqual(['t'])
+  })
+
+  it('boolean variables and --no-ssl', () => {
+    const c = resolveConnection(
+      { ssl: false },
+      { ...env, [ENV.skipHostnameVerification]: 'true', [ENV.useSsl]: '1' },
+      [],
+    )
+    expect(c.useSsl).toBe(false)
+    expect(c.skipHostnameVerification).toBe(true)
+    expect(resolveConnection({}, { ...env, [ENV.useSsl]: '0' }, []).useSsl).toBe(false)
+  })
+
+  it('an --instance-name flag beats a GRACEDB_SERVICE_URL variable', () => {
+    const c = resolveConnection({ instanceName: 'gracedb-test' }, env, [])
+    expect(c.instanceName).toBe('gracedb-test')
+    expect(c.serviceUrl).toBeUndefined()
+  })
+
+  it('no broker and no instance are usage errors that say what to set', () => {
+    expect(() => resolveConnection({ instanceName: 'i' }, {}, [])).toThrow(UsageError)
+    expect(() => resolveConnection({ instanceName: 'i' }, {}, [])).toThrow(/GRACEDB_KAFKA_BOOTSTRAP_SERVERS/)
+    expect(() => resolveConnection({ bootstrapServers: 'b:1' }, {}, [])).toThrow(/--service-url/)
+  })
+
+  it('a malformed kafka:// URL is a usage error', () => {
+    expect(() => resolveConnection({ instanceName: 'i' }, {}, ['kafka:///nohost'])).toThrow(UsageError)
+  })
+
+  it('topic lists split on commas and drop blanks', () => {
+    expect(topicList('gstlal, cwb,,', [])).toEqual(['gstlal', 'cwb'])
+    expect(topicList(undefined, ['t'])).toEqual(['t'])
+  })
+})

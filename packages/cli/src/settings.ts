@@ -1,0 +1,144 @@
+import { parseKafkaUrl } from '@gracedb-kafka/topics'
+import { UsageError } from './errors.js'
+
+/** Global connection flags, as commander hands them over. */
+export interface ConnectionFlags {
+  bootstrapServers?: string
+  serviceUrl?: string
+  instanceName?: string
+  caCertPath?: string
+  skipHostnameVerification?: boolean
+  ssl?: boolean
+  url?: string
+}
+
+/** Connection settings after flags, environment variables and kafka:// URLs are combined. */
+export interface ResolvedConnection {
+  bootstrapServers: string
+  serviceUrl?: string
+  instanceName?: string
+  caCertPath?: string
+  skipHostnameVerification: boolean
+  useSsl: boolean
+  /** Topics named by a kafka:// URL, if any. */
+  urlTopics: string[]
+}
+
+/** The environment variables the command reads. */
+export const ENV: {
+  readonly bootstrapServers: 'GRACEDB_KAFKA_BOOTSTRAP_SERVERS'
+  readonly serviceUrl: 'GRACEDB_SERVICE_URL'
+  readonly instanceName: 'GRACEDB_KAFKA_INSTANCE_NAME'
+  readonly caCertPath: 'GRACEDB_KAFKA_CA_CERT_PATH'
+  readonly skipHostnameVerification: 'GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION'
+  readonly useSsl: 'GRACEDB_KAFKA_USE_SSL'
+  readonly url: 'GRACEDB_KAFKA_URL'
+} = {
+  bootstrapServers: 'GRACEDB_KAFKA_BOOTSTRAP_SERVERS',
+  serviceUrl: 'GRACEDB_SERVICE_URL',
+  instanceName: 'GRACEDB_KAFKA_INSTANCE_NAME',
+  caCertPath: 'GRACEDB_KAFKA_CA_CERT_PATH',
+  skipHostnameVerification: 'GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION',
+  useSsl: 'GRACEDB_KAFKA_USE_SSL',
+  url: 'GRACEDB_KAFKA_URL',
+}
+
+const truthy = (v: string | undefined): boolean | undefined =>
+  v === undefined || v === '' ? undefined : /^(1|true|yes|on)$/i.test(v)
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
+
+/**
+ * Combine settings: flags first, then environment variables, then a hop-style `kafka://host:port/topic[,topic]`
+ * URL (from `--url`, `GRACEDB_KAFKA_URL`, or a `kafka://` value given to `--bootstrap-servers` or a topic option).
+ *
+ * @example
+ * ```ts
+ * resolveConnection({ bootstrapServers: 'kafka://localhost:9092/test' }, {}, [])
+ * // { bootstrapServers: 'localhost:9092', urlTopics: ['test'], ... }
+ * ```
+ */
+export function resolveConnection(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  topicArgs: ReadonlyArray<string | undefined>,
+): ResolvedConnection {
+  const urls = [flags.url, flags.bootstrapServers, ...topicArgs, nonEmpty(env[ENV.url])].filter(
+    (v): v is string => typeof v === 'string' && v.startsWith('kafka://'),
+  )
+  const parsed = urls.map((u) => {
+    try {
+      return parseKafkaUrl(u)
+    } catch (err) {
+      throw new UsageError((err as Error).message)
+    }
+  })
+  const fromUrl = parsed[0]
+  const flagServers = flags.bootstrapServers?.startsWith('kafka://') ? undefined : flags.bootstrapServers
+  const bootstrapServers =
+    nonEmpty(flagServers) ?? nonEmpty(env[ENV.bootstrapServers]) ?? fromUrl?.brokers.join(',') ?? undefined
+  if (bootstrapServers === undefined) {
+    throw new UsageError(
+      `no Kafka broker: pass --bootstrap-servers host:port (or a kafka:// URL) or set ${ENV.bootstrapServers}`,
+    )
+  }
+  const serviceUrl = nonEmpty(flags.serviceUrl) ?? nonEmpty(env[ENV.serviceUrl])
+  const instanceName = nonEmpty(flags.instanceName) ?? nonEmpty(env[ENV.instanceName])
+  const caCertPath = nonEmpty(flags.caCertPath) ?? nonEmpty(env[ENV.caCertPath])
+  const resolved: ResolvedConnection = {
+    bootstrapServers,
+    skipHostnameVerification:
+      flags.skipHostnameVerification ?? truthy(env[ENV.skipHostnameVerification]) ?? false,
+    useSsl: flags.ssl === false ? false : (truthy(env[ENV.useSsl]) ?? true),
+    urlTopics: parsed.flatMap((p) => p.topics),
+  }
+  // A flag beats an environment variable even across the two identity options.
+  if (flags.instanceName !== undefined) resolved.instanceName = flags.instanceName
+  else if (flags.serviceUrl !== undefined) resolved.serviceUrl = flags.serviceUrl
+  else if (instanceName !== undefined) resolved.instanceName = instanceName
+  else if (serviceUrl !== undefined) resolved.serviceUrl = serviceUrl
+  else {
+    throw new UsageError(
+      `no GraceDB instance: pass --service-url URL or --instance-name NAME, or set ${ENV.serviceUrl} or ${ENV.instanceName}`,
+    )
+  }
+  if (caCertPath !== undefined) resolved.caCertPath = caCertPath
+  return resolved
+}
+
+/**
+ * The topic list for a command: explicit topics (comma-separated, kafka:// URLs expanded) or the URL's topics.
+ *
+ * @example
+ * ```ts
+ * topicList('gstlal,cwb', []) // ['gstlal', 'cwb']
+ * ```
+ */
+export function topicList(value: string | undefined, urlTopics: readonly string[]): string[] {
+  if (value !== undefined && !value.startsWith('kafka://')) {
+    return value
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0)
+  }
+  return [...urlTopics]
+}
+
+/** The producer/consumer connection options for the resolved settings. */
+export function connectionOptions(c: ResolvedConnection): {
+  bootstrapServers: string
+  useSsl: boolean
+  skipHostnameVerification: boolean
+  caCertPath?: string
+  serviceUrl?: string
+  instanceName?: string
+} {
+  return {
+    bootstrapServers: c.bootstrapServers,
+    useSsl: c.useSsl,
+    skipHostnameVerification: c.skipHostnameVerification,
+    ...(c.caCertPath === undefined ? {} : { caCertPath: c.caCertPath }),
+    ...(c.serviceUrl === undefined ? {} : { serviceUrl: c.serviceUrl }),
+    ...(c.instanceName === undefined ? {} : { instanceName: c.instanceName }),
+  }
+}
