@@ -399,7 +399,10 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     const config = buildKafkaConfig(this.options, {
       clientId: this.options.clientId ?? DEFAULT_CLIENT_ID,
       oauthBearerProvider: this.tokens.provide,
-      kafkaConfig: { logLevel: logLevel.NOTHING, ...client },
+      // kafkajs re-authenticates once a session has less than `reauthenticationThreshold` left (its default,
+      // 10 s, exceeds short sessions such as connections.max.reauth.ms = 5 s, and then it re-authenticates before
+      // every request, which brokers refuse more than once a second). 2 s is ample for the request to arrive.
+      kafkaConfig: { logLevel: logLevel.NOTHING, reauthenticationThreshold: 2000, ...client },
     })
     const kafka = new Kafka(config as unknown as KafkaConfig)
     const kc = kafka.consumer({

@@ -124,6 +124,8 @@ describe('GraceDbKafkaConsumer in a child process', () => {
       groupId,
       autoOffsetReset: 'earliest',
       autoCommit: false,
+      // the killed member keeps its partitions until its session times out: keep that short
+      kafkaConfig: { 'session.timeout.ms': 8000, 'heartbeat.interval.ms': 1000 },
     })
     const first = startChild({ options, delayMs: 10 })
     await first.until((e) => messagesIn(e).length >= 100, 60_000, '100 messages')
