@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { readFileSync, rmSync } from 'node:fs'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Admin } from 'kafkajs'
@@ -10,7 +10,7 @@ import { type AclRule, createAcls } from './acl.js'
 import { brokerProperties, type NodePorts } from './broker-config.js'
 import { KAFKA_VERSION, resolveKafkaClasspath, writeLog4jConfig } from './classpath.js'
 import { createTokenIssuer, type TokenIssuer } from './issuer.js'
-import { type JvmProcess, spawnJvm, tail } from './jvm-process.js'
+import { forgetCleanupDir, type JvmProcess, registerCleanupDir, spawnJvm, tail } from './jvm-process.js'
 import { freePorts } from './ports.js'
 import { createTestCertificates } from './tls.js'
 
@@ -66,6 +66,8 @@ export interface KafkaTestCluster {
   stopBroker(index?: number): Promise<void>
   /** Start broker `index` (default 0) again on the same ports; resolves when it is ready. */
   startBroker(index?: number): Promise<void>
+  /** The JVM pid of broker `index` (default 0), or undefined when it is not running. */
+  pid(index?: number): number | undefined
   /** Resident memory of broker `index` (default 0) in bytes, or undefined when it is not running. */
   rssBytes(index?: number): number | undefined
   /** The broker log of node `index` (default 0) so far. */
@@ -220,6 +222,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaTes
   const jars = await resolveKafkaClasspath(log)
   const classpath = jars.join(':')
   const root = await mkdtemp(join(tmpdir(), 'gracedb-kafka-testkit-'))
+  registerCleanupDir(root)
   const nodes: Node[] = []
   let stopped = false
   let stopping: Promise<void> | undefined
@@ -228,7 +231,13 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaTes
     stopped = true
     stopping ??= (async () => {
       await Promise.all(nodes.map((n) => n.jvm?.stop(3_000)))
-      await rm(root, { recursive: true, force: true, maxRetries: 3 })
+      // Synchronous, so a test runner tearing the process down cannot interrupt it half-way.
+      try {
+        rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+        forgetCleanupDir(root)
+      } catch (err) {
+        log(`testkit: could not remove ${root}: ${(err as Error).message}`)
+      }
     })()
     return stopping
   }
@@ -299,6 +308,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaTes
           n.propertiesPath,
         ],
         n.logPath,
+        { cleanupDir: root },
       )
     }
     await Promise.all(nodes.map(launch))
@@ -363,6 +373,10 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaTes
         if (stopped) throw new Error('testkit: cluster already stopped')
         await launch(n)
         await waitReady(n, 1, Date.now() + (opts.startTimeoutMs ?? 60_000))
+      },
+      pid(index = 0): number | undefined {
+        const jvm = nodeAt(index).jvm
+        return jvm?.running() ? jvm.pid : undefined
       },
       rssBytes(index = 0): number | undefined {
         const jvm = nodeAt(index).jvm

@@ -6,6 +6,7 @@ export {
   type StartKafkaOptions,
   startKafka,
 } from './cluster.js'
+export * from './gracedb/index.js'
 export {
   type CreateTokenIssuerOptions,
   createTokenIssuer,
@@ -18,4 +19,3 @@ export {
 } from './issuer.js'
 export { createTestCertificates, type TestCertificates } from './tls.js'
 export { bearerTokenPath, writeBearerTokenFile, writeFileAtomic } from './token-files.js'
-export * from './gracedb/index.js'

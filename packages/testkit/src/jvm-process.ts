@@ -1,24 +1,27 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 
 /**
  * A POSIX sh wrapper: starts the command in the background with its output appended to the log file, prints
  * its pid, then watches its own stdin, a pipe from the Node process. When that pipe closes — the parent
- * exited, crashed or was killed with SIGKILL — the wrapper kills the JVM with SIGKILL. It exits with the
- * JVM's exit status.
+ * exited, crashed or was killed with SIGKILL — the wrapper kills the JVM with SIGKILL and, if its parent is
+ * gone, removes the cleanup directory. SIGTERM sent to the wrapper (e.g. to a whole process group) is passed
+ * on to the JVM and the wrapper keeps supervising; it exits with the JVM's exit status.
  */
 const WATCHDOG = `
-log="$1"; shift
+log="$1"; cleanup="$2"; shift 2
+trap '' INT
+trap 'kill -TERM "$child" 2>/dev/null' TERM
 exec 3<&0
 "$@" </dev/null >>"$log" 2>&1 &
 child=$!
 echo "$child"
-( while IFS= read -r _ <&3; do :; done; kill -9 "$child" 2>/dev/null ) &
+( trap - TERM; while IFS= read -r _ <&3; do :; done; kill -9 "$child" 2>/dev/null ) &
 watcher=$!
-wait "$child"
-code=$?
+code=0
+while :; do wait "$child"; code=$?; kill -0 "$child" 2>/dev/null || break; done
 kill "$watcher" 2>/dev/null
+if [ -n "$cleanup" ] && ! kill -0 "$PPID" 2>/dev/null; then rm -rf "$cleanup"; fi
 exit "$code"
 `
 
@@ -35,6 +38,7 @@ export interface JvmProcess {
 }
 
 const live = new Set<number>()
+const cleanupDirs = new Set<string>()
 let exitHookInstalled = false
 
 function installExitHook(): void {
@@ -47,7 +51,26 @@ function installExitHook(): void {
         process.kill(pid, 'SIGKILL')
       } catch {}
     }
+    for (const dir of cleanupDirs) {
+      try {
+        rmSync(dir, { recursive: true, force: true })
+      } catch {}
+    }
   })
+}
+
+/**
+ * Remove `dir` when this process exits or dies (by the exit hook, or by a watchdog once its parent is gone),
+ * unless {@link forgetCleanupDir} was called first.
+ */
+export function registerCleanupDir(dir: string): void {
+  installExitHook()
+  cleanupDirs.add(dir)
+}
+
+/** Stop tracking a directory registered with {@link registerCleanupDir} (after removing it yourself). */
+export function forgetCleanupDir(dir: string): void {
+  cleanupDirs.delete(dir)
 }
 
 /**
@@ -55,29 +78,22 @@ function installExitHook(): void {
  *
  * @example
  * ```ts
- * const jvm = await spawnJvm(['-cp', cp, 'kafka.Kafka', 'server.properties'], '/tmp/broker.log')
+ * const jvm = await spawnJvm(['-cp', cp, 'kafka.Kafka', 'server.properties'], '/tmp/broker.log', { cleanupDir: '/tmp/k' })
  * await jvm.stop()
  * ```
  */
 export async function spawnJvm(
   args: string[],
   logFile: string,
-  env?: NodeJS.ProcessEnv,
+  opts: { cleanupDir?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<JvmProcess> {
   installExitHook()
   const java = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : 'java'
-  const wrapper: ChildProcess = spawn(
-    '/bin/sh',
-    ['-c', WATCHDOG, 'testkit-watchdog', logFile, java, ...args],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: env ?? process.env,
-    },
-  )
-  // The wrapper must not keep the event loop (and so a test runner) alive by itself.
-  wrapper.unref()
-  ;(wrapper.stdin as unknown as { unref?: () => void }).unref?.()
-  ;(wrapper.stdout as unknown as { unref?: () => void }).unref?.()
+  const argv = ['-c', WATCHDOG, 'testkit-watchdog', logFile, opts.cleanupDir ?? '', java, ...args]
+  const wrapper: ChildProcess = spawn('/bin/sh', argv, {
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: opts.env ?? process.env,
+  })
 
   const exited = new Promise<number | string>((resolvePromise) => {
     wrapper.on('exit', (code, signal) => resolvePromise(code ?? signal ?? 'unknown'))
@@ -97,6 +113,10 @@ export async function spawnJvm(
     wrapper.on('exit', () => reject(new Error(`java did not start: ${tail(logFile, 20)}`)))
   })
   live.add(pid)
+  // Once started, the wrapper must not keep the event loop (and so a test runner) alive by itself.
+  wrapper.unref()
+  ;(wrapper.stdin as unknown as { unref?: () => void }).unref?.()
+  ;(wrapper.stdout as unknown as { unref?: () => void }).unref?.()
   let alive = true
   void exited.then(() => {
     alive = false
@@ -120,7 +140,28 @@ export async function spawnJvm(
       }, graceMs)
       await exited
       clearTimeout(timer)
+      // If the wrapper was killed on its own, the JVM may still be there: make sure it is gone.
+      for (let i = 0; i < 100 && isAlive(pid); i++) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {}
+        await new Promise((r) => setTimeout(r, 50))
+      }
     },
+  }
+}
+
+/** True while `pid` exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  } catch {
+    return true
   }
 }
 
@@ -130,20 +171,5 @@ export function tail(file: string, lines = 60): string {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
   } catch {
     return ''
-  }
-}
-
-/** Wait for an event with a timeout (small helper so callers do not leak timers). */
-export async function onceWithTimeout(
-  emitter: NodeJS.EventEmitter,
-  event: string,
-  ms: number,
-): Promise<void> {
-  const ac = new AbortController()
-  const timer = setTimeout(() => ac.abort(), ms)
-  try {
-    await once(emitter, event, { signal: ac.signal })
-  } finally {
-    clearTimeout(timer)
   }
 }
