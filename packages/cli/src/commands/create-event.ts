@@ -64,7 +64,9 @@ export async function createEvent(
       ...(flags.skipSupervisor === true ? { skipSupervisor: true } : {}),
     })
     const body = (await response.json()) as Record<string, unknown>
-    out.data(body, (b) => String(b.graceid ?? ''))
+    out.data(body, (b) =>
+      typeof b.graceid === 'string' ? b.graceid : 'published without a graceid (--no-gracedb-upload)',
+    )
   } finally {
     await producer?.close()
   }

@@ -88,13 +88,14 @@ export async function demo(out: Output): Promise<void> {
 
     step(4, 'waiting for the supervisor to complete the reserved upload ...')
     const stored = await waitFor(`GraceDB to store ${graceid}`, 30, () =>
-      stack.events().find((e) => e.graceid === graceid && e.contents !== undefined),
+      stack.events().find((e) => e.graceid === graceid),
     )
-    const bytes = Buffer.byteLength(SAMPLE_COINC_XML)
+    const identical = Buffer.from(stored.contents).equals(Buffer.from(SAMPLE_COINC_XML))
+    if (!identical) throw new Error(`GraceDB stored ${graceid} but its file differs from what was sent`)
     step(
       4,
-      `GraceDB stored ${String(stored.graceid)} (group ${String(stored.group)}, pipeline ${String(stored.pipeline)}, ` +
-        `arrived via ${String(stored.via ?? stored.arrivedVia ?? 'kafka')}, file ${bytes} bytes)`,
+      `GraceDB stored ${stored.graceid} (group ${stored.group}, pipeline ${stored.pipeline}, arrived via ${stored.via}, ` +
+        `${stored.filename}: ${stored.contents.byteLength} bytes, identical to the file sent)`,
     )
   } finally {
     if (previousTokenFile === undefined) delete process.env.BEARER_TOKEN_FILE

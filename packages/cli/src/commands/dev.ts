@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { StoredEvent } from '@gracedb-kafka/testkit'
 import type { Output } from '../output.js'
 import { ENV } from '../settings.js'
 
@@ -12,7 +13,7 @@ export interface LocalStack {
   caCertPath: string
   tokenPath: string
   /** Events the GraceDB stand-in holds (graceid, group, pipeline, contents, how each arrived). */
-  events(): ReadonlyArray<Record<string, unknown>>
+  events(): readonly StoredEvent[]
   /** `export NAME=value` lines that point the other commands at this stack. */
   exports: string[]
   stop(): Promise<void>
@@ -40,11 +41,14 @@ export async function startLocalStack(out: Output): Promise<LocalStack> {
   let rotation: { stop(): void } | undefined
   try {
     out.progress(`Kafka ready on ${kafka.bootstrapServers} in ${((Date.now() - t0) / 1000).toFixed(1)}s`)
-    const tokenPath = join(dir, 'scitoken.jwt')
-    await kafka.issuer.writeTokenFile(await kafka.issuer.mint({}, { lifetime: 3600 }), tokenPath)
-    rotation = kafka.issuer.rotate({ path: tokenPath, every: 1800, lifetime: 3600 })
     out.progress('starting the GraceDB stand-in and its supervisor ...')
     gracedb = await startGraceDbStandIn({ kafka })
+    // One token good for both the broker (aud = the host clients dial) and GraceDB's REST API
+    // (aud = scheme://host of the service URL), as a real IGWN token for both would be.
+    const claims = { aud: [kafka.issuer.audience, gracedb.audience] }
+    const tokenPath = join(dir, 'scitoken.jwt')
+    await kafka.issuer.writeTokenFile(await kafka.issuer.mint(claims, { lifetime: 3600 }), tokenPath)
+    rotation = kafka.issuer.rotate({ path: tokenPath, every: 1800, lifetime: 3600, claims })
     const exports = [
       `export ${ENV.bootstrapServers}=${kafka.bootstrapServers}`,
       `export ${ENV.serviceUrl}=${gracedb.serviceUrl}`,
@@ -59,7 +63,7 @@ export async function startLocalStack(out: Output): Promise<LocalStack> {
       serviceUrl: gracedb.serviceUrl,
       caCertPath: kafka.caCertPath,
       tokenPath,
-      events: () => started.gracedb.events as unknown as ReadonlyArray<Record<string, unknown>>,
+      events: () => started.gracedb.events,
       exports,
       stop(): Promise<void> {
         stopped ??= (async () => {

@@ -1,0 +1,238 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startGraceDbStandIn } from '@gracedb-kafka/testkit'
+import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, startCli } from './spawn-cli.js'
+
+let kafka: SharedKafka
+let gracedb: Awaited<ReturnType<typeof startGraceDbStandIn>>
+let dir: string
+let token: string
+let env: NodeJS.ProcessEnv
+const unique = () => `cli${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+
+beforeAll(async () => {
+  kafka = await sharedKafka()
+  gracedb = await startGraceDbStandIn({ kafka })
+  dir = await mkdtemp(join(tmpdir(), 'gracedb-kafka-cli-'))
+  token = await kafka.issuer.mint({ aud: [kafka.issuer.audience, gracedb.audience] })
+  const tokenPath = await kafka.issuer.writeTokenFile(token, join(dir, 'token'))
+  // Only what the command needs: no stray SCITOKEN/BEARER_TOKEN from the machine, an empty XDG dir.
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_RUNTIME_DIR: dir,
+    BEARER_TOKEN_FILE: tokenPath,
+    GRACEDB_KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+    GRACEDB_SERVICE_URL: gracedb.serviceUrl,
+    GRACEDB_KAFKA_CA_CERT_PATH: kafka.caCertPath,
+  }
+})
+
+afterAll(async () => {
+  await gracedb?.stop()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+describe('gracedb-kafka token', () => {
+  it('shows where the token came from and its claims, never the token', async () => {
+    const r = await runCli(['token', '--json'], env)
+    expect(r.code).toBe(0)
+    const summary = JSON.parse(r.stdout)
+    expect(summary).toMatchObject({ source: join(dir, 'token'), sub: 'testuser', iss: kafka.issuer.issuer })
+    expect(summary.scope).toContain('kafka.produce')
+    expect(summary.expiresInSeconds).toBeGreaterThan(3000)
+    expect(r.stdout + r.stderr).not.toContain(token)
+    expect(r.stdout + r.stderr).not.toContain(token.split('.')[2])
+  })
+
+  it('checks a needed scope and audience', async () => {
+    expect((await runCli(['token', '--scope', 'kafka.produce', '--audience', 'localhost'], env)).code).toBe(0)
+    const r = await runCli(['token', '--scope', 'gracedb.write'], env)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/scope/)
+    expect(r.stderr).toContain('htgettoken')
+  })
+
+  it('exits 1 with an htgettoken hint when no token exists', async () => {
+    const r = await runCli(['token'], { ...env, BEARER_TOKEN_FILE: join(dir, 'missing') })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('htgettoken')
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('gracedb-kafka: error'))).toHaveLength(1)
+  })
+})
+
+describe('gracedb-kafka ping / produce / consume', () => {
+  it('ping prints the delivery', async () => {
+    const r = await runCli(['--json', 'ping'], env)
+    expect(r.code, r.stderr).toBe(0)
+    const delivery = JSON.parse(r.stdout)
+    expect(delivery).toMatchObject({ topic: 'localhost.test', message: { type: 'ping', sub: 'testuser' } })
+    expect(typeof delivery.offset).toBe('number')
+  })
+
+  it('produce from arguments with key and headers; consume reads them back as JSON lines', async () => {
+    const pipeline = unique()
+    const p = await runCli(
+      [
+        'produce',
+        '--topic',
+        pipeline,
+        '--key',
+        'G1',
+        '--header',
+        'source=cli',
+        '--header',
+        'n=1',
+        '{"graceid":"G1"}',
+        'plain text',
+      ],
+      env,
+    )
+    expect(p.code, p.stderr).toBe(0)
+    expect(p.stdout).toMatch(new RegExp(`delivered 2 message\\(s\\) to localhost\\.${pipeline}`))
+    const c = await runCli(['consume', '--topics', pipeline, '--from-beginning', '--count', '2'], env)
+    expect(c.code, c.stderr).toBe(0)
+    const lines = c.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatchObject({ topic: `localhost.${pipeline}`, key: 'G1', value: { graceid: 'G1' } })
+    expect(lines[0].headers).toEqual({ source: 'cli', n: '1' })
+    expect(lines[1]).toMatchObject({ key: 'G1', value: 'plain text' })
+  })
+
+  it('produce reads JSON lines from stdin; a bad line is named and earlier lines are not lost', async () => {
+    const pipeline = unique()
+    const ok = await runCli(['--json', 'produce', '--topic', pipeline], env, {
+      input: '{"n":1}\n\n{"n":2}\n',
+    })
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.stdout.trim().split('\n')).toHaveLength(2)
+    const bad = await runCli(['produce', '--topic', pipeline], env, { input: '{"n":3}\nnot json\n{"n":4}\n' })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/line 2 is not valid JSON/)
+    expect(bad.stdout).toMatch(/delivered 1 message/)
+    const c = await runCli(['consume', '--topics', pipeline, '--from-beginning', '--count', '3'], env)
+    expect(
+      c.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).value),
+    ).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
+  })
+
+  it('kafka:// URLs name the broker and topics', async () => {
+    const pipeline = unique()
+    const { GRACEDB_KAFKA_BOOTSTRAP_SERVERS: _drop, ...noBroker } = env
+    const url = `kafka://${kafka.bootstrapServers}/${pipeline}`
+    const p = await runCli(['produce', '--topic', url, 'via-url'], noBroker)
+    expect(p.code, p.stderr).toBe(0)
+    const c = await runCli(['consume', '--topics', url, '--from-beginning', '--count', '1'], noBroker)
+    expect(JSON.parse(c.stdout).value).toBe('via-url')
+  })
+
+  it('Ctrl-C stops consume cleanly and commits what was written', async () => {
+    const pipeline = unique()
+    const group = unique()
+    await kafka.createTopic(`localhost.${pipeline}`, { partitions: 1 })
+    const consumer = startCli(
+      ['--verbose', 'consume', '--topics', pipeline, '--group-id', group, '--manual-commit'],
+      env,
+    )
+    await consumer.waitFor(/consuming/, 30_000, 'stderr')
+    // The group joins asynchronously: keep producing until the consumer has written a line.
+    let n = 0
+    while (!/"value"/.test(consumer.stdout())) {
+      expect((await runCli(['produce', '--topic', pipeline, `{"n":${n++}}`], env)).code).toBe(0)
+      await new Promise((r) => setTimeout(r, 500))
+      if (n > 30) throw new Error(`consumer wrote nothing; stderr: ${consumer.stderr()}`)
+    }
+    consumer.child.kill('SIGINT')
+    expect(await consumer.exited).toBe(0)
+    const written = consumer
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).value.n as number)
+    const last = written.at(-1) as number
+    // Restarting the same group resumes right after the last line written: no repeat, nothing skipped.
+    expect((await runCli(['produce', '--topic', pipeline, '{"n":"after"}'], env)).code).toBe(0)
+    const again = await runCli(['consume', '--topics', pipeline, '--group-id', group, '--count', '1'], env)
+    expect(again.code, again.stderr).toBe(0)
+    const next = JSON.parse(again.stdout)
+    expect(next.value).toEqual(last + 1 < n ? { n: last + 1 } : { n: 'after' })
+  })
+})
+
+describe('gracedb-kafka create-event', () => {
+  it('reserves, publishes and prints the graceid that GraceDB stores', async () => {
+    const file = join(dir, 'coinc.xml')
+    await writeFile(file, '<LIGO_LW>cli</LIGO_LW>\n')
+    const r = await runCli(
+      ['create-event', 'Test', 'gstlal', file, '--search', 'AllSky', '--label', 'INJ'],
+      env,
+    )
+    expect(r.code, r.stderr).toBe(0)
+    const graceid = r.stdout.trim()
+    expect(graceid).toMatch(/^G\d+$/)
+    const stored = await gracedb.waitForEvent(graceid)
+    expect(stored).toMatchObject({
+      graceid,
+      group: 'Test',
+      pipeline: 'gstlal',
+      via: 'kafka',
+      labels: ['INJ'],
+    })
+    expect(Buffer.from(stored.contents).equals(await readFile(file))).toBe(true)
+  })
+
+  it('--no-gracedb-upload publishes without a graceid', async () => {
+    const file = join(dir, 'coinc2.xml')
+    await writeFile(file, '<LIGO_LW/>\n')
+    const r = await runCli(['--json', 'create-event', 'Test', 'gstlal', file, '--no-gracedb-upload'], env)
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).graceid).toBeNull()
+  })
+
+  it('a missing file is one clear error line, exit 1', async () => {
+    const r = await runCli(['create-event', 'Test', 'gstlal', join(dir, 'nope.xml')], env)
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/nope\.xml/)
+  })
+
+  it('an unknown group is a usage error (exit 2)', async () => {
+    const file = join(dir, 'coinc3.xml')
+    await writeFile(file, '<LIGO_LW/>\n')
+    const r = await runCli(['create-event', 'NoSuchGroup', 'gstlal', file], env)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/group/)
+  })
+})
+
+describe('gracedb-kafka dev', () => {
+  it('starts the local stack, prints shell exports, and stops on Ctrl-C', async () => {
+    const devEnv = { PATH: env.PATH, HOME: env.HOME, XDG_RUNTIME_DIR: dir }
+    const p = startCli(['dev'], devEnv, { timeoutMs: 120_000 })
+    await p.waitFor(/export BEARER_TOKEN_FILE=.*\n/, 90_000)
+    const exports = Object.fromEntries(
+      [...p.stdout().matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+    )
+    expect(Object.keys(exports).sort()).toEqual([
+      'BEARER_TOKEN_FILE',
+      'GRACEDB_KAFKA_BOOTSTRAP_SERVERS',
+      'GRACEDB_KAFKA_CA_CERT_PATH',
+      'GRACEDB_SERVICE_URL',
+    ])
+    // The other commands work against it with exactly those settings.
+    const ping = await runCli(['ping'], { ...devEnv, ...exports })
+    expect(ping.code, ping.stderr).toBe(0)
+    p.child.kill('SIGINT')
+    expect(await p.exited).toBe(0)
+    expect(p.stderr()).toMatch(/shutting down/)
+  })
+})
