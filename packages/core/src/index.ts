@@ -18,6 +18,11 @@ export {
 } from './kafka-config.js'
 export { type ErrorRole, errorChain, type MapErrorContext, toKafkaError } from './map-error.js'
 export {
+  createOauthBearerAuthenticator,
+  type SaslAuthenticationProvider,
+  type SaslAuthenticatorArgs,
+} from './oauth-authenticator.js'
+export {
   bootstrapServersSchema,
   type ConnectionOptions,
   type ConnectionOptionsInput,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { InvalidOptionError } from './errors.js'
+import { createOauthBearerAuthenticator, type SaslAuthenticationProvider } from './oauth-authenticator.js'
 import type { ConnectionOptions } from './options.js'
 
 /** What kafkajs's `sasl.oauthBearerProvider` must resolve to. */
@@ -22,7 +23,12 @@ export interface KafkaClientConfig {
         checkServerIdentity?: () => undefined
         servername?: string
       }
-  sasl: { mechanism: 'oauthbearer'; oauthBearerProvider: () => Promise<OauthbearerProviderResult> }
+  sasl: {
+    mechanism: 'oauthbearer'
+    oauthBearerProvider: () => Promise<OauthbearerProviderResult>
+    /** Replaces kafkajs's built-in OAUTHBEARER exchange, so a refused token is an authentication error. */
+    authenticationProvider: SaslAuthenticationProvider
+  }
   connectionTimeout: number
   authenticationTimeout: number
   requestTimeout: number
@@ -73,7 +79,11 @@ export function buildKafkaConfig(
     clientId: extras.clientId,
     brokers: options.bootstrapServers,
     ssl,
-    sasl: { mechanism: 'oauthbearer', oauthBearerProvider: extras.oauthBearerProvider },
+    sasl: {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: extras.oauthBearerProvider,
+      authenticationProvider: createOauthBearerAuthenticator(extras.oauthBearerProvider),
+    },
     connectionTimeout: 5_000,
     authenticationTimeout: 10_000,
     requestTimeout: 30_000,

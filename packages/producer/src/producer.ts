@@ -171,7 +171,8 @@ export class GraceDbKafkaProducer {
   #connected = false
   #everConnected = false
   #connecting: Promise<void> | undefined
-  #authError: KafkaError | undefined
+  /** An authentication failure not yet seen by the caller, with the messages it failed. */
+  #authError: { error: KafkaError; messages: Pending[] } | undefined
   #tokenError: { error: KafkaError; at: number } | undefined
   #closing: Promise<void> | undefined
 
@@ -301,7 +302,6 @@ export class GraceDbKafkaProducer {
    */
   async flush(timeout = -1): Promise<number> {
     const t = seconds(timeout, 'timeout', true)
-    this.#throwAuthError()
     if (this.#pending > 0 && t !== 0) {
       this.#flushing++
       try {
@@ -311,9 +311,11 @@ export class GraceDbKafkaProducer {
         this.#flushing--
       }
     }
-    this.#throwAuthError()
+    // Everything failed so far is reported now (or was seen by the caller): the next flush starts afresh.
+    const auth = this.#takeAuthError()
     const failures = this.#failures
     this.#failures = []
+    if (auth) throw auth
     const unseen = failures.filter((f) => !f.pending.promise.observed && f.pending.onDelivery === undefined)
     const first = unseen.find((f) => f.error instanceof KafkaAuthenticationError) ?? unseen[0]
     if (first) throw first.error
@@ -404,12 +406,19 @@ export class GraceDbKafkaProducer {
     return new KafkaProducerError('The producer is closed', { code: 'ERR_KAFKA_PRODUCER_CLOSED' })
   }
 
+  /** Take the recorded authentication failure, unless the caller already saw it on every message it failed. */
+  #takeAuthError(): KafkaError | undefined {
+    const auth = this.#authError
+    this.#authError = undefined
+    if (!auth?.messages.some((p) => !p.promise.observed && p.onDelivery === undefined)) return undefined
+    // Reported now: flush() must not report the same failure again.
+    this.#failures = this.#failures.filter((f) => f.error !== auth.error)
+    return auth.error
+  }
+
   #throwAuthError(): void {
-    const err = this.#authError
-    if (err) {
-      this.#authError = undefined
-      throw err
-    }
+    const error = this.#takeAuthError()
+    if (error) throw error
   }
 
   async #provideToken(): Promise<{ value: string; principal: string; scope: string }> {
@@ -545,6 +554,9 @@ export class GraceDbKafkaProducer {
       this.#connected = true
       this.#everConnected = true
     } catch (err) {
+      // kafkajs keeps a connection whose SASL exchange failed half-way and would reuse it (the broker then
+      // answers ILLEGAL_SASL_STATE): drop every connection so the next attempt starts clean.
+      await this.#producer.disconnect().catch(() => {})
       if (this.#tokenError && this.#tokenError.at >= since) throw this.#tokenError.error
       throw toKafkaError(err, { role: 'producer', action: `Connecting to Kafka broker ${this.#brokers}` })
     } finally {
@@ -616,7 +628,10 @@ export class GraceDbKafkaProducer {
             isTransient(error, err) &&
             (!guaranteedDelivery || partition !== undefined)
           if (!retry) {
-            if (error instanceof KafkaAuthenticationError) this.#authError = error
+            if (error instanceof KafkaAuthenticationError) {
+              this.#authError = { error, messages: open }
+              await this.#resetConnection()
+            }
             for (const p of open) this.#failPlaced(p, error, err, since, topic)
             if (!connectedBefore) {
               // Everything queued was waiting for the same connection.
@@ -630,6 +645,13 @@ export class GraceDbKafkaProducer {
     } finally {
       clearTimeout(deadlineTimer)
     }
+  }
+
+  /** After an authentication failure: drop all connections, so the next message re-authenticates from scratch. */
+  async #resetConnection(): Promise<void> {
+    if (!this.#connected) return
+    this.#connected = false
+    await this.#producer.disconnect().catch(() => {})
   }
 
   /** Fail a message with the error mapped for its own partition, so the error names it. */

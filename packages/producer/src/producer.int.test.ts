@@ -1,0 +1,275 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  KafkaAuthenticationError,
+  KafkaConnectionError,
+  KafkaMessageDeliveryError,
+  KafkaTokenError,
+} from '@gracedb-kafka/core'
+import { createTokenIssuer } from '@gracedb-kafka/testkit'
+import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { crc32 } from './partitioner.js'
+import { type DeliveryReport, GraceDbKafkaProducer } from './producer.js'
+import { pythonJsonDumps } from './python-json.js'
+import { readBack } from './testing/read-back.js'
+
+let kafka: SharedKafka
+let dir: string
+const savedEnv = { ...process.env }
+
+/** A unique instance name per test, so every test writes to its own topics. */
+const uniqueInstance = (): string => `it-${randomBytes(4).toString('hex')}`
+
+function producer(extra: Record<string, unknown> = {}): GraceDbKafkaProducer {
+  return new GraceDbKafkaProducer({
+    bootstrapServers: kafka.bootstrapServers,
+    caCertPath: kafka.caCertPath,
+    instanceName: uniqueInstance(),
+    ...extra,
+  })
+}
+
+beforeAll(async () => {
+  kafka = await sharedKafka()
+  dir = mkdtempSync(join(tmpdir(), 'producer-int-'))
+  process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(
+    await kafka.issuer.mint({ sub: 'producer-int' }),
+    join(dir, 'token'),
+  )
+})
+
+afterAll(() => {
+  process.env = savedEnv
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', () => {
+  it('delivers an object, a string and bytes, with key, headers and partition, byte-for-byte', async () => {
+    await using p = producer({ topic: 'wire' })
+    const topic = `${p.instanceName}.wire`
+    await kafka.createTopic(topic, { partitions: 3 })
+    const event = { graceid: 'G12345', group: 'CBC', far: 1.5e-7, name: 'Zoë' }
+    const bytes = new Uint8Array([0, 1, 2, 254, 255])
+    const reports = await Promise.all([
+      p.produce(event, { key: 'G12345', headers: { source: 'gstlal', bin: new Uint8Array([9, 8]) } }),
+      p.produce('plain text ✓', { partition: 2 }),
+      p.produce(bytes, { key: new Uint8Array([7]), partition: 0 }),
+    ])
+    expect(reports.map((r) => r.topic)).toEqual([topic, topic, topic])
+    expect(reports[0]!.partition).toBe(crc32(Buffer.from('G12345')) % 3)
+    expect(reports[1]!.partition).toBe(2)
+    expect(reports[2]!.partition).toBe(0)
+    expect([...(reports[0]!.key ?? [])]).toEqual([...Buffer.from('G12345')])
+
+    const read = await readBack(kafka.plaintextBootstrapServers, topic, 3)
+    expect(read).toHaveLength(3)
+    const at = (r: DeliveryReport) => read.find((m) => m.partition === r.partition && m.offset === r.offset)!
+    const [obj, str, bin] = reports.map(at)
+    expect(obj!.value!.toString('latin1')).toBe(pythonJsonDumps(event))
+    expect(obj!.value!.toString('utf8')).toBe(
+      '{"graceid": "G12345", "group": "CBC", "far": 1.5e-07, "name": "Zo\\u00eb"}',
+    )
+    expect(obj!.key!.toString()).toBe('G12345')
+    expect(obj!.headers.source!.toString()).toBe('gstlal')
+    expect([...obj!.headers.bin!]).toEqual([9, 8])
+    expect(obj!.timestamp).toBe(reports[0]!.timestamp)
+    expect(str!.value!.equals(Buffer.from('plain text ✓', 'utf8'))).toBe(true)
+    expect(str!.key).toBeNull()
+    expect([...bin!.value!]).toEqual([...bytes])
+    expect([...bin!.key!]).toEqual([7])
+  })
+
+  it('namespaces from serviceUrl and instanceName, with a default and a per-call topic', async () => {
+    const name = uniqueInstance()
+    await using fromUrl = new GraceDbKafkaProducer({
+      bootstrapServers: kafka.bootstrapServers,
+      caCertPath: kafka.caCertPath,
+      serviceUrl: `https://${name}.ligo.org/api/`,
+      topic: 'test',
+    })
+    expect(fromUrl.instanceName).toBe(name)
+    expect((await fromUrl.produce({ n: 1 })).topic).toBe(`${name}.test`)
+    expect((await fromUrl.produce({ n: 2 }, { topic: 'gstlal' })).topic).toBe(`${name}.gstlal`)
+
+    await using byName = producer()
+    expect(() => byName.produce({ n: 3 })).toThrow(/Topic must be specified/)
+    const r = await byName.produce({ n: 3 }, { topic: 'cwb' })
+    expect(r.topic).toBe(`${byName.instanceName}.cwb`)
+    const [m] = await readBack(kafka.plaintextBootstrapServers, r.topic, 1)
+    expect(JSON.parse(m!.value!.toString())).toEqual({ n: 3 })
+  })
+
+  it('un-awaited produce() calls then flush(): all delivered once, offsets contiguous, flush resolves 0', async () => {
+    await using p = producer({ topic: 'many' })
+    const topic = `${p.instanceName}.many`
+    await kafka.createTopic(topic, { partitions: 3 })
+    const n = 3000
+    const deliveries: Promise<DeliveryReport>[] = []
+    for (let i = 0; i < n; i++) deliveries.push(p.produce({ i, pad: 'x'.repeat(200) }))
+    expect(p.pendingMessages).toBe(n)
+    expect(await p.flush()).toBe(0)
+    expect(p.pendingMessages).toBe(0)
+    const reports = await Promise.all(deliveries)
+    const seen = new Set(reports.map((r) => `${r.partition}:${r.offset}`))
+    expect(seen.size).toBe(n)
+    const read = await readBack(kafka.plaintextBootstrapServers, topic, n)
+    expect(read).toHaveLength(n)
+    expect(new Set(read.map((m) => `${m.partition}:${m.offset}`))).toEqual(seen)
+    const values = new Set(read.map((m) => JSON.parse(m.value!.toString()).i))
+    expect(values.size).toBe(n)
+  })
+
+  it('flush(0) reports the queue without waiting; pendingMessages counts queued and in-flight messages', async () => {
+    await using p = producer({ topic: 'pending', kafkaConfig: { 'linger.ms': 2_000 } })
+    expect(await p.flush(0)).toBe(0)
+    const d = p.produce('a')
+    p.produce('b')
+    expect(p.pendingMessages).toBe(2)
+    expect(await p.flush(0)).toBe(2) // still lingering
+    expect(await p.flush(30)).toBe(0) // flush sends without waiting for the linger
+    expect((await d).offset).toBeGreaterThanOrEqual(0)
+  })
+
+  it('a message over the broker limit fails clearly; an unseen failure rejects the next flush() once', async () => {
+    await using p = producer({ topic: 'big' })
+    const topic = `${p.instanceName}.big`
+    await kafka.createTopic(topic, { partitions: 1 })
+    const errors: unknown[] = []
+    // Not awaited, no callback: only flush() can tell the caller.
+    p.produce(new Uint8Array(2 * 1024 * 1024))
+    const flushed = p.flush(30)
+    await expect(flushed).rejects.toBeInstanceOf(KafkaMessageDeliveryError)
+    const err = (await flushed.catch((e: unknown) => e)) as KafkaMessageDeliveryError
+    expect(err.code).toBe('ERR_KAFKA_MESSAGE_TOO_LARGE')
+    expect(err.topic).toBe(topic)
+    expect(err.partition).toBe(0)
+    expect(await p.flush(0)).toBe(0) // reported once
+
+    // Seen through onDelivery or the promise: not reported again by flush().
+    p.produce(new Uint8Array(2 * 1024 * 1024), { onDelivery: (e) => errors.push(e) })
+    const awaited = p.produce(new Uint8Array(2 * 1024 * 1024))
+    await expect(awaited).rejects.toMatchObject({ code: 'ERR_KAFKA_MESSAGE_TOO_LARGE' })
+    expect(await p.flush(30)).toBe(0)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(KafkaMessageDeliveryError)
+
+    // Small messages still go through after the failures.
+    expect((await p.produce('small')).topic).toBe(topic)
+  })
+
+  it('ping() sends the reference payload with the token sub and scope and returns where it landed', async () => {
+    await using p = producer()
+    const result = await p.ping({ timeout: 30 })
+    expect(result.topic).toBe(`${p.instanceName}.test`)
+    expect(result.message).toMatchObject({
+      type: 'ping',
+      client: 'gracedb-kafka',
+      sub: 'producer-int',
+      scope: 'gracedb.read kafka.produce kafka.consume',
+    })
+    expect(typeof result.message.timestamp).toBe('number')
+    const [m] = await readBack(kafka.plaintextBootstrapServers, result.topic, 1)
+    expect(m!.partition).toBe(result.partition)
+    expect(m!.offset).toBe(result.offset)
+    expect(JSON.parse(m!.value!.toString())).toEqual(result.message)
+    expect(m!.value!.toString()).toMatch(
+      /^\{"type": "ping", "timestamp": \d+(\.\d+)?, "client": "gracedb-kafka", /,
+    )
+    const other = await p.ping({ topic: 'gstlal' })
+    expect(other.topic).toBe(`${p.instanceName}.gstlal`)
+  })
+
+  it('await using flushes and closes at the end of the block; close() is idempotent', async () => {
+    let instance = ''
+    let escaped: GraceDbKafkaProducer | undefined
+    {
+      await using p = producer({ topic: 'scoped', kafkaConfig: { 'linger.ms': 1_000 } })
+      instance = p.instanceName
+      escaped = p
+      p.produce({ scoped: true }) // not awaited: dispose must flush it
+    }
+    const [m] = await readBack(kafka.plaintextBootstrapServers, `${instance}.scoped`, 1)
+    expect(JSON.parse(m!.value!.toString())).toEqual({ scoped: true })
+    await escaped!.close()
+    expect(() => escaped!.produce('late')).toThrow(
+      expect.objectContaining({ code: 'ERR_KAFKA_PRODUCER_CLOSED' }),
+    )
+  })
+
+  it('an unreachable broker gives KafkaConnectionError quickly, from produce(), connect() and ping()', async () => {
+    const server = createServer()
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as { port: number }).port
+    await new Promise<void>((r) => server.close(() => r())) // now nothing listens there
+    await using p = new GraceDbKafkaProducer({
+      bootstrapServers: `127.0.0.1:${port}`,
+      instanceName: 'gracedb-dev',
+      topic: 'test',
+    })
+    const t0 = Date.now()
+    await expect(p.produce({ a: 1 })).rejects.toBeInstanceOf(KafkaConnectionError)
+    const elapsed = Date.now() - t0
+    expect(elapsed).toBeLessThan(20_000)
+    await expect(p.connect()).rejects.toBeInstanceOf(KafkaConnectionError)
+    await expect(p.ping({ timeout: 20 })).rejects.toBeInstanceOf(KafkaConnectionError)
+    expect(p.pendingMessages).toBe(0)
+    console.info(`unreachable broker -> KafkaConnectionError after ${elapsed} ms`)
+  })
+
+  it('a broker certificate from an unknown CA gives KafkaConnectionError (ERR_KAFKA_TLS)', async () => {
+    await using p = new GraceDbKafkaProducer({
+      bootstrapServers: kafka.bootstrapServers,
+      instanceName: uniqueInstance(),
+      topic: 'tls',
+    })
+    await expect(p.produce('x')).rejects.toMatchObject({
+      name: 'KafkaConnectionError',
+      code: 'ERR_KAFKA_TLS',
+    })
+  })
+
+  it('an expired token on disk: KafkaTokenError, and the next produce() throws it', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const expired = await kafka.issuer.mint({
+      sub: 'expired',
+      iat: now - 3600,
+      nbf: now - 3600,
+      exp: now - 60,
+    })
+    const saved = process.env.BEARER_TOKEN_FILE
+    process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(expired, join(dir, 'expired'))
+    try {
+      await using p = producer({ topic: 'expired' })
+      p.produce('x') // fire and forget: the failure must surface at the next call
+      await expect.poll(() => p.pendingMessages, { timeout: 20_000 }).toBe(0)
+      expect(() => p.produce('y')).toThrow(KafkaTokenError)
+      const again = p.produce('z') // the failure was reported; the next message tries again
+      const err = (await again.catch((e: unknown) => e)) as Error
+      expect(err).toBeInstanceOf(KafkaTokenError)
+      expect(err.message).not.toContain(expired)
+    } finally {
+      process.env.BEARER_TOKEN_FILE = saved
+    }
+  })
+
+  it('a token the broker refuses gives KafkaAuthenticationError, from produce() and the next flush()', async () => {
+    const other = await createTokenIssuer({ issuer: kafka.issuer.issuer, audience: kafka.issuer.audience })
+    const forged = await other.mint({ sub: 'forged' })
+    const file = await kafka.issuer.writeTokenFile(forged, join(dir, 'forged'))
+    const saved = process.env.BEARER_TOKEN_FILE
+    process.env.BEARER_TOKEN_FILE = file
+    try {
+      await using p = producer({ topic: 'forged', reloadCred: false })
+      p.produce('x') // not awaited
+      const err = await p.flush(30).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(KafkaAuthenticationError)
+      expect((err as Error).message).not.toContain(forged)
+    } finally {
+      process.env.BEARER_TOKEN_FILE = saved
+    }
+  })
+})
