@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    teardownTimeout: 60_000,
     projects: [
       {
         extends: true,
@@ -27,7 +28,6 @@ export default defineConfig({
           globalSetup: ['packages/testkit/src/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          teardownTimeout: 60_000,
           maxWorkers: 2,
         },
       },

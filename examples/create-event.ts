@@ -1,14 +1,12 @@
 // Spec: "Uploading events with Kafka — Basic example": reserve a graceid, then produce the event message.
 // With no default topic, the event is routed from group and pipeline: CBC/gstlal -> <instance>.gstlal.
-import { writeFile } from 'node:fs/promises'
 import { GraceDb, GraceDbKafkaProducer } from 'gracedb-kafka'
-import { bootstrapServers, caCertPath, serviceUrl } from './settings.js'
-
-await writeFile('coinc.xml', '<?xml version="1.0"?><LIGO_LW><Table Name="coinc_inspiral:table"/></LIGO_LW>\n')
+import { bootstrapServers, caCertPath, coincXml, serviceUrl } from './settings.js'
 
 const client = new GraceDb(serviceUrl, { apiVersion: 'v2' })
 const producer = new GraceDbKafkaProducer({ bootstrapServers, serviceUrl, caCertPath })
 const response = await client.createEvent('CBC', 'gstlal', 'coinc.xml', {
+  filecontents: coincXml,
   search: 'AllSky',
   kafka: producer,
 })

@@ -6,3 +6,6 @@ export const serviceUrl: string = process.env.GRACEDB_SERVICE_URL ?? 'https://gr
 /** The Python examples use certifi.where(); here: the CA bundle of the broker (the system bundle by default). */
 export const caCertPath: string =
   process.env.GRACEDB_KAFKA_CA_CERT_PATH ?? '/etc/ssl/certs/ca-certificates.crt'
+/** The event file the upload examples send (the Python examples read coinc.xml from disk). */
+export const coincXml: string =
+  '<?xml version="1.0"?><LIGO_LW><Table Name="coinc_inspiral:table"/></LIGO_LW>\n'

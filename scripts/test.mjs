@@ -35,6 +35,7 @@ function run(label, cmd, args, { count = true } = {}) {
 if (only.length === 0) {
   run('lint', 'npx', ['biome', 'check', '.'])
   run('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only'])
+  run('typecheck examples, benches, configs', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])
 }
 
 const report = join(cache, 'vitest-report.json')

@@ -15,15 +15,30 @@ export interface CliProcess {
   waitFor(pattern: RegExp, ms?: number, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>
 }
 
+/** Options for a spawned TypeScript process. */
+export interface SpawnOptions {
+  input?: string
+  timeoutMs?: number
+}
+
 /** Start the command as a user would, from the repository root. The process is killed after `timeoutMs`. */
-export function startCli(
+export function startCli(args: string[], env: NodeJS.ProcessEnv, opts: SpawnOptions = {}): CliProcess {
+  return startScript(BIN, args, env, opts)
+}
+
+/**
+ * Run a TypeScript file in a child Node process through tsx, resolving workspace packages from their source.
+ * The process is killed after `timeoutMs` (default 60 s).
+ */
+export function startScript(
+  file: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { input?: string; timeoutMs?: number } = {},
+  opts: SpawnOptions = {},
 ): CliProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@gracedb-kafka/source', BIN, ...args],
+    ['--import', 'tsx', '--conditions=@gracedb-kafka/source', file, ...args],
     {
       cwd: ROOT,
       env,
@@ -69,7 +84,7 @@ export function startCli(
 export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { input?: string; timeoutMs?: number } = {},
+  opts: SpawnOptions = {},
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const p = startCli(args, env, opts)
   const code = await p.exited

@@ -1,0 +1,124 @@
+// Runs every example (one per code block of the specification) against the local stack: the testkit broker
+// (SASL_SSL + OAUTHBEARER + TLS) and the GraceDB stand-in, each as its own Node process, as a user would.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startGraceDbStandIn } from '@gracedb-kafka/testkit'
+import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CliProcess, runCli, startScript } from '../packages/cli/src/spawn-cli.js'
+
+let kafka: SharedKafka
+let gracedb: Awaited<ReturnType<typeof startGraceDbStandIn>>
+let dir: string
+let env: NodeJS.ProcessEnv
+
+const example = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
+async function runExample(name: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  const p = startScript(example(name), [], { ...env, ...extraEnv })
+  const code = await p.exited
+  return { code, stdout: p.stdout(), stderr: p.stderr() }
+}
+
+/** Produce to <instance>.test with the CLI until the running example prints something, then Ctrl-C it. */
+async function feedUntilOutput(p: CliProcess, marker: string): Promise<void> {
+  for (let i = 0; !p.stdout().includes(marker); i++) {
+    if (i > 40) throw new Error(`no output; stderr: ${p.stderr()}`)
+    await runCli(['produce', '--topic', 'test', JSON.stringify({ marker })], env)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  p.child.kill('SIGINT')
+}
+
+beforeAll(async () => {
+  kafka = await sharedKafka()
+  gracedb = await startGraceDbStandIn({ kafka })
+  dir = await mkdtemp(join(tmpdir(), 'gracedb-kafka-examples-'))
+  const token = await kafka.issuer.mint({ aud: [kafka.issuer.audience, gracedb.audience] })
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_RUNTIME_DIR: dir,
+    BEARER_TOKEN_FILE: await kafka.issuer.writeTokenFile(token, join(dir, 'token')),
+    GRACEDB_KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+    GRACEDB_SERVICE_URL: gracedb.serviceUrl,
+    GRACEDB_KAFKA_CA_CERT_PATH: kafka.caCertPath,
+  }
+})
+
+afterAll(async () => {
+  await gracedb?.stop()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+describe('examples/ (one per code block of the spec)', () => {
+  it('topic-utilities', async () => {
+    const r = await runExample('topic-utilities')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['gracedb-dev', 'gracedb-dev.gstlal'])
+    expect(r.stdout).toContain("[ 'gracedb-dev', 'gstlal' ]")
+  })
+
+  it.each([
+    ['create-producer', /producer for localhost\.test/],
+    ['produce-messages', /delivered to localhost\.test \[\d+\] @ \d+; still queued: 0/],
+    ['produce-await-using', /closed: every message was delivered/],
+    ['ping', /type: 'ping'/],
+    ['flush-timeout', /flushTimeout: 30s/],
+    ['create-kafka-producer', /published to localhost\.test/],
+    ['no-token-reload', /delivered with a token read once: localhost\.test@\d+/],
+    ['error-handling', /broker unreachable: ERR_KAFKA_CONNECTION/],
+  ])('%s', async (name, expected) => {
+    const r = await runExample(name)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(expected)
+  })
+
+  it('create-event: the graceid printed is the one GraceDB stores, routed to <instance>.gstlal', async () => {
+    const r = await runExample('create-event')
+    expect(r.code, r.stderr).toBe(0)
+    const graceid = r.stdout.trim()
+    expect(graceid).toMatch(/^G\d+$/)
+    const stored = await gracedb.waitForEvent(graceid)
+    expect(stored).toMatchObject({ group: 'CBC', pipeline: 'gstlal', search: 'AllSky', via: 'kafka' })
+  })
+
+  it('http-fallback: with Kafka healthy the event still arrives, once', async () => {
+    const r = await runExample('http-fallback')
+    expect(r.code, r.stderr).toBe(0)
+    const graceid = r.stdout.trim()
+    expect((await gracedb.waitForEvent(graceid)).graceid).toBe(graceid)
+    expect(gracedb.events.filter((e) => e.graceid === graceid)).toHaveLength(1)
+  })
+
+  it('skip-server-processing', async () => {
+    const r = await runExample('skip-server-processing')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/gracedbUpload=false graceid: null/)
+    const skipped = r.stdout.match(/skipSupervisor=true graceid: (G\d+)/)?.[1]
+    expect(skipped).toBeDefined()
+    await new Promise((res) => setTimeout(res, 2000))
+    expect(gracedb.events.find((e) => e.graceid === skipped)).toBeUndefined()
+  })
+
+  it.each([
+    ['consume-live', {}],
+    ['consume-group', { EXAMPLE_GROUP_ID: `examples-${Date.now()}` }],
+    ['consume-poll', {}],
+  ])('%s prints new messages and stops cleanly on Ctrl-C', async (name, extra) => {
+    const p = startScript(example(name), [], { ...env, ...extra })
+    await feedUntilOutput(p, `m-${name}`)
+    expect(await p.exited).toBe(0)
+    expect(p.stdout()).toContain(`m-${name}`)
+  })
+
+  it('consume-replay replays earlier messages from the beginning, then stops on Ctrl-C', async () => {
+    const marker = `replay-${Date.now()}`
+    expect((await runCli(['produce', '--topic', 'test', JSON.stringify({ marker })], env)).code).toBe(0)
+    const p = startScript(example('consume-replay'), [], { ...env, EXAMPLE_GROUP_ID: marker })
+    await p.waitFor(new RegExp(marker), 30_000)
+    p.child.kill('SIGINT')
+    expect(await p.exited).toBe(0)
+  })
+})
