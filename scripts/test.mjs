@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
+process.env.TURBO_TELEMETRY_DISABLED = '1'
+process.env.DO_NOT_TRACK = '1'
 const cache = join(root, '.cache')
 mkdirSync(cache, { recursive: true })
 const only = process.argv.slice(2) // extra args go to vitest (e.g. a file filter)
