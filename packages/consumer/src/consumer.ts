@@ -216,7 +216,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     try {
       if (running) await this.ensureStarted()
       while (running && (count === undefined || yielded < count)) {
-        const entry = await this.take(timeoutMs, wake.signal)
+        const entry = this.takeNow() ?? (await this.take(timeoutMs, wake.signal))
         if (entry === null) continue
         pending = entry
         yielded++
@@ -343,6 +343,16 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
       if (entry.generation === this.generation) return entry
       // an entry fetched before a rebalance: its partition restarts from the committed offset, drop it
     }
+  }
+
+  /** Take a buffered entry without waiting (the fast path of a busy stream), or `undefined`. */
+  private takeNow(): Entry | undefined {
+    if (this.fatal !== undefined) throw this.fatal
+    for (let entry = this.buffer.tryTake(); entry !== undefined; entry = this.buffer.tryTake()) {
+      this.maybeResume()
+      if (entry.generation === this.generation) return entry
+    }
+    return undefined
   }
 
   private decode(entry: Entry): ConsumerMessage {
