@@ -4,10 +4,24 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** The Apache Kafka version the testkit runs (see java/pom.xml). */
+/**
+ * The Apache Kafka version the testkit runs (see java/pom.xml).
+ *
+ * @example
+ * ```ts
+ * expect(kafka.version).toBe(KAFKA_VERSION)
+ * ```
+ */
 export const KAFKA_VERSION: string = '4.1.2'
 
-/** The Maven artifacts resolved for the broker (plus their transitive runtime dependencies). */
+/**
+ * The Maven artifacts resolved for the broker (plus their transitive runtime dependencies).
+ *
+ * @example
+ * ```ts
+ * console.log(KAFKA_ARTIFACTS.join('\n'))
+ * ```
+ */
 export const KAFKA_ARTIFACTS: readonly string[] = [
   `org.apache.kafka:kafka_2.13:${KAFKA_VERSION}`,
   'org.apache.logging.log4j:log4j-slf4j-impl:2.24.3',
@@ -20,6 +34,11 @@ const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 /**
  * The directory holding the Maven repository and the resolved classpath. `GRACEDB_KAFKA_TESTKIT_CACHE`
  * overrides it; the default is `.cache/` inside this package (gitignored).
+ *
+ * @example
+ * ```ts
+ * cacheDir({ GRACEDB_KAFKA_TESTKIT_CACHE: '/ci/cache/kafka' }) // '/ci/cache/kafka'
+ * ```
  */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.GRACEDB_KAFKA_TESTKIT_CACHE ?? join(PACKAGE_DIR, '.cache')
@@ -96,7 +115,14 @@ async function resolveOnce(log: (line: string) => void): Promise<string[]> {
   return jars
 }
 
-/** Write the log4j2 configuration the broker uses (console, INFO, noisy loggers quieted). */
+/**
+ * Write the log4j2 configuration the broker uses (console, INFO, noisy loggers quieted).
+ *
+ * @example
+ * ```ts
+ * await writeLog4jConfig('/tmp/kafka/log4j2.properties')
+ * ```
+ */
 export async function writeLog4jConfig(path: string): Promise<void> {
   await writeFile(
     path,

@@ -212,6 +212,20 @@ function readRss(pid: number): number | undefined {
  * ```
  */
 export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaTestCluster> {
+  // Free ports are released before the JVM binds them; if another process took one meanwhile, start over.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts)
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use|BindException/.test((err as Error).message)) throw err
+      ;(opts.log ?? console.log)(
+        `testkit: a broker port was taken before Kafka bound it; retrying (${attempt}/2)`,
+      )
+    }
+  }
+}
+
+async function startOnce(opts: StartKafkaOptions): Promise<KafkaTestCluster> {
   const log = opts.log ?? ((line: string) => console.log(line))
   const count = opts.brokers ?? 1
   if (count !== 1 && count !== 3) throw new Error(`testkit: brokers must be 1 or 3, got ${String(count)}`)

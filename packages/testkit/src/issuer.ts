@@ -69,7 +69,14 @@ export interface CreateTokenIssuerOptions {
   privateJwks?: JWK[]
 }
 
-/** The scope the default token carries. */
+/**
+ * The scope the default token carries.
+ *
+ * @example
+ * ```ts
+ * const token = await issuer.mint({ scope: `${DEFAULT_SCOPE} gracedb.write` })
+ * ```
+ */
 export const DEFAULT_SCOPE: string = 'gracedb.read kafka.produce kafka.consume'
 
 async function generate(alg: IssuerAlgorithm, suffix: string): Promise<JWK> {

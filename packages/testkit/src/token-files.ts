@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { registerCleanupDir } from './jvm-process.js'
 
 /**
  * Write `content` to `path` atomically: a temporary file in the same directory, then a rename, so a reader
@@ -53,7 +54,16 @@ export async function writeBearerTokenFile(token: string, dir: string, uid?: num
   return writeFileAtomic(bearerTokenPath(dir, uid), `${token}\n`)
 }
 
-/** A fresh path for a token file under the OS temp directory. */
+/**
+ * A fresh path for a token file in a per-process temporary directory that is removed when the process exits.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic(defaultTokenPath(), token)
+ * ```
+ */
 export function defaultTokenPath(): string {
-  return join(tmpdir(), `gracedb-kafka-testkit-${process.pid}`, `token-${randomBytes(6).toString('hex')}`)
+  const dir = join(tmpdir(), `gracedb-kafka-tokens-${process.pid}`)
+  registerCleanupDir(dir)
+  return join(dir, `token-${randomBytes(6).toString('hex')}`)
 }
