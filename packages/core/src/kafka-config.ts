@@ -33,6 +33,8 @@ export interface KafkaClientConfig {
   authenticationTimeout: number
   requestTimeout: number
   enforceRequestTimeout: boolean
+  /** ms before a SASL session ends at which kafkajs re-authenticates (its default, 10 s, is too long). */
+  reauthenticationThreshold: number
   retry: { initialRetryTime: number; retries: number; maxRetryTime: number }
   logLevel?: number
   logCreator?: unknown
@@ -88,6 +90,10 @@ export function buildKafkaConfig(
     authenticationTimeout: 10_000,
     requestTimeout: 30_000,
     enforceRequestTimeout: true,
+    // kafkajs re-authenticates when a session is within this many ms of its end. Its default (10 s) is longer
+    // than short sessions (connections.max.reauth.ms, short-lived tokens): it would then re-authenticate before
+    // every request and race its own requests (the broker answers ILLEGAL_SASL_STATE).
+    reauthenticationThreshold: 2_000,
     retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5_000 },
   }
   return { ...config, ...(extras.kafkaConfig ?? {}) } as KafkaClientConfig

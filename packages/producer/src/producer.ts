@@ -216,7 +216,11 @@ export class GraceDbKafkaProducer {
     const config = buildKafkaConfig(opts, {
       clientId: opts.tuning.clientId ?? opts.clientId ?? 'gracedb-kafka-producer',
       oauthBearerProvider: () => this.#provideToken(),
-      kafkaConfig: { logLevel: defaultLogLevel(), logCreator: redactingLogCreator, ...opts.kafkaConfig },
+      kafkaConfig: {
+        logLevel: defaultLogLevel(),
+        logCreator: redactingLogCreator,
+        ...opts.kafkaConfig,
+      },
     })
     const producerConfig: ProducerConfig = {
       createPartitioner: createConsistentPartitioner(this.#assignments),
