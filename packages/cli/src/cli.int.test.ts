@@ -36,6 +36,48 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
+describe('gracedb-kafka as a spawned process', () => {
+  it('topic derive / make / parse', async () => {
+    expect(await runCli(['topic', 'derive', 'https://gracedb-dev.ligo.org/api/'], env)).toMatchObject({
+      code: 0,
+      stdout: 'gracedb-dev\n',
+    })
+    expect(await runCli(['topic', 'make', 'gracedb-dev', 'gstlal'], env)).toMatchObject({
+      code: 0,
+      stdout: 'gracedb-dev.gstlal\n',
+    })
+    expect(await runCli(['--json', 'topic', 'parse', 'gracedb-dev.gstlal'], env)).toMatchObject({
+      code: 0,
+      stdout: '{"instance":"gracedb-dev","pipeline":"gstlal"}\n',
+    })
+  })
+
+  it('usage errors exit 2; --version exits 0', async () => {
+    const bad = await runCli(['consume', '--count', 'x'], env)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/positive whole number/)
+    const version = await runCli(['--version'], env)
+    expect(version.code).toBe(0)
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+  })
+
+  it('demo (npm start): five steps on its own local stack, ending with the graceid GraceDB stored', async () => {
+    const r = await runCli(
+      ['demo'],
+      { PATH: env.PATH, HOME: env.HOME, XDG_RUNTIME_DIR: dir },
+      { timeoutMs: 150_000 },
+    )
+    expect(r.code, r.stderr).toBe(0)
+    for (const n of [1, 2, 3, 4, 5]) expect(r.stdout).toMatch(new RegExp(`^\\[${n}/5 `, 'm'))
+    const graceid = r.stdout.match(/reserved and published (G\d+)/)?.[1]
+    expect(graceid).toBeDefined()
+    expect(r.stdout).toContain(`received ${graceid} from localhost.test`)
+    expect(r.stdout).toMatch(
+      new RegExp(`GraceDB stored ${graceid} \\(group Test, pipeline gstlal, arrived via kafka`),
+    )
+  })
+})
+
 describe('gracedb-kafka token', () => {
   it('shows where the token came from and its claims, never the token', async () => {
     const r = await runCli(['token', '--json'], env)
