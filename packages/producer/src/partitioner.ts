@@ -30,28 +30,32 @@ export function crc32(bytes: Uint8Array): number {
  * per-partition base offsets back to messages.
  */
 export class PartitionAssignments {
-  readonly #chosen = new WeakMap<Message, number>()
-  readonly #sticky = new WeakMap<Message, number>()
+  // Stored on the message object under symbols (kafkajs encodes only its own fields); faster than WeakMaps.
 
   /** The partition a message was sent to, once the partitioner has run for it. */
   get(message: Message): number | undefined {
-    return this.#chosen.get(message)
+    return (message as Tagged)[CHOSEN]
   }
 
   /** Tag a keyless message with its batch number, so a whole batch sticks to one partition. */
   stick(message: Message, batch: number): void {
-    this.#sticky.set(message, batch)
+    ;(message as Tagged)[STICKY] = batch
   }
 
   /** @internal used by the partitioner */
   choose(message: Message, choose: (sticky: number) => number): number {
-    const known = this.#chosen.get(message)
+    const tagged = message as Tagged
+    const known = tagged[CHOSEN]
     if (known !== undefined) return known
-    const partition = choose(this.#sticky.get(message) ?? 0)
-    this.#chosen.set(message, partition)
+    const partition = choose(tagged[STICKY] ?? 0)
+    tagged[CHOSEN] = partition
     return partition
   }
 }
+
+const CHOSEN: unique symbol = Symbol('gracedb-kafka.partition')
+const STICKY: unique symbol = Symbol('gracedb-kafka.sticky')
+type Tagged = Message & { [CHOSEN]?: number; [STICKY]?: number }
 
 /**
  * A kafkajs partitioner that places messages as librdkafka's default (`consistent_random`) does, so keyed

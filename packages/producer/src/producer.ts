@@ -159,11 +159,10 @@ export class GraceDbKafkaProducer {
   readonly #producer: Producer
   readonly #assignments = new PartitionAssignments()
   readonly #queue = new BatchQueue<Pending>()
-  readonly #inFlightMessages = new Set<Pending>()
+  readonly #inFlightBatches = new Set<Pending[]>()
   readonly #idleWaiters = new Set<() => void>()
   #failures: Failure[] = []
   #pending = 0
-  #inFlightBatches = 0
   #batchNumber = 0
   #lingerTimer: NodeJS.Timeout | undefined
   #pumpScheduled = false
@@ -495,7 +494,7 @@ export class GraceDbKafkaProducer {
   /** Start sending when a batch is full (or a flush is waiting); otherwise after the linger. */
   #schedule(): void {
     const { tuning } = this.#opts
-    if (this.#inFlightBatches >= tuning.maxInFlight) return // the running batch's completion pumps
+    if (this.#inFlightBatches.size >= tuning.maxInFlight) return // the running batch's completion pumps
     if (
       this.#flushing > 0 ||
       tuning.lingerMs === 0 ||
@@ -518,13 +517,11 @@ export class GraceDbKafkaProducer {
       this.#lingerTimer = undefined
     }
     const { tuning } = this.#opts
-    while (this.#inFlightBatches < tuning.maxInFlight && this.#queue.count > 0) {
+    while (this.#inFlightBatches.size < tuning.maxInFlight && this.#queue.count > 0) {
       const batch = this.#queue.take(tuning.batchNumMessages, tuning.batchSize)
-      this.#inFlightBatches++
-      for (const p of batch) this.#inFlightMessages.add(p)
+      this.#inFlightBatches.add(batch)
       void this.#sendBatch(batch).finally(() => {
-        this.#inFlightBatches--
-        for (const p of batch) this.#inFlightMessages.delete(p)
+        this.#inFlightBatches.delete(batch)
         // Messages that queued meanwhile have waited long enough: send them now.
         if (this.#queue.count > 0 && !this.#closing) this.#pump()
       })
@@ -765,7 +762,7 @@ export class GraceDbKafkaProducer {
     ])
     clearTimeout(timer)
     this.#connected = false
-    for (const p of this.#inFlightMessages) this.#fail(p, closed())
+    for (const batch of this.#inFlightBatches) for (const p of batch) this.#fail(p, closed())
     this.#tokens.close()
     if (flushError !== undefined) throw flushError
   }

@@ -7,7 +7,10 @@ function escapeChar(c: string): string {
 }
 
 /** A JSON string literal as Python writes it: `JSON.stringify`'s escapes, plus every non-ASCII code unit as `\uXXXX`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
 function quote(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"` // nothing to escape: the common case, without a second pass
   const j = JSON.stringify(s)
   return NON_ASCII.test(j) ? j.replace(NON_ASCII_ALL, escapeChar) : j
 }
