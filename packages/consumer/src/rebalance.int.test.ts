@@ -24,7 +24,7 @@ describe('rebalance between two consumers of one group', () => {
   it('a second consumer joins and later leaves: nothing lost, duplicates only for uncommitted messages', async () => {
     const instance = `cr${uniq()}`
     const topic = `${instance}.test`
-    const total = 600
+    const total = 3000
     await kafka.createTopic(topic, { partitions: 4 })
     await produce(kafka, topic, jsonMessages(total))
     const groupId = `rebalance-${uniq()}`
@@ -33,13 +33,14 @@ describe('rebalance between two consumers of one group', () => {
     const union = new Set<number>()
     const a = new GraceDbKafkaConsumer(opts)
     const b = new GraceDbKafkaConsumer(opts)
+    let slow = true // a slow caller while both rebalances happen, so they happen mid-stream
     const run = async (who: 'a' | 'b', c: GraceDbKafkaConsumer) => {
       for await (const m of c.stream({ timeout: 0.5 })) {
         const n = (m.value as { n: number }).n
         seenBy[who].push(n)
         union.add(n)
         if (union.size === total) a.stop()
-        await sleep(8) // a slow caller, so the rebalances happen mid-stream
+        if (slow) await sleep(5)
       }
     }
     const deadline = Date.now() + 120_000
@@ -49,6 +50,9 @@ describe('rebalance between two consumers of one group', () => {
     while (seenBy.b.length < 100 && Date.now() < deadline) await sleep(50)
     await b.close() // leaves: the group rebalances again
     await runB
+    const seenByA = seenBy.a.length
+    while (seenBy.a.length < seenByA + 100 && Date.now() < deadline) await sleep(50) // A took B's partitions over
+    slow = false
     await Promise.race([runA, sleep(Math.max(0, deadline - Date.now())).then(() => a.stop())])
     await a.close()
     expect(seenBy.b.length).toBeGreaterThanOrEqual(100)
