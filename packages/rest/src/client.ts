@@ -1,5 +1,6 @@
 import { InvalidOptionError, KafkaMessageDeliveryError } from '@gracedb-kafka/core'
 import { GraceDbKafkaProducer, type ProducerOptionsInput } from '@gracedb-kafka/producer'
+import { routeEventPipeline } from '@gracedb-kafka/topics'
 import {
   type GraceDbOptions,
   type GraceDbOptionsInput,
@@ -13,7 +14,7 @@ import { HttpTransport, type JsonReply } from './http-transport.js'
 import { guessMimeType } from './mime-type.js'
 import { GraceDbResponse } from './response.js'
 import { RestTokenSource } from './token-source.js'
-import { buildUploadMessage, routedTopic, type UploadMessage } from './upload-message.js'
+import { buildUploadMessage, type UploadMessage } from './upload-message.js'
 
 /** The production GraceDB API, the reference's default. */
 export const DEFAULT_SERVICE_URL = 'https://gracedb.ligo.org/api/'
@@ -360,7 +361,7 @@ export class GraceDb {
       filename: file.filename,
       bytes: file.bytes,
     })
-    const topic = producer.defaultTopic === undefined ? routedTopic(group, pipeline) : undefined
+    const topic = producer.defaultTopic === undefined ? routeEventPipeline(group, pipeline) : undefined
     let delivery: { topic: string; partition: number; offset: number }
     try {
       delivery = await publish(producer, message, topic, graceid)

@@ -34,7 +34,6 @@ export { GraceDbResponse, type GraceDbResponseInit, type Via } from './response.
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js'
 export {
   buildUploadMessage,
-  routedTopic,
   type UploadMessage,
   type UploadMessageInput,
 } from './upload-message.js'

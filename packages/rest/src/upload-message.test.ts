@@ -1,5 +1,6 @@
+import { routeEventPipeline } from '@gracedb-kafka/topics'
 import { describe, expect, it } from 'vitest'
-import { buildUploadMessage, routedTopic } from './upload-message.js'
+import { buildUploadMessage } from './upload-message.js'
 
 const binary = Uint8Array.from([0, 1, 2, ...new TextEncoder().encode('binary data'), 0xff])
 
@@ -55,11 +56,11 @@ describe('buildUploadMessage', () => {
   })
 })
 
-describe('routedTopic', () => {
+describe('routing through @gracedb-kafka/topics', () => {
   it('routes the Test group (any case) to test and other groups to the lowercased pipeline', () => {
-    expect(routedTopic('Test', 'gstlal')).toBe('test')
-    expect(routedTopic('TEST', 'MBTA')).toBe('test')
-    expect(routedTopic('CBC', 'MBTA')).toBe('mbta')
-    expect(routedTopic('Burst', 'CWB')).toBe('cwb')
+    expect(routeEventPipeline('Test', 'gstlal')).toBe('test')
+    expect(routeEventPipeline('TEST', 'MBTA')).toBe('test')
+    expect(routeEventPipeline('CBC', 'MBTA')).toBe('mbta')
+    expect(routeEventPipeline('Burst', 'CWB')).toBe('cwb')
   })
 })

@@ -64,17 +64,3 @@ export function buildUploadMessage(input: UploadMessageInput): UploadMessage {
     _producer_timestamp: (input.now ?? Date.now()) / 1000,
   }
 }
-
-/**
- * The un-namespaced topic an event is routed to: `test` for the Test group (any case), otherwise the pipeline
- * lowercased. The producer prepends the instance name (`gracedb-test.gstlal`).
- *
- * @example
- * ```ts
- * routedTopic('Test', 'gstlal') // 'test'
- * routedTopic('CBC', 'MBTA')    // 'mbta'
- * ```
- */
-export function routedTopic(group: string, pipeline: string): string {
-  return group.toLowerCase() === 'test' ? 'test' : pipeline.toLowerCase()
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TopicNameError } from './errors.js'
-import { routeEventTopic } from './route.js'
+import { routeEventPipeline, routeEventTopic } from './route.js'
 
 describe('routeEventTopic', () => {
   it.each([
@@ -22,5 +22,17 @@ describe('routeEventTopic', () => {
     expect(() => routeEventTopic('gracedb', 'CBC', 'gst lal')).toThrow(TopicNameError)
     expect(() => routeEventTopic('gracedb', 'CBC', 'gst lal')).toThrow(/pipeline "gst lal" contains " "/)
     expect(() => routeEventTopic('', 'Test', 'x')).toThrow(/instance is empty/)
+  })
+})
+
+describe('routeEventPipeline (the un-namespaced part createEvent hands to the producer)', () => {
+  it.each([
+    ['Test', 'gstlal', 'test'],
+    ['TEST', 'MBTA', 'test'],
+    ['CBC', 'MBTA', 'mbta'],
+    ['Burst', 'CWB', 'cwb'],
+  ])('%s / %s -> %s, and routeEventTopic is the instance plus it', (group, pipeline, expected) => {
+    expect(routeEventPipeline(group, pipeline)).toBe(expected)
+    expect(routeEventTopic('gracedb-test', group, pipeline)).toBe(`gracedb-test.${expected}`)
   })
 })

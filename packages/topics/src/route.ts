@@ -25,10 +25,25 @@ import { makeTopicName } from './topic-name.js'
  * ```
  */
 export function routeEventTopic(instance: string, group: string, pipeline: string): string {
+  return makeTopicName(instance, routeEventPipeline(group, pipeline))
+}
+
+/**
+ * The un-namespaced part of {@link routeEventTopic}: `"test"` for the Test group (any case), otherwise the
+ * pipeline lowercased. This is what `createEvent` passes to a producer, which prepends its instance name.
+ *
+ * @example
+ * ```ts
+ * routeEventPipeline('Test', 'gstlal') // => 'test'
+ * routeEventPipeline('CBC', 'MBTA')    // => 'mbta'
+ * ```
+ * @throws {@link TopicNameError} when group or pipeline is not a string.
+ */
+export function routeEventPipeline(group: string, pipeline: string): string {
   const groupType = typeProblem('group', group)
   if (groupType) throw new TopicNameError(`routeEventTopic: ${groupType}`, String(group))
-  if (group.toLowerCase() === 'test') return makeTopicName(instance, 'test')
+  if (group.toLowerCase() === 'test') return 'test'
   const pipelineType = typeProblem('pipeline', pipeline)
   if (pipelineType) throw new TopicNameError(`routeEventTopic: ${pipelineType}`, String(pipeline))
-  return makeTopicName(instance, pipeline.toLowerCase())
+  return pipeline.toLowerCase()
 }
