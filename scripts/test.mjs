@@ -40,6 +40,10 @@ if (only.length === 0) {
   run('typecheck examples, benches, configs', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])
 }
 
+// The Python reference (ligo-gracedb + confluent-kafka) is the interoperability peer: make sure its
+// pinned virtual environment exists before the integration tests run.
+run('python reference peer (.venv)', 'node', ['scripts/setup-python-peer.mjs'], { count: false })
+
 const report = join(cache, 'vitest-report.json')
 rmSync(report, { force: true })
 const vitestOk = run(

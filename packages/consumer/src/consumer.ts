@@ -4,10 +4,13 @@ import {
   KafkaAuthenticationError,
   KafkaConsumerError,
   type KafkaError,
+  registerZstdCodec,
   toKafkaError,
 } from '@gracedb-kafka/core'
 import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
 import {
+  CompressionCodecs,
+  CompressionTypes,
   type Consumer,
   type EachBatchPayload,
   Kafka,
@@ -116,6 +119,8 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    */
   constructor(options: ConsumerOptionsInput) {
     this.options = parseConsumerOptions(options)
+    // The reference producer compresses batches with zstd; kafkajs has no codec for it.
+    registerZstdCodec(CompressionCodecs, CompressionTypes)
     this.instanceName = this.options.instanceName ?? deriveInstanceName(this.options.serviceUrl as string)
     this.groupId = this.options.groupId ?? generateGroupId()
     this.autoOffsetReset = this.options.autoOffsetReset

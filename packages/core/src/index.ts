@@ -33,3 +33,4 @@ export {
   refineConnectionOptions,
 } from './options.js'
 export { redactTokens } from './redact.js'
+export { type CompressionCodec, registerZstdCodec, zstdCodec } from './zstd.js'

@@ -1,3 +1,4 @@
+import { registerZstdCodec } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
 import type { SupervisedMessage } from './store.js'
 
@@ -21,6 +22,8 @@ export async function startSupervisor(opts: {
   groupId: string
   handle: UploadHandler
 }): Promise<Supervisor> {
+  // GraceDB's own supervisor reads the reference producer's zstd batches; so must the stand-in's.
+  registerZstdCodec(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
   const kafka = new kafkajs.Kafka({
     clientId: 'gracedb-standin-supervisor',
     brokers: opts.brokers,
