@@ -14,10 +14,15 @@ for (const dir of readdirSync(pkgsDir)) {
   for (const [cmd, args] of [
     ['npx', ['publint', '--strict', '.']],
     ['npx', ['attw', '--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped']],
+    // The built output must load under plain Node (no source condition, no bundler): this catches, e.g., a
+    // named import that Node's CommonJS interop cannot see.
+    [process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pkg.name)})`]],
   ]) {
     const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' })
     const ok = r.status === 0
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${pkg.name}: ${args[0]}`)
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} ${pkg.name}: ${cmd === process.execPath ? 'import dist with plain node' : args[0]}`,
+    )
     if (!ok) {
       bad++
       console.log((r.stdout + r.stderr).trim())

@@ -8,9 +8,7 @@ import {
   toKafkaError,
 } from '@gracedb-kafka/core'
 import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
-import {
-  CompressionCodecs,
-  CompressionTypes,
+import kafkajs, {
   type Consumer,
   type EachBatchPayload,
   Kafka,
@@ -120,7 +118,8 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   constructor(options: ConsumerOptionsInput) {
     this.options = parseConsumerOptions(options)
     // The reference producer compresses batches with zstd; kafkajs has no codec for it.
-    registerZstdCodec(CompressionCodecs, CompressionTypes)
+    // (Through the default export: Node cannot see these two as named exports of the CommonJS kafkajs.)
+    registerZstdCodec(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
     this.instanceName = this.options.instanceName ?? deriveInstanceName(this.options.serviceUrl as string)
     this.groupId = this.options.groupId ?? generateGroupId()
     this.autoOffsetReset = this.options.autoOffsetReset
