@@ -67,7 +67,7 @@ describe('examples/ (one per code block of the spec)', () => {
     ['ping', /type: 'ping'/],
     ['flush-timeout', /flushTimeout: 30s/],
     ['create-kafka-producer', /published to localhost\.test/],
-    ['no-token-reload', /delivered with a token read once: localhost\.test@\d+/],
+    ['no-token-reload', /delivered without proactive token reloading: localhost\.test@\d+/],
     ['error-handling', /broker unreachable: ERR_KAFKA_CONNECTION/],
   ])('%s', async (name, expected) => {
     const r = await runExample(name)

@@ -1,4 +1,5 @@
-// Spec: "Token reloading" — disable proactive reloading (the token is read once, at the first connection).
+// Spec: "Token reloading" — disable proactive reloading: no refresh manager; as in the reference, the token
+// is discovered afresh only when the client (re-)authenticates.
 import { GraceDbKafkaProducer } from 'gracedb-kafka'
 import { bootstrapServers, caCertPath, serviceUrl } from './settings.js'
 
@@ -9,4 +10,4 @@ await using producer = new GraceDbKafkaProducer({
   reloadCred: false,
 })
 const report = await producer.produce('a plain string message', { topic: 'test' })
-console.log(`delivered with a token read once: ${report.topic}@${report.offset}`)
+console.log(`delivered without proactive token reloading: ${report.topic}@${report.offset}`)

@@ -1,3 +1,4 @@
+import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
   InvalidOptionError,
@@ -27,7 +28,6 @@ import {
   parseConsumerOptions,
 } from './options.js'
 import { onStopSignal } from './signals.js'
-import { createTokenProvider, type TokenProvider } from './token-provider.js'
 
 /** Options of {@link GraceDbKafkaConsumer.poll}. */
 export interface PollOptions {
@@ -97,7 +97,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   readonly autoCommit: boolean
 
   private readonly options: ConsumerOptions
-  private readonly tokens: TokenProvider
+  private readonly tokens: KafkaTokenProvider
   private readonly buffer: MessageBuffer<Entry>
   private readonly tracker = new OffsetTracker()
   private readonly lowWater: number
@@ -127,7 +127,12 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     this.buffer = new MessageBuffer<Entry>(this.options.maxBufferedMessages)
     this.lowWater = Math.floor(this.options.maxBufferedMessages / 2)
     this.topics = this.options.topics?.map((t) => makeTopicName(this.instanceName, t))
-    this.tokens = createTokenProvider(this.options)
+    this.tokens = createKafkaTokenProvider(this.options.bootstrapServers, {
+      scope: this.options.tokenScope,
+      audience: this.options.tokenAudience,
+      reloadCred: this.options.reloadCred,
+      reloadBuffer: this.options.reloadBuffer,
+    })
   }
 
   /** The namespaced topics currently subscribed (or to be subscribed on first use). */

@@ -1,3 +1,4 @@
+import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
   InvalidOptionError,
@@ -35,7 +36,6 @@ import {
   type ProduceValue,
   recordSize,
 } from './serialize.js'
-import { createTokenSource, type TokenSource } from './token-source.js'
 import { isTransient } from './transient.js'
 
 /** Where a message was written, passed to `onDelivery` and returned by `produce()`'s promise. */
@@ -155,7 +155,7 @@ export class GraceDbKafkaProducer {
   readonly #opts: ProducerOptions
   readonly #defaultKafkaTopic: string | undefined
   readonly #brokers: string
-  readonly #tokens: TokenSource
+  readonly #tokens: KafkaTokenProvider
   readonly #producer: Producer
   readonly #assignments = new PartitionAssignments()
   readonly #queue = new BatchQueue<Pending>()
@@ -205,8 +205,7 @@ export class GraceDbKafkaProducer {
     this.defaultTopic = opts.topic
     this.flushTimeout = opts.flushTimeout
     this.#brokers = opts.bootstrapServers.join(',')
-    this.#tokens = createTokenSource({
-      brokerUrl: opts.bootstrapServers[0]!,
+    this.#tokens = createKafkaTokenProvider(opts.bootstrapServers[0]!, {
       scope: opts.tokenScope,
       audience: opts.tokenAudience,
       reloadCred: opts.reloadCred,
