@@ -1,17 +1,12 @@
 // Runs every example (one per code block of the specification) against the local stack: the testkit broker
 // (SASL_SSL + OAUTHBEARER + TLS) and the GraceDB stand-in, each as its own Node process, as a user would.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startGraceDbStandIn } from '@gracedb-kafka/testkit'
-import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CliProcess, runCli, startScript } from '../packages/cli/src/spawn-cli.js'
+import { type ClientTestEnv, startClientTestEnv } from '../packages/cli/src/testing/client-test-env.js'
+import { type CliProcess, runCli, startScript } from '../packages/cli/src/testing/spawn-cli.js'
 
-let kafka: SharedKafka
-let gracedb: Awaited<ReturnType<typeof startGraceDbStandIn>>
-let dir: string
+let t: ClientTestEnv
+let gracedb: ClientTestEnv['gracedb']
 let env: NodeJS.ProcessEnv
 
 const example = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url))
@@ -32,24 +27,12 @@ async function feedUntilOutput(p: CliProcess, marker: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  kafka = await sharedKafka()
-  gracedb = await startGraceDbStandIn({ kafka })
-  dir = await mkdtemp(join(tmpdir(), 'gracedb-kafka-examples-'))
-  const token = await kafka.issuer.mint({ aud: [kafka.issuer.audience, gracedb.audience] })
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    XDG_RUNTIME_DIR: dir,
-    BEARER_TOKEN_FILE: await kafka.issuer.writeTokenFile(token, join(dir, 'token')),
-    GRACEDB_KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-    GRACEDB_SERVICE_URL: gracedb.serviceUrl,
-    GRACEDB_KAFKA_CA_CERT_PATH: kafka.caCertPath,
-  }
+  t = await startClientTestEnv('examples')
+  ;({ gracedb, env } = t)
 })
 
 afterAll(async () => {
-  await gracedb?.stop()
-  if (dir) await rm(dir, { recursive: true, force: true })
+  await t?.stop()
 })
 
 describe('examples/ (one per code block of the spec)', () => {

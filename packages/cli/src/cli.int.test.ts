@@ -1,39 +1,24 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startGraceDbStandIn } from '@gracedb-kafka/testkit'
-import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, startCli } from './spawn-cli.js'
+import { type ClientTestEnv, startClientTestEnv } from './testing/client-test-env.js'
+import { runCli, startCli } from './testing/spawn-cli.js'
 
-let kafka: SharedKafka
-let gracedb: Awaited<ReturnType<typeof startGraceDbStandIn>>
+let t: ClientTestEnv
+let kafka: ClientTestEnv['kafka']
+let gracedb: ClientTestEnv['gracedb']
 let dir: string
 let token: string
 let env: NodeJS.ProcessEnv
 const unique = () => `cli${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 
 beforeAll(async () => {
-  kafka = await sharedKafka()
-  gracedb = await startGraceDbStandIn({ kafka })
-  dir = await mkdtemp(join(tmpdir(), 'gracedb-kafka-cli-'))
-  token = await kafka.issuer.mint({ aud: [kafka.issuer.audience, gracedb.audience] })
-  const tokenPath = await kafka.issuer.writeTokenFile(token, join(dir, 'token'))
-  // Only what the command needs: no stray SCITOKEN/BEARER_TOKEN from the machine, an empty XDG dir.
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    XDG_RUNTIME_DIR: dir,
-    BEARER_TOKEN_FILE: tokenPath,
-    GRACEDB_KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-    GRACEDB_SERVICE_URL: gracedb.serviceUrl,
-    GRACEDB_KAFKA_CA_CERT_PATH: kafka.caCertPath,
-  }
+  t = await startClientTestEnv('cli')
+  ;({ kafka, gracedb, dir, token, env } = t)
 })
 
 afterAll(async () => {
-  await gracedb?.stop()
-  if (dir) await rm(dir, { recursive: true, force: true })
+  await t?.stop()
 })
 
 describe('gracedb-kafka as a spawned process', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { run } from './program.js'
-import { memoryStreams } from './test-streams.js'
+import { memoryStreams } from './testing/test-streams.js'
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const streams = memoryStreams()

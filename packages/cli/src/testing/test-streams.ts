@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream'
-import type { Streams } from './output.js'
+import type { Streams } from '../output.js'
 
 /** In-memory streams for running the command in-process (tests). */
 export function memoryStreams(input = '', tty = false): Streams & { out(): string; err(): string } {
