@@ -9,6 +9,7 @@ import kafkajs from 'kafkajs'
 import { type AclRule, createAcls } from './acl.js'
 import { brokerProperties, type NodePorts } from './broker-config.js'
 import { KAFKA_VERSION, resolveKafkaClasspath, writeLog4jConfig } from './classpath.js'
+import { ensureTopics } from './ensure-topics.js'
 import { createTokenIssuer, type TokenIssuer } from './issuer.js'
 import { forgetCleanupDir, type JvmProcess, registerCleanupDir, spawnJvm, tail } from './jvm-process.js'
 import { freePorts } from './ports.js'
@@ -357,21 +358,15 @@ async function startOnce(opts: StartKafkaOptions): Promise<KafkaTestCluster> {
       version: KAFKA_VERSION,
       startupMs,
       async createTopic(name: string, topicOpts: CreateTopicOptions = {}): Promise<void> {
-        await withAdmin(async (admin) => {
-          const wanted = topicOpts.partitions ?? partitions
-          await admin.createTopics({
-            topics: [{ topic: name, numPartitions: wanted, replicationFactor: Math.min(3, nodes.length) }],
-            waitForLeaders: true,
-          })
-          const until = Date.now() + 30_000
-          for (;;) {
-            const meta = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => undefined)
-            const parts = meta?.topics[0]?.partitions ?? []
-            if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return
-            if (Date.now() > until) throw new Error(`testkit: topic ${name} has no leaders after 30 s`)
-            await sleep(100)
-          }
-        })
+        await withAdmin((admin) =>
+          ensureTopics(admin, [
+            {
+              topic: name,
+              numPartitions: topicOpts.partitions ?? partitions,
+              replicationFactor: Math.min(3, nodes.length),
+            },
+          ]),
+        )
       },
       async addAcls(rules: AclRule[]): Promise<void> {
         if (opts.acls === undefined) throw new Error('testkit: start the cluster with `acls` to use ACLs')

@@ -3,6 +3,7 @@ import type { Admin } from 'kafkajs'
 import kafkajs from 'kafkajs'
 import { inject } from 'vitest'
 import type { CreateTopicOptions, KafkaTestCluster } from './cluster.js'
+import { ensureTopics } from './ensure-topics.js'
 import { createTokenIssuer } from './issuer.js'
 import { SHARED_KAFKA_KEY, type SharedKafkaInfo } from './shared-info.js'
 
@@ -51,20 +52,11 @@ async function build(info: SharedKafkaInfo): Promise<SharedKafka> {
     version: info.version,
     issuer,
     async createTopic(name: string, opts: CreateTopicOptions = {}): Promise<void> {
-      await withAdmin(async (admin) => {
-        await admin.createTopics({
-          topics: [{ topic: name, numPartitions: opts.partitions ?? info.partitions, replicationFactor: 1 }],
-          waitForLeaders: true,
-        })
-        const until = Date.now() + 30_000
-        for (;;) {
-          const meta = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => undefined)
-          const parts = meta?.topics[0]?.partitions ?? []
-          if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return
-          if (Date.now() > until) throw new Error(`testkit: topic ${name} has no leaders after 30 s`)
-          await new Promise((r) => setTimeout(r, 100))
-        }
-      })
+      await withAdmin((admin) =>
+        ensureTopics(admin, [
+          { topic: name, numPartitions: opts.partitions ?? info.partitions, replicationFactor: 1 },
+        ]),
+      )
     },
     readLog(): string {
       try {

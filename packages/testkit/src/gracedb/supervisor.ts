@@ -1,5 +1,6 @@
 import { registerZstdCodec } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
+import { ensureTopics } from '../ensure-topics.js'
 import type { SupervisedMessage } from './store.js'
 
 /** What the supervisor does with a decoded upload message; returns the outcome to record. */
@@ -32,7 +33,11 @@ export async function startSupervisor(opts: {
   const admin = kafka.admin()
   await admin.connect()
   try {
-    await admin.createTopics({ topics: opts.topics.map((topic) => ({ topic })), waitForLeaders: true })
+    // Other stand-ins on the same broker may be creating the same topics right now.
+    await ensureTopics(
+      admin,
+      opts.topics.map((topic) => ({ topic })),
+    )
   } finally {
     await admin.disconnect()
   }

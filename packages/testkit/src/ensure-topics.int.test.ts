@@ -1,0 +1,29 @@
+import kafkajs from 'kafkajs'
+import { describe, expect, it } from 'vitest'
+import { ensureTopics } from './ensure-topics.js'
+import { sharedKafka } from './vitest.js'
+
+describe('ensureTopics', () => {
+  it('several clients creating the same topics at once all succeed, and every partition has a leader', async () => {
+    const kafka = await sharedKafka()
+    const client = new kafkajs.Kafka({
+      brokers: kafka.plaintextBootstrapServers.split(','),
+      logLevel: kafkajs.logLevel.NOTHING,
+    })
+    const stamp = Date.now().toString(36)
+    const specs = ['a', 'b', 'c'].map((x) => ({ topic: `ensure-${stamp}-${x}`, numPartitions: 3 }))
+    const admins = Array.from({ length: 6 }, () => client.admin())
+    await Promise.all(admins.map((a) => a.connect()))
+    try {
+      const results = await Promise.allSettled(admins.map((a) => ensureTopics(a, specs)))
+      expect(results.map((r) => r.status)).toEqual(Array(6).fill('fulfilled'))
+      const meta = await admins[0]!.fetchTopicMetadata({ topics: specs.map((s) => s.topic) })
+      for (const t of meta.topics) {
+        expect(t.partitions).toHaveLength(3)
+        expect(t.partitions.every((p) => p.leader >= 0)).toBe(true)
+      }
+    } finally {
+      await Promise.all(admins.map((a) => a.disconnect()))
+    }
+  })
+})
