@@ -17,7 +17,7 @@ const version: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version
 
-const positiveNumber = (what: string) => (value: string) => {
+const nonNegativeNumber = (what: string) => (value: string) => {
   const n = Number(value)
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number >= 0`)
   return n
@@ -117,13 +117,9 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .command('ping')
     .description("produce the reference's ping message and print the delivery")
     .option('--topic <pipeline>', 'pipeline to ping (default: test)')
-    .option('--timeout <seconds>', 'seconds to wait for the delivery', positiveNumber('--timeout'), 10)
+    .option('--timeout <seconds>', 'seconds to wait for the delivery', nonNegativeNumber('--timeout'), 10)
     .action(async (o: { topic?: string; timeout: number }, cmd: Command) => {
-      const c = connection(cmd, [o.topic])
-      await ping(output(cmd), c, {
-        topic: o.topic?.startsWith('kafka://') ? undefined : o.topic,
-        timeout: o.timeout,
-      })
+      await ping(output(cmd), connection(cmd, [o.topic]), { topic: o.topic, timeout: o.timeout })
     })
 
   program
@@ -145,7 +141,7 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--from-beginning', 'start from the earliest offset when the group has none')
     .option('--count <n>', 'stop after n messages', positiveInt)
     .option('--manual-commit', 'commit each message only after it was written')
-    .option('--timeout <seconds>', 'poll timeout per iteration', positiveNumber('--timeout'), 1)
+    .option('--timeout <seconds>', 'poll timeout per iteration', nonNegativeNumber('--timeout'), 1)
     .action(async (o: Parameters<typeof consume>[2], cmd: Command) => {
       await consume(output(cmd), connection(cmd, [o.topics]), o)
     })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { UsageError } from './errors.js'
-import { ENV, resolveConnection, topicList } from './settings.js'
+import { ENV, resolveBroker, resolveConnection, singleTopic, topicList } from './settings.js'
 
 describe('where settings come from', () => {
   const env = {
@@ -88,5 +88,21 @@ describe('where settings come from', () => {
   it('topic lists split on commas and drop blanks', () => {
     expect(topicList('gstlal, cwb,,', [])).toEqual(['gstlal', 'cwb'])
     expect(topicList(undefined, ['t'])).toEqual(['t'])
+  })
+
+  it('one-topic commands take the explicit topic, else the URL topic, and refuse several', () => {
+    expect(singleTopic('gstlal', ['ignored'], 'produce')).toBe('gstlal')
+    expect(singleTopic('kafka://h:1/test', ['test'], 'produce')).toBe('test')
+    expect(singleTopic(undefined, [], 'ping')).toBeUndefined()
+    expect(() => singleTopic('a,b', [], 'produce')).toThrow(/produce writes to one topic, got a, b/)
+  })
+
+  it('resolveBroker says when no broker is configured at all (create-event then uses HTTP only)', () => {
+    expect(resolveBroker({}, {}, []).bootstrapServers).toBeUndefined()
+    expect(resolveBroker({}, { [ENV.bootstrapServers]: '' }, []).bootstrapServers).toBeUndefined()
+    expect(resolveBroker({}, { [ENV.url]: 'kafka://u:1/t' }, [])).toEqual({
+      bootstrapServers: 'u:1',
+      urlTopics: ['t'],
+    })
   })
 })

@@ -48,14 +48,47 @@ const truthy = (v: string | undefined): boolean | undefined =>
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
 
+const isKafkaUrl = (v: string | undefined): boolean => typeof v === 'string' && v.startsWith('kafka://')
+
 /**
- * Combine settings: flags first, then environment variables, then a hop-style `kafka://host:port/topic[,topic]`
- * URL (from `--url`, `GRACEDB_KAFKA_URL`, or a `kafka://` value given to `--bootstrap-servers` or a topic option).
+ * The broker and any topics named by `kafka://` URLs: the `--bootstrap-servers` flag, then
+ * `GRACEDB_KAFKA_BOOTSTRAP_SERVERS`, then the first `kafka://` URL (from `--url`, `--bootstrap-servers`, a
+ * topic option, or `GRACEDB_KAFKA_URL`). `bootstrapServers` is undefined when none of them names a broker.
  *
  * @example
  * ```ts
- * resolveConnection({ bootstrapServers: 'kafka://localhost:9092/test' }, {}, [])
- * // { bootstrapServers: 'localhost:9092', urlTopics: ['test'], ... }
+ * resolveBroker({}, {}, ['kafka://h:9092/test']) // { bootstrapServers: 'h:9092', urlTopics: ['test'] }
+ * ```
+ */
+export function resolveBroker(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  topicArgs: ReadonlyArray<string | undefined>,
+): { bootstrapServers: string | undefined; urlTopics: string[] } {
+  const parsed = [flags.url, flags.bootstrapServers, ...topicArgs, nonEmpty(env[ENV.url])]
+    .filter((v): v is string => isKafkaUrl(v))
+    .map((u) => {
+      try {
+        return parseKafkaUrl(u)
+      } catch (err) {
+        throw new UsageError((err as Error).message)
+      }
+    })
+  const flagServers = isKafkaUrl(flags.bootstrapServers) ? undefined : nonEmpty(flags.bootstrapServers)
+  return {
+    bootstrapServers: flagServers ?? nonEmpty(env[ENV.bootstrapServers]) ?? parsed[0]?.brokers.join(','),
+    urlTopics: parsed.flatMap((p) => p.topics),
+  }
+}
+
+/**
+ * Combine settings: flags first, then environment variables, then a hop-style `kafka://host:port/topic[,topic]`
+ * URL (see {@link resolveBroker}).
+ *
+ * @example
+ * ```ts
+ * resolveConnection({ bootstrapServers: 'kafka://localhost:9092/test', instanceName: 'gracedb-dev' }, {}, [])
+ * // { bootstrapServers: 'localhost:9092', urlTopics: ['test'], instanceName: 'gracedb-dev', ... }
  * ```
  */
 export function resolveConnection(
@@ -63,20 +96,7 @@ export function resolveConnection(
   env: NodeJS.ProcessEnv,
   topicArgs: ReadonlyArray<string | undefined>,
 ): ResolvedConnection {
-  const urls = [flags.url, flags.bootstrapServers, ...topicArgs, nonEmpty(env[ENV.url])].filter(
-    (v): v is string => typeof v === 'string' && v.startsWith('kafka://'),
-  )
-  const parsed = urls.map((u) => {
-    try {
-      return parseKafkaUrl(u)
-    } catch (err) {
-      throw new UsageError((err as Error).message)
-    }
-  })
-  const fromUrl = parsed[0]
-  const flagServers = flags.bootstrapServers?.startsWith('kafka://') ? undefined : flags.bootstrapServers
-  const bootstrapServers =
-    nonEmpty(flagServers) ?? nonEmpty(env[ENV.bootstrapServers]) ?? fromUrl?.brokers.join(',') ?? undefined
+  const { bootstrapServers, urlTopics } = resolveBroker(flags, env, topicArgs)
   if (bootstrapServers === undefined) {
     throw new UsageError(
       `no Kafka broker: pass --bootstrap-servers host:port (or a kafka:// URL) or set ${ENV.bootstrapServers}`,
@@ -90,7 +110,7 @@ export function resolveConnection(
     skipHostnameVerification:
       flags.skipHostnameVerification ?? truthy(env[ENV.skipHostnameVerification]) ?? false,
     useSsl: flags.ssl === false ? false : (truthy(env[ENV.useSsl]) ?? true),
-    urlTopics: parsed.flatMap((p) => p.topics),
+    urlTopics,
   }
   // A flag beats an environment variable even across the two identity options.
   if (flags.instanceName !== undefined) resolved.instanceName = flags.instanceName
@@ -107,21 +127,37 @@ export function resolveConnection(
 }
 
 /**
- * The topic list for a command: explicit topics (comma-separated, kafka:// URLs expanded) or the URL's topics.
+ * The topic list for a command: explicit topics (comma-separated) or, when the option is absent or is itself a
+ * `kafka://` URL, the topics the URLs name.
  *
  * @example
  * ```ts
  * topicList('gstlal,cwb', []) // ['gstlal', 'cwb']
+ * topicList('kafka://h:9092/test', ['test']) // ['test']
  * ```
  */
 export function topicList(value: string | undefined, urlTopics: readonly string[]): string[] {
-  if (value !== undefined && !value.startsWith('kafka://')) {
+  if (value !== undefined && !isKafkaUrl(value)) {
     return value
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t.length > 0)
   }
   return [...urlTopics]
+}
+
+/**
+ * The one topic of a command that writes to one topic (`produce`, `ping`): {@link topicList}'s first entry, or
+ * undefined. More than one is a usage error.
+ */
+export function singleTopic(
+  value: string | undefined,
+  urlTopics: readonly string[],
+  command: string,
+): string | undefined {
+  const topics = topicList(value, urlTopics)
+  if (topics.length > 1) throw new UsageError(`${command} writes to one topic, got ${topics.join(', ')}`)
+  return topics[0]
 }
 
 /** The producer/consumer connection options for the resolved settings. */

@@ -3,7 +3,7 @@ import { GraceDb } from '@gracedb-kafka/rest'
 import { UsageError } from '../errors.js'
 import type { Output } from '../output.js'
 import type { ConnectionFlags } from '../settings.js'
-import { connectionOptions, ENV, resolveConnection } from '../settings.js'
+import { connectionOptions, ENV, resolveBroker, resolveConnection } from '../settings.js'
 
 /** Options of `gracedb-kafka create-event`. */
 export interface CreateEventFlags {
@@ -37,17 +37,17 @@ export async function createEvent(
   if (serviceUrl === undefined || serviceUrl === '') {
     throw new UsageError(`create-event needs the GraceDB service URL: --service-url URL or ${ENV.serviceUrl}`)
   }
-  const hasBroker =
-    global.bootstrapServers !== undefined ||
-    global.url !== undefined ||
-    (env[ENV.bootstrapServers] ?? '') !== '' ||
-    (env[ENV.url] ?? '') !== ''
   const client = new GraceDb(serviceUrl)
   let producer: GraceDbKafkaProducer | undefined
-  if (hasBroker) {
-    const connection = resolveConnection({ ...global, serviceUrl, instanceName: undefined as never }, env, [])
-    const { instanceName: _ignored, ...rest } = connectionOptions(connection)
-    producer = client.createKafkaProducer({ ...rest, reloadCred: false })
+  if (resolveBroker(global, env, []).bootstrapServers !== undefined) {
+    // createKafkaProducer passes the client's service URL, so no instance option goes to the producer.
+    const { instanceName: _flag, ...flagsWithoutInstance } = global
+    const {
+      instanceName: _env,
+      serviceUrl: _url,
+      ...options
+    } = connectionOptions(resolveConnection({ ...flagsWithoutInstance, serviceUrl }, env, []))
+    producer = client.createKafkaProducer({ ...options, reloadCred: false })
   } else if (flags.httpFallback === true || flags.gracedbUpload === false) {
     // Nothing to fall back from, or nothing to publish to: both only make sense with a broker.
     throw new UsageError('--http-fallback and --no-gracedb-upload need a Kafka broker (--bootstrap-servers)')

@@ -16,16 +16,6 @@ export const SAMPLE_COINC_XML: string = `<?xml version='1.0' encoding='utf-8'?>
 </LIGO_LW>
 `
 
-async function waitFor<T>(what: string, seconds: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + seconds * 1000
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds}s waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 /**
  * The project's main job on the embedded local stack (`npm start`):
  * 1. start the broker and the GraceDB stand-in; 2. create an event with createEvent over Kafka;
@@ -87,9 +77,7 @@ export async function demo(out: Output): Promise<void> {
     step(3, `received ${graceid} from ${seen.topic} at offset ${seen.offset}`)
 
     step(4, 'waiting for the supervisor to complete the reserved upload ...')
-    const stored = await waitFor(`GraceDB to store ${graceid}`, 30, () =>
-      stack.events().find((e) => e.graceid === graceid),
-    )
+    const stored = await stack.waitForEvent(graceid, 30_000)
     const identical = Buffer.from(stored.contents).equals(Buffer.from(SAMPLE_COINC_XML))
     if (!identical) throw new Error(`GraceDB stored ${graceid} but its file differs from what was sent`)
     step(

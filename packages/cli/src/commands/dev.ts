@@ -8,12 +8,11 @@ import { ENV } from '../settings.js'
 /** The embedded local stack started by `gracedb-kafka dev` and by the demo. */
 export interface LocalStack {
   bootstrapServers: string
-  plaintextBootstrapServers: string
   serviceUrl: string
   caCertPath: string
   tokenPath: string
-  /** Events the GraceDB stand-in holds (graceid, group, pipeline, contents, how each arrived). */
-  events(): readonly StoredEvent[]
+  /** Resolves with the event once the GraceDB stand-in has stored `graceid` (group, pipeline, file, how it arrived). */
+  waitForEvent(graceid: string, timeoutMs?: number): Promise<StoredEvent>
   /** `export NAME=value` lines that point the other commands at this stack. */
   exports: string[]
   stop(): Promise<void>
@@ -39,47 +38,43 @@ export async function startLocalStack(out: Output): Promise<LocalStack> {
   const dir = await mkdtemp(join(tmpdir(), 'gracedb-kafka-dev-'))
   let gracedb: Awaited<ReturnType<typeof startGraceDbStandIn>> | undefined
   let rotation: { stop(): void } | undefined
+  let stopped: Promise<void> | undefined
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      rotation?.stop()
+      await gracedb?.stop().catch(() => {})
+      await kafka.stop()
+      await rm(dir, { recursive: true, force: true })
+    })()
+    return stopped
+  }
   try {
     out.progress(`Kafka ready on ${kafka.bootstrapServers} in ${((Date.now() - t0) / 1000).toFixed(1)}s`)
     out.progress('starting the GraceDB stand-in and its supervisor ...')
-    gracedb = await startGraceDbStandIn({ kafka })
+    const standIn = await startGraceDbStandIn({ kafka })
+    gracedb = standIn
     // One token good for both the broker (aud = the host clients dial) and GraceDB's REST API
     // (aud = scheme://host of the service URL), as a real IGWN token for both would be.
-    const claims = { aud: [kafka.issuer.audience, gracedb.audience] }
+    const claims = { aud: [kafka.issuer.audience, standIn.audience] }
     const tokenPath = join(dir, 'scitoken.jwt')
     await kafka.issuer.writeTokenFile(await kafka.issuer.mint(claims, { lifetime: 3600 }), tokenPath)
     rotation = kafka.issuer.rotate({ path: tokenPath, every: 1800, lifetime: 3600, claims })
-    const exports = [
-      `export ${ENV.bootstrapServers}=${kafka.bootstrapServers}`,
-      `export ${ENV.serviceUrl}=${gracedb.serviceUrl}`,
-      `export ${ENV.caCertPath}=${kafka.caCertPath}`,
-      `export BEARER_TOKEN_FILE=${tokenPath}`,
-    ]
-    const started = { kafka, gracedb, rotation }
-    let stopped: Promise<void> | undefined
     return {
       bootstrapServers: kafka.bootstrapServers,
-      plaintextBootstrapServers: kafka.plaintextBootstrapServers,
-      serviceUrl: gracedb.serviceUrl,
+      serviceUrl: standIn.serviceUrl,
       caCertPath: kafka.caCertPath,
       tokenPath,
-      events: () => started.gracedb.events,
-      exports,
-      stop(): Promise<void> {
-        stopped ??= (async () => {
-          started.rotation.stop()
-          await started.gracedb.stop().catch(() => {})
-          await started.kafka.stop()
-          await rm(dir, { recursive: true, force: true })
-        })()
-        return stopped
-      },
+      waitForEvent: (graceid, timeoutMs) => standIn.waitForEvent(graceid, timeoutMs),
+      exports: [
+        `export ${ENV.bootstrapServers}=${kafka.bootstrapServers}`,
+        `export ${ENV.serviceUrl}=${standIn.serviceUrl}`,
+        `export ${ENV.caCertPath}=${kafka.caCertPath}`,
+        `export BEARER_TOKEN_FILE=${tokenPath}`,
+      ],
+      stop,
     }
   } catch (err) {
-    rotation?.stop()
-    await gracedb?.stop().catch(() => {})
-    await kafka.stop()
-    await rm(dir, { recursive: true, force: true })
+    await stop()
     throw err
   }
 }

@@ -1,6 +1,6 @@
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
 import type { Output } from '../output.js'
-import { connectionOptions, type ResolvedConnection } from '../settings.js'
+import { connectionOptions, type ResolvedConnection, singleTopic } from '../settings.js'
 
 /**
  * `gracedb-kafka ping`: produce the reference's ping message and print the delivery.
@@ -17,7 +17,7 @@ export async function ping(
 ): Promise<void> {
   out.progress(`pinging ${connection.bootstrapServers} ...`)
   await using producer = new GraceDbKafkaProducer({ ...connectionOptions(connection), reloadCred: false })
-  const topic = opts.topic ?? connection.urlTopics[0]
+  const topic = singleTopic(opts.topic, connection.urlTopics, 'ping')
   const result = await producer.ping({ ...(topic === undefined ? {} : { topic }), timeout: opts.timeout })
   out.data(result, (r) => `delivered ping to ${r.topic} [partition ${r.partition}] at offset ${r.offset}`)
 }

@@ -1,7 +1,7 @@
 import { type DeliveryReport, GraceDbKafkaProducer } from '@gracedb-kafka/producer'
 import { UsageError } from '../errors.js'
 import type { Output } from '../output.js'
-import { connectionOptions, type ResolvedConnection } from '../settings.js'
+import { connectionOptions, type ResolvedConnection, singleTopic } from '../settings.js'
 import { jsonLines } from './stdin.js'
 
 /** Options of `gracedb-kafka produce`. */
@@ -50,8 +50,7 @@ export async function produce(
   values: readonly string[],
   flags: ProduceFlags,
 ): Promise<void> {
-  const topic =
-    flags.topic !== undefined && !flags.topic.startsWith('kafka://') ? flags.topic : connection.urlTopics[0]
+  const topic = singleTopic(flags.topic, connection.urlTopics, 'produce')
   if (topic === undefined)
     throw new UsageError('no topic: pass --topic PIPELINE (or a kafka:// URL with a topic)')
   const headers = parseHeaders(flags.header)
