@@ -9,7 +9,7 @@ export interface CliProcess {
   child: ChildProcess
   stdout(): string
   stderr(): string
-  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  /** Resolves with the exit code (or the signal name) once the process has exited and its output is drained. */
   exited: Promise<number | string>
   /** Resolve when stdout (or stderr) matches `pattern`; reject after `ms`. */
   waitFor(pattern: RegExp, ms?: number, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>
@@ -57,7 +57,7 @@ export function startScript(
   else child.stdin!.end()
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       clearTimeout(killer)
       resolve(code ?? signal ?? -1)
     })
