@@ -11,27 +11,14 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { GraceDb } from '@gracedb-kafka/rest'
 import { startGraceDbStandIn, startKafka } from '@gracedb-kafka/testkit'
+import { latencySummary } from '../stats.js'
 
 const iterations = Number(process.argv[2] ?? 300)
 const fileBytes = Number(process.argv[3] ?? 16 * 1024)
 const warmup = 20
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[i] ?? Number.NaN
-}
-
 function summary(name: string, samples: number[]): Record<string, string | number> {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length
-  return {
-    path: name,
-    n: samples.length,
-    p50: +percentile(sorted, 50).toFixed(2),
-    p90: +percentile(sorted, 90).toFixed(2),
-    p99: +percentile(sorted, 99).toFixed(2),
-    mean: +mean.toFixed(2),
-  }
+  return { path: name, ...latencySummary(samples) }
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'gk-bench-rest-'))
