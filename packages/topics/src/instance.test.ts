@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { TopicNameError } from './errors.js'
 import { deriveInstanceName } from './instance.js'
+import { thrown } from './testing/thrown.js'
 
 // Expected values produced by ligo-gracedb's derive_instance_name under Python 3.11.7.
 const PYTHON_AGREES: [url: string, instance: string][] = [
@@ -49,16 +49,6 @@ const PYTHON_RETURNS_UNUSABLE: [url: string, python: string][] = [
   ['https://gr%41cedb.org/', 'gr%41cedb'],
   ['https://grâcedb.org/', 'grâcedb'],
 ]
-
-function thrown(fn: () => unknown): TopicNameError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof TopicNameError) return err
-    throw err
-  }
-  throw new Error('expected a TopicNameError')
-}
 
 describe('deriveInstanceName', () => {
   it('gives the spec example: https://gracedb-dev.ligo.org/api/ -> gracedb-dev', () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { TopicNameError } from './errors.js'
 import { parseKafkaUrl } from './kafka-url.js'
-
-function thrown(fn: () => unknown): TopicNameError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof TopicNameError) return err
-    throw err
-  }
-  throw new Error('expected a TopicNameError')
-}
+import { thrown } from './testing/thrown.js'
 
 describe('parseKafkaUrl', () => {
   it.each([

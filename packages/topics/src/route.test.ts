@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TopicNameError } from './errors.js'
 import { routeEventPipeline, routeEventTopic } from './route.js'
+import { thrown } from './testing/thrown.js'
 
 describe('routeEventTopic', () => {
   it.each([
@@ -34,5 +35,24 @@ describe('routeEventPipeline (the un-namespaced part createEvent hands to the pr
   ])('%s / %s -> %s, and routeEventTopic is the instance plus it', (group, pipeline, expected) => {
     expect(routeEventPipeline(group, pipeline)).toBe(expected)
     expect(routeEventTopic('gracedb-test', group, pipeline)).toBe(`gracedb-test.${expected}`)
+  })
+})
+
+describe('type errors name the function the caller called', () => {
+  it('routeEventPipeline with a non-string group or pipeline', () => {
+    const group = thrown(() => routeEventPipeline(7 as unknown as string, 'gstlal'))
+    expect(group.message).toBe('routeEventPipeline: group must be a string, got number')
+    expect(group.input).toBe('7')
+    const pipeline = thrown(() => routeEventPipeline('CBC', null as unknown as string))
+    expect(pipeline.message).toBe('routeEventPipeline: pipeline must be a string, got null')
+  })
+
+  it('routeEventTopic with a non-string group or pipeline', () => {
+    expect(thrown(() => routeEventTopic('gracedb', undefined as unknown as string, 'x')).message).toBe(
+      'routeEventTopic: group must be a string, got undefined',
+    )
+    expect(thrown(() => routeEventTopic('gracedb', 'CBC', 42 as unknown as string)).message).toBe(
+      'routeEventTopic: pipeline must be a string, got number',
+    )
   })
 })

@@ -25,7 +25,7 @@ import { makeTopicName } from './topic-name.js'
  * ```
  */
 export function routeEventTopic(instance: string, group: string, pipeline: string): string {
-  return makeTopicName(instance, routeEventPipeline(group, pipeline))
+  return makeTopicName(instance, route('routeEventTopic', group, pipeline))
 }
 
 /**
@@ -40,10 +40,15 @@ export function routeEventTopic(instance: string, group: string, pipeline: strin
  * @throws {@link TopicNameError} when group or pipeline is not a string.
  */
 export function routeEventPipeline(group: string, pipeline: string): string {
+  return route('routeEventPipeline', group, pipeline)
+}
+
+/** The routing rule; `caller` is the public function the user called, so error messages name it. */
+function route(caller: string, group: string, pipeline: string): string {
   const groupType = typeProblem('group', group)
-  if (groupType) throw new TopicNameError(`routeEventTopic: ${groupType}`, String(group))
+  if (groupType) throw new TopicNameError(`${caller}: ${groupType}`, String(group))
   if (group.toLowerCase() === 'test') return 'test'
   const pipelineType = typeProblem('pipeline', pipeline)
-  if (pipelineType) throw new TopicNameError(`routeEventTopic: ${pipelineType}`, String(pipeline))
+  if (pipelineType) throw new TopicNameError(`${caller}: ${pipelineType}`, String(pipeline))
   return pipeline.toLowerCase()
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TopicNameError } from './errors.js'
+import { thrown } from './testing/thrown.js'
 import { makeTopicName, parseTopicName } from './topic-name.js'
-
-function thrown(fn: () => unknown): TopicNameError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof TopicNameError) return err
-    throw err
-  }
-  throw new Error('expected a TopicNameError')
-}
 
 describe('makeTopicName', () => {
   it.each([
