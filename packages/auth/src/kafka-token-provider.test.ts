@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createKafkaTokenProvider, KafkaTokenError } from './index.js'
+import { createKafkaTokenProvider, InvalidOptionError, KafkaTokenError } from './index.js'
 import { BROKER } from './testing/bad-input-cases.js'
 import { btPath, cleanup, mint, tempDir, writeAtomic } from './testing/tokens.js'
 
@@ -21,7 +21,8 @@ afterEach(async () => {
 })
 
 const audience = BROKER.split(':')[0]
-const token = (sub: string) => mint({ sub, aud: audience, scope: 'kafka.produce kafka.consume' })
+const token = (sub: string, lifetime = 3600) =>
+  mint({ sub, aud: audience, scope: 'kafka.produce kafka.consume' }, lifetime)
 
 describe('createKafkaTokenProvider', () => {
   it('reloadCred: false discovers afresh at every authentication, like the reference create_oauth_callback', async () => {
@@ -53,6 +54,40 @@ describe('createKafkaTokenProvider', () => {
     expect((await tokens.provide()).principal).toBe('cached') // an hour left: no re-read yet
     tokens.close()
     tokens.close() // idempotent
+  })
+
+  it('reloadCred: true re-reads a token that is already within reloadBuffer of expiry', async () => {
+    const tokens = createKafkaTokenProvider(BROKER, {
+      scope: 'kafka.consume',
+      reloadCred: true,
+      reloadBuffer: 3590,
+      env,
+    })
+    await writeAtomic(bt, await token('short', 3500))
+    expect((await tokens.provide()).principal).toBe('short')
+    await writeAtomic(bt, await token('rewritten', 3500))
+    expect((await tokens.provide()).principal).toBe('rewritten') // 3500 s left < reloadBuffer: re-read
+    tokens.close()
+  })
+
+  it('a malformed option throws InvalidOptionError at creation, before any provide()', () => {
+    expect(() =>
+      createKafkaTokenProvider(BROKER, { scope: 'kafka.produce', reloadCred: true, reloadBuffer: -1, env }),
+    ).toThrow(InvalidOptionError)
+  })
+
+  it('close() before the first provide() makes provide() fail with the manager-closed error', async () => {
+    await writeAtomic(bt, await token('never-used'))
+    const tokens = createKafkaTokenProvider(BROKER, {
+      scope: 'kafka.produce',
+      reloadCred: true,
+      reloadBuffer: 300,
+      env,
+    })
+    tokens.close()
+    const err = await tokens.provide().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaTokenError)
+    expect((err as KafkaTokenError).code).toBe('ERR_KAFKA_TOKEN_MANAGER_CLOSED')
   })
 
   it('creating one reads nothing; the first provide() reports a missing token', async () => {

@@ -32,7 +32,9 @@ export interface KafkaTokenProvider {
  * - `reloadCred: false`: {@link createOAuthCallback}; no proactive reload, and each (re-)authentication
  *   discovers the token afresh (the reference's `create_oauth_callback`).
  *
- * Nothing is read until the first `provide()`, so creating one never throws a token error.
+ * Nothing is read until the first `provide()`, so creating one never throws a token error; a malformed option
+ * throws `InvalidOptionError` at once. After `close()`, `provide()` of a `reloadCred: true` provider rejects with
+ * `KafkaTokenError` code `ERR_KAFKA_TOKEN_MANAGER_CLOSED`.
  *
  * @example
  * ```ts
@@ -52,14 +54,6 @@ export function createKafkaTokenProvider(
   if (!opts.reloadCred) {
     return { provide: createOAuthCallback(brokerUrl, request), close: () => {} }
   }
-  let manager: SciTokenRefreshManager | undefined
-  let callback: (() => Promise<OAuthToken>) | undefined
-  return {
-    provide: () => {
-      manager ??= new SciTokenRefreshManager(brokerUrl, { ...request, refreshBuffer: opts.reloadBuffer })
-      callback ??= manager.createCallback()
-      return callback()
-    },
-    close: () => manager?.close(),
-  }
+  const manager = new SciTokenRefreshManager(brokerUrl, { ...request, refreshBuffer: opts.reloadBuffer })
+  return { provide: manager.createCallback(), close: () => manager.close() }
 }
