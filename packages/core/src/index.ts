@@ -1,3 +1,4 @@
+export { MAX_TIMER_MS, type SecondsToMsOptions, secondsToMs } from './duration.js'
 export {
   type DeliveryTarget,
   InvalidOptionError,
@@ -16,6 +17,13 @@ export {
   type KafkaClientConfig,
   type OauthbearerProviderResult,
 } from './kafka-config.js'
+export {
+  defaultLogLevel,
+  formatLogEntry,
+  type KafkaLogEntry,
+  KafkaLogLevel,
+  redactingLogCreator,
+} from './log.js'
 export { type ErrorRole, errorChain, type MapErrorContext, toKafkaError } from './map-error.js'
 export {
   createOauthBearerAuthenticator,

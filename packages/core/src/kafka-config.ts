@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { InvalidOptionError } from './errors.js'
+import { defaultLogLevel, type KafkaLogEntry, redactingLogCreator } from './log.js'
 import { createOauthBearerAuthenticator, type SaslAuthenticationProvider } from './oauth-authenticator.js'
 import type { ConnectionOptions } from './options.js'
 
@@ -23,9 +24,12 @@ export interface KafkaClientConfig {
         checkServerIdentity?: () => undefined
         servername?: string
       }
+  /**
+   * kafkajs's custom-mechanism form: with an `authenticationProvider` kafkajs never reads `oauthBearerProvider`
+   * (see its `saslAuthenticator/index.js`), so none is set.
+   */
   sasl: {
     mechanism: 'oauthbearer'
-    oauthBearerProvider: () => Promise<OauthbearerProviderResult>
     /** Replaces kafkajs's built-in OAUTHBEARER exchange, so a refused token is an authentication error. */
     authenticationProvider: SaslAuthenticationProvider
   }
@@ -36,8 +40,10 @@ export interface KafkaClientConfig {
   /** ms before a SASL session ends at which kafkajs re-authenticates (its default, 10 s, is too long). */
   reauthenticationThreshold: number
   retry: { initialRetryTime: number; retries: number; maxRetryTime: number }
+  /** kafkajs log level; by default silent unless `NODE_DEBUG=gracedb-kafka` (see `defaultLogLevel`). */
   logLevel?: number
-  logCreator?: unknown
+  /** kafkajs log creator; by default `redactingLogCreator`, which strips tokens from every line. */
+  logCreator?: (level: number) => (entry: KafkaLogEntry) => void
 }
 
 /** Extra knobs for {@link buildKafkaConfig}. */
@@ -49,7 +55,9 @@ export interface BuildKafkaConfigExtras {
 }
 
 /**
- * Build the kafkajs client configuration for SASL OAUTHBEARER (over TLS when `useSsl`).
+ * Build the kafkajs client configuration for SASL OAUTHBEARER (over TLS when `useSsl`), with token-redacting
+ * logs (`redactingLogCreator`, silent unless `NODE_DEBUG=gracedb-kafka`). `extras.kafkaConfig` overrides any
+ * key, including `logLevel` and `logCreator`.
  * Reads `caCertPath` once; an unreadable CA file is an {@link InvalidOptionError} naming `caCertPath`.
  *
  * @example
@@ -83,7 +91,6 @@ export function buildKafkaConfig(
     ssl,
     sasl: {
       mechanism: 'oauthbearer',
-      oauthBearerProvider: extras.oauthBearerProvider,
       authenticationProvider: createOauthBearerAuthenticator(extras.oauthBearerProvider),
     },
     connectionTimeout: 5_000,
@@ -95,6 +102,8 @@ export function buildKafkaConfig(
     // every request and race its own requests (the broker answers ILLEGAL_SASL_STATE).
     reauthenticationThreshold: 2_000,
     retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5_000 },
+    logLevel: defaultLogLevel(),
+    logCreator: redactingLogCreator,
   }
   return { ...config, ...(extras.kafkaConfig ?? {}) } as KafkaClientConfig
 }

@@ -32,7 +32,6 @@ const CONNECTION_NAMES = new Set([
   'KafkaJSConnectionClosedError',
   'KafkaJSBrokerNotFound',
   'KafkaJSRequestTimeoutError',
-  'KafkaJSNumberOfRetriesExceeded',
 ])
 const AUTH_TYPES = new Set([
   'SASL_AUTHENTICATION_FAILED',
@@ -69,7 +68,6 @@ export function errorChain(err: unknown): KafkaJsLike[] {
 export function toKafkaError(err: unknown, ctx: MapErrorContext): KafkaError {
   if (err instanceof KafkaError) return err
   const chain = errorChain(err)
-  const top = chain[0]
   const detail = chain
     .map((e) => e.message)
     .filter((m): m is string => typeof m === 'string' && m.length > 0)
@@ -102,10 +100,7 @@ export function toKafkaError(err: unknown, ctx: MapErrorContext): KafkaError {
     })
   }
   const isConnection =
-    chain.some(
-      (e) =>
-        e.name !== undefined && CONNECTION_NAMES.has(e.name) && e.name !== 'KafkaJSNumberOfRetriesExceeded',
-    ) ||
+    chain.some((e) => e.name !== undefined && CONNECTION_NAMES.has(e.name)) ||
     chain.some((e) =>
       /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Connection timeout|ECONNRESET/i.test(e.message ?? ''),
     )
@@ -122,6 +117,5 @@ export function toKafkaError(err: unknown, ctx: MapErrorContext): KafkaError {
     })
   }
   if (ctx.role === 'consumer') return new KafkaConsumerError(message, options)
-  void top
   return new KafkaProducerError(message, options)
 }
