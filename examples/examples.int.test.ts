@@ -1,5 +1,6 @@
 // Runs every example (one per code block of the specification) against the local stack: the testkit broker
 // (SASL_SSL + OAUTHBEARER + TLS) and the GraceDB stand-in, each as its own Node process, as a user would.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ClientTestEnv, startClientTestEnv } from '../packages/cli/src/testing/client-test-env.js'
@@ -21,7 +22,7 @@ async function feedUntilOutput(p: CliProcess, marker: string): Promise<void> {
   for (let i = 0; !p.stdout().includes(marker); i++) {
     if (i > 40) throw new Error(`no output; stderr: ${p.stderr()}`)
     await runCli(['produce', '--topic', 'test', JSON.stringify({ marker })], env)
-    await new Promise((r) => setTimeout(r, 500))
+    await sleep(500)
   }
   p.child.kill('SIGINT')
 }
@@ -81,7 +82,10 @@ describe('examples/ (one per code block of the spec)', () => {
     expect(r.stdout).toMatch(/gracedbUpload=false graceid: null/)
     const skipped = r.stdout.match(/skipSupervisor=true graceid: (G\d+)/)?.[1]
     expect(skipped).toBeDefined()
-    await new Promise((res) => setTimeout(res, 2000))
+    // The supervisor saw the message and, as asked, did not complete the upload.
+    const deadline = Date.now() + 15_000
+    while (!gracedb.supervised.some((m) => m.graceid === skipped) && Date.now() < deadline) await sleep(100)
+    expect(gracedb.supervised.find((m) => m.graceid === skipped)?.outcome).toBe('skip_supervisor')
     expect(gracedb.events.find((e) => e.graceid === skipped)).toBeUndefined()
   })
 

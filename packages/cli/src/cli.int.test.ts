@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ClientTestEnv, startClientTestEnv } from './testing/client-test-env.js'
 import { runCli, startCli } from './testing/spawn-cli.js'
@@ -175,7 +176,7 @@ describe('gracedb-kafka ping / produce / consume', () => {
     let n = 0
     while (!/"value"/.test(consumer.stdout())) {
       expect((await runCli(['produce', '--topic', pipeline, `{"n":${n++}}`], env)).code).toBe(0)
-      await new Promise((r) => setTimeout(r, 500))
+      await sleep(500)
       if (n > 30) throw new Error(`consumer wrote nothing; stderr: ${consumer.stderr()}`)
     }
     consumer.child.kill('SIGINT')
@@ -219,10 +220,20 @@ describe('gracedb-kafka create-event', () => {
 
   it('--no-gracedb-upload publishes without a graceid', async () => {
     const file = join(dir, 'coinc2.xml')
-    await writeFile(file, '<LIGO_LW/>\n')
+    const marker = `<LIGO_LW>${unique()}</LIGO_LW>\n`
+    await writeFile(file, marker)
+    const before = gracedb.reservations.size
     const r = await runCli(['--json', 'create-event', 'Test', 'gstlal', file, '--no-gracedb-upload'], env)
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout).graceid).toBeNull()
+    expect(gracedb.reservations.size).toBe(before) // nothing reserved
+    // ... but the event message was published: the supervisor saw it (and left it alone).
+    const base64 = Buffer.from(marker).toString('base64')
+    const seen = () =>
+      gracedb.supervised.find((m) => (m.value as { eventFile?: string[] } | null)?.eventFile?.[1] === base64)
+    const deadline = Date.now() + 15_000
+    while (!seen() && Date.now() < deadline) await sleep(100)
+    expect(seen()?.outcome).toBe('gracedb_upload_false')
   })
 
   it('a missing file is one clear error line, exit 1', async () => {
