@@ -38,4 +38,28 @@ describe('onStopSignal', () => {
     expect(b).toEqual(['SIGINT', 'SIGINT'])
     expect(process.listeners('SIGINT')).toEqual(expect.arrayContaining([original]))
   })
+  it('a once() handler installed before is still a once() handler afterwards: it fires once', () => {
+    // Emitting SIGINT outside a subscription reaches every SIGINT listener: set the test runner's aside.
+    const others = process.rawListeners('SIGINT') as NodeJS.SignalsListener[]
+    process.removeAllListeners('SIGINT')
+    try {
+      let calls = 0
+      const onceHandler = (): void => {
+        calls++
+      }
+      process.once('SIGINT', onceHandler)
+      const release = onStopSignal(() => {})
+      process.emit('SIGINT')
+      expect(calls).toBe(0) // routed to the subscriber while it is active
+      release()
+      expect(process.listeners('SIGINT')).toEqual([onceHandler])
+      process.emit('SIGINT')
+      process.emit('SIGINT')
+      expect(calls).toBe(1)
+      expect(process.listeners('SIGINT')).toEqual([])
+    } finally {
+      process.removeAllListeners('SIGINT')
+      for (const l of others) process.on('SIGINT', l)
+    }
+  })
 })

@@ -4,6 +4,8 @@ const SIGNALS: readonly SignalName[] = ['SIGINT', 'SIGTERM']
 type Listener = (signal: SignalName) => void
 
 const active = new Set<Listener>()
+// rawListeners(), not listeners(): a `once` handler is kept as its once-wrapper, so restoring it with `on` keeps it
+// a one-shot handler (and `removeListener(sig, original)` still finds it).
 let saved: Map<SignalName, NodeJS.SignalsListener[]> | undefined
 
 const handlers: Record<SignalName, () => void> = {
@@ -32,7 +34,7 @@ export function onStopSignal(listener: Listener): () => void {
   if (active.size === 0) {
     saved = new Map()
     for (const sig of SIGNALS) {
-      saved.set(sig, process.listeners(sig))
+      saved.set(sig, process.rawListeners(sig) as NodeJS.SignalsListener[])
       process.removeAllListeners(sig)
       process.on(sig, handlers[sig])
     }
