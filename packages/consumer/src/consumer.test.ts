@@ -58,6 +58,14 @@ describe('GraceDbKafkaConsumer (no broker needed)', () => {
     expect(process.listeners('SIGINT').length).toBe(before)
     await c.close()
   })
+  it('accepts any negative timeout (wait without limit) and rejects NaN naming it', async () => {
+    const c = new GraceDbKafkaConsumer(base)
+    // not an InvalidOptionError: the timeout is valid, the consumer is just not subscribed
+    await expect(c.poll({ timeout: -5 })).rejects.toMatchObject({ code: 'ERR_KAFKA_CONSUMER_NOT_SUBSCRIBED' })
+    await expect(c.poll({ timeout: -1 })).rejects.toMatchObject({ code: 'ERR_KAFKA_CONSUMER_NOT_SUBSCRIBED' })
+    await expect(c.poll({ timeout: Number.NaN })).rejects.toBeInstanceOf(InvalidOptionError)
+    await c.close()
+  })
   it('rejects a bad count or timeout naming it', async () => {
     const c = new GraceDbKafkaConsumer({ ...base, topics: 'test' })
     await expect(c.stream({ count: -1 }).next()).rejects.toMatchObject({ option: 'count' })

@@ -6,6 +6,7 @@ import {
   KafkaConsumerError,
   type KafkaError,
   registerZstdCodec,
+  secondsToMs,
   toKafkaError,
 } from '@gracedb-kafka/core'
 import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
@@ -15,7 +16,6 @@ import kafkajs, {
   Kafka,
   type KafkaConfig,
   type KafkaMessage,
-  logLevel,
 } from 'kafkajs'
 import { type ConsumerMessage, decodeMessage } from './decode.js'
 import { generateGroupId } from './group-id.js'
@@ -54,12 +54,14 @@ interface Entry {
 
 const DEFAULT_CLIENT_ID = 'gracedb-kafka-consumer'
 
-function seconds(value: number | undefined, option: string, fallback: number): number {
-  if (value === undefined) return fallback * 1000
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new InvalidOptionError(option, `option "${option}": expected a number of seconds`)
-  }
-  return value < 0 ? Number.POSITIVE_INFINITY : value * 1000
+/**
+ * A `poll()`/`stream()` timeout in ms (default 1 s). Any negative number waits without limit, as documented
+ * here (core's `secondsToMs` takes only -1 for that, so other negatives are mapped to -1 first).
+ */
+function waitMs(value: number | undefined, option: string): number {
+  if (value === undefined) return 1000
+  const seconds = typeof value === 'number' && value < 0 ? -1 : value
+  return secondsToMs(seconds, option, { forever: true }) ?? Number.POSITIVE_INFINITY
 }
 
 /**
@@ -135,6 +137,33 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     })
   }
 
+  /**
+   * Messages fetched and waiting for `poll()`/`stream()`, not yet handed out; never more than
+   * `maxBufferedMessages`.
+   *
+   * @example
+   * ```ts
+   * console.log(`${consumer.bufferedMessages} messages buffered`)
+   * ```
+   */
+  get bufferedMessages(): number {
+    return this.buffer.size
+  }
+
+  /**
+   * Partitions whose fetching is paused right now because the buffer is full (the caller is slower than the
+   * broker); empty when not subscribed.
+   *
+   * @example
+   * ```ts
+   * if (consumer.pausedPartitions.length > 0) console.log('fetching paused: the caller is the bottleneck')
+   * ```
+   */
+  get pausedPartitions(): { topic: string; partition: number }[] {
+    const paused = this.kafkaConsumer?.paused() ?? []
+    return paused.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })))
+  }
+
   /** The namespaced topics currently subscribed (or to be subscribed on first use). */
   get subscription(): readonly string[] {
     return this.topics ?? []
@@ -165,7 +194,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     if (this.starting !== undefined) {
       await this.starting.catch(() => {})
       this.starting = undefined
-      await this.teardown(this.autoCommit)
+      await this.teardown()
     }
     this.topics = names
     await this.ensureStarted()
@@ -183,11 +212,11 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   async poll(options: PollOptions = {}): Promise<ConsumerMessage | null> {
-    const timeoutMs = seconds(options.timeout, 'timeout', 1.0)
+    const timeoutMs = waitMs(options.timeout, 'timeout')
     await this.ensureStarted()
     const entry = await this.take(timeoutMs, undefined)
     if (entry === null) return null
-    this.tracker.markHandedOut(entry.topic, entry.partition, Number(entry.message.offset))
+    this.markHandedOut(entry)
     return this.decode(entry)
   }
 
@@ -204,7 +233,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   async *stream(options: StreamOptions = {}): AsyncGenerator<ConsumerMessage, void, undefined> {
-    const timeoutMs = seconds(options.timeout, 'timeout', 1.0)
+    const timeoutMs = waitMs(options.timeout, 'timeout')
     const count = options.count
     if (count !== undefined && (!Number.isInteger(count) || count < 0)) {
       throw new InvalidOptionError('count', 'option "count": expected a whole number >= 0')
@@ -230,13 +259,11 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
         pending = entry
         yielded++
         yield this.decode(entry)
-        this.tracker.markHandedOut(entry.topic, entry.partition, Number(entry.message.offset))
+        this.markHandedOut(entry)
         pending = undefined
       }
     } finally {
-      if (pending !== undefined) {
-        this.tracker.markHandedOut(pending.topic, pending.partition, Number(pending.message.offset))
-      }
+      if (pending !== undefined) this.markHandedOut(pending)
       release()
       this.stoppers.delete(end)
       external?.removeEventListener('abort', end)
@@ -302,7 +329,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
       this.buffer.wake()
       await this.starting?.catch(() => {})
       try {
-        await this.teardown(this.autoCommit)
+        await this.teardown()
       } finally {
         this.tokens.close()
       }
@@ -364,6 +391,16 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     return undefined
   }
 
+  /**
+   * The caller has `entry`: its offset may be committed from now on. Not when a rebalance (or a restart of the
+   * kafkajs consumer) happened since it was fetched: the partition may belong to another member now, and its
+   * owner reads the message again from the committed offset.
+   */
+  private markHandedOut(entry: Entry): void {
+    if (entry.generation !== this.generation) return
+    this.tracker.markHandedOut(entry.topic, entry.partition, Number(entry.message.offset))
+  }
+
   private decode(entry: Entry): ConsumerMessage {
     return decodeMessage(entry.topic, entry.partition, entry.message)
   }
@@ -418,10 +455,8 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     const config = buildKafkaConfig(this.options, {
       clientId: this.options.clientId ?? DEFAULT_CLIENT_ID,
       oauthBearerProvider: this.tokens.provide,
-      // kafkajs re-authenticates once a session has less than `reauthenticationThreshold` left (its default,
-      // 10 s, exceeds short sessions such as connections.max.reauth.ms = 5 s, and then it re-authenticates before
-      // every request, which brokers refuse more than once a second). 2 s is ample for the request to arrive.
-      kafkaConfig: { logLevel: logLevel.NOTHING, reauthenticationThreshold: 2000, ...client },
+      // core sets the re-authentication threshold and token-redacting, silent-by-default logs
+      kafkaConfig: client,
     })
     const kafka = new Kafka(config as unknown as KafkaConfig)
     const kc = kafka.consumer({
@@ -495,12 +530,13 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
         for (const message of batch.messages) {
           if (!this.buffer.hasRoom()) {
             // The caller is slower than the broker: pause this partition and hold the fetch loop until the
-            // caller has drained the buffer to the low-water mark. Heartbeats keep the group membership alive;
-            // a rebalance surfaces as a heartbeat error, which kafkajs handles by re-joining.
+            // caller has drained the buffer to the low-water mark (not merely one free slot, which would pause
+            // and resume once per message). Heartbeats keep the group membership alive; a rebalance surfaces as
+            // a heartbeat error, which kafkajs handles by re-joining.
             if (last !== undefined) resolveOffset(last)
             const resume = pause()
             try {
-              while (!this.buffer.hasRoom() && live()) {
+              while (this.buffer.size > this.lowWater && live()) {
                 await this.waitForRoom(1000)
                 await heartbeat()
               }
@@ -561,14 +597,14 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     }
   }
 
-  /** Stop the current kafkajs consumer: optionally commit handed-out offsets, then leave the group. */
-  private async teardown(commit: boolean): Promise<void> {
+  /** Stop the current kafkajs consumer: with auto-commit, commit handed-out offsets; then leave the group. */
+  private async teardown(): Promise<void> {
     if (this.commitTimer !== undefined) clearInterval(this.commitTimer)
     this.commitTimer = undefined
     const kc = this.kafkaConsumer
     if (kc === undefined) return
     let failure: unknown
-    if (commit && this.fatal === undefined) {
+    if (this.autoCommit && this.fatal === undefined) {
       try {
         await this.commitEntries(kc, this.tracker.pending())
       } catch (err) {

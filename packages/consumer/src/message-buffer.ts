@@ -34,11 +34,6 @@ export class MessageBuffer<T> {
     return this.items.length - this.head
   }
 
-  /** Takers currently waiting for an item. */
-  get waiting(): number {
-    return this.waiters.length
-  }
-
   /** Whether the owner may push another item without exceeding {@link capacity}. */
   hasRoom(): boolean {
     return this.size < this.capacity
@@ -106,25 +101,10 @@ export class MessageBuffer<T> {
     }
   }
 
-  /** Drop every queued item (waiting takers keep waiting); returns how many were dropped. */
-  clear(): number {
-    const dropped = this.size
+  /** Drop every queued item (waiting takers keep waiting). */
+  clear(): void {
     this.items = []
     this.head = 0
-    return dropped
-  }
-
-  /** Drop the queued items for which `drop` returns true, keeping order; returns how many were dropped. */
-  remove(drop: (item: T) => boolean): number {
-    const kept: T[] = []
-    for (let i = this.head; i < this.items.length; i++) {
-      const item = this.items[i] as T
-      if (!drop(item)) kept.push(item)
-    }
-    const dropped = this.size - kept.length
-    this.items = kept
-    this.head = 0
-    return dropped
   }
 }
 

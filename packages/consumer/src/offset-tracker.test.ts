@@ -19,7 +19,9 @@ describe('OffsetTracker (commit bookkeeping)', () => {
     expect(p).toEqual([{ topic: 'i.a', partition: 0, offset: '6' }])
     t.markCommitted(p)
     expect(t.pending()).toEqual([])
-    expect(t.committedOffset('i.a', 0)).toBe(6)
+    // committed up to 6: offset 5 is covered, offset 6 is not
+    expect(t.entryFor('i.a', 0, 5)).toBeUndefined()
+    expect(t.entryFor('i.a', 0, 6)).toEqual({ topic: 'i.a', partition: 0, offset: '7' })
   })
   it('never moves a committed offset backwards', () => {
     const t = new OffsetTracker()
@@ -27,7 +29,10 @@ describe('OffsetTracker (commit bookkeeping)', () => {
     expect(t.entryFor('i.a', 0, 5)).toBeUndefined()
     expect(t.entryFor('i.a', 0, 10)).toEqual({ topic: 'i.a', partition: 0, offset: '11' })
     t.markCommitted([{ topic: 'i.a', partition: 0, offset: '4' }])
-    expect(t.committedOffset('i.a', 0)).toBe(10)
+    // still committed up to 10
+    expect(t.entryFor('i.a', 0, 9)).toBeUndefined()
+    t.markHandedOut('i.a', 0, 8)
+    expect(t.pending()).toEqual([])
   })
   it('drops bookkeeping of revoked partitions and refuses to commit them', () => {
     const t = new OffsetTracker()
@@ -38,6 +43,23 @@ describe('OffsetTracker (commit bookkeeping)', () => {
     expect(t.pending()).toEqual([{ topic: 'i.a', partition: 1, offset: '2' }])
     expect(t.isAssigned('i.a', 0)).toBe(false)
     expect(t.entryFor('i.a', 0, 7)).toBeUndefined()
+  })
+  it('never commits a partition revoked while the caller held one of its messages', () => {
+    const t = new OffsetTracker()
+    t.assign({ 'i.a': [0, 1] })
+    t.markHandedOut('i.a', 0, 4)
+    t.markCommitted(t.pending())
+    // a rebalance gives partition 0 to another member while the caller processes offset 5 of it; the caller then
+    // asks for the next message, which marks offset 5 as handed out
+    t.assign({ 'i.a': [1] })
+    t.markHandedOut('i.a', 0, 5)
+    t.markHandedOut('i.a', 1, 2)
+    expect(t.pending()).toEqual([{ topic: 'i.a', partition: 1, offset: '3' }])
+    expect(t.entryFor('i.a', 0, 5)).toBeUndefined()
+    // once it is assigned again, it is tracked again
+    t.assign({ 'i.a': [0, 1] })
+    t.markHandedOut('i.a', 0, 9)
+    expect(t.pending()).toContainEqual({ topic: 'i.a', partition: 0, offset: '10' })
   })
   it('property: pending() is always the max handed-out + 1 not yet committed, per partition', () => {
     fc.assert(

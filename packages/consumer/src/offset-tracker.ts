@@ -41,8 +41,13 @@ export class OffsetTracker {
     return this.assigned === undefined || this.assigned.has(tp(topic, partition))
   }
 
-  /** The message at `offset` of `topic`/`partition` reached the caller: it may now be committed. */
+  /**
+   * The message at `offset` of `topic`/`partition` reached the caller: it may now be committed. Ignored when the
+   * partition is no longer assigned (revoked by a rebalance while the caller held the message): its new owner
+   * reads it again, and committing it here would write an offset for a partition another member owns.
+   */
   markHandedOut(topic: string, partition: number, offset: number): void {
+    if (!this.isAssigned(topic, partition)) return
     const key = tp(topic, partition)
     const next = offset + 1
     const cur = this.handed.get(key)
@@ -81,10 +86,5 @@ export class OffsetTracker {
       const next = Number(e.offset)
       if (next > (this.committed.get(key) ?? -1)) this.committed.set(key, next)
     }
-  }
-
-  /** The committed offset (next to read) recorded for a partition, if any. */
-  committedOffset(topic: string, partition: number): number | undefined {
-    return this.committed.get(tp(topic, partition))
   }
 }
