@@ -1,4 +1,4 @@
-import { InvalidOptionError, KafkaMessageDeliveryError } from '@gracedb-kafka/core'
+import { InvalidOptionError, KafkaMessageDeliveryError, KafkaTokenError } from '@gracedb-kafka/core'
 import { GraceDbKafkaProducer, type ProducerOptionsInput } from '@gracedb-kafka/producer'
 import { routeEventPipeline } from '@gracedb-kafka/topics'
 import {
@@ -10,9 +10,10 @@ import {
 import { contentId } from './content-id.js'
 import { attachGraceId, GraceDbHttpError, GraceDbNotSupportedError, GraceDbResponseError } from './errors.js'
 import { type EventFile, type FileContents, readEventFile } from './event-file.js'
+import { eventForm } from './event-form.js'
+import { warnFallback } from './fallback-warning.js'
 import { HttpTransport, type JsonReply } from './http-transport.js'
-import { guessMimeType } from './mime-type.js'
-import { GraceDbResponse } from './response.js'
+import { GraceDbResponse, httpResponse } from './response.js'
 import { RestTokenSource } from './token-source.js'
 import { buildUploadMessage, type UploadMessage } from './upload-message.js'
 
@@ -150,6 +151,7 @@ export class GraceDb {
       },
       requestTimeout: this.#opts.requestTimeout,
       userAgent: `gracedb-kafka-rest/${VERSION}`,
+      serviceUrl: this.serviceUrl,
       token: tokens ? () => tokens.get() : async () => null,
       tokenProblem: () => tokens?.problem(),
       ...(this.#opts.fetch ? { fetch: this.#opts.fetch } : {}),
@@ -165,7 +167,8 @@ export class GraceDb {
    * info.groups // ['CBC', 'Burst', 'Test', …]
    * ```
    */
-  serviceInfo(signal?: AbortSignal): Promise<Record<string, unknown>> {
+  async serviceInfo(signal?: AbortSignal): Promise<Record<string, unknown>> {
+    this.#assertOpen()
     if (!this.#serviceInfo) {
       this.#serviceInfo = this.#loadServiceInfo(signal)
       this.#serviceInfo.catch(() => {
@@ -235,7 +238,7 @@ export class GraceDb {
         snippet: JSON.stringify(body),
       })
     }
-    return new GraceDbResponse({ status: reply.status, url, headers: reply.headers, body, via: 'http' })
+    return httpResponse(reply, url, body)
   }
 
   /**
@@ -263,23 +266,13 @@ export class GraceDb {
       method: 'POST',
       url,
       signal: opts.signal,
-      body: () => {
-        const form = new FormData()
-        form.append('graceid', graceid)
-        for (const label of labels ?? []) form.append('labels', label)
-        if (opts.kafkaServer !== undefined) form.append('kafka_server', opts.kafkaServer)
-        if (opts.kafkaTopic !== undefined) form.append('kafka_topic', opts.kafkaTopic)
-        appendFile(form, file)
-        return form
-      },
+      body: () =>
+        eventForm(
+          { graceid, labels: labels ?? [], kafka_server: opts.kafkaServer, kafka_topic: opts.kafkaTopic },
+          file,
+        ),
     })
-    return new GraceDbResponse({
-      status: reply.status,
-      url,
-      headers: reply.headers,
-      body: reply.body,
-      graceid,
-    })
+    return httpResponse(reply, url, reply.body, { graceid })
   }
 
   /**
@@ -332,20 +325,18 @@ export class GraceDb {
     const gracedbUpload = opts.gracedbUpload ?? true
     let reservation: GraceDbResponse | undefined
     if (gracedbUpload) {
+      const id = contentId(file.bytes)
       try {
         reservation = await this.reserveGraceId(group, pipeline, {
           search: opts.search,
-          contentId: contentId(file.bytes),
+          contentId: id,
           replayId: opts.replayId,
           signal: opts.signal,
         })
       } catch (err) {
-        const authFailure = err instanceof GraceDbHttpError && (err.status === 401 || err.status === 403)
-        if (authFailure || !opts.httpFallback || opts.signal?.aborted) throw err
-        warnFallback(
-          `Kafka submission failed during graceid reservation (${describe(err)}); falling back to HTTP POST.`,
-        )
-        return this.#createViaHttp(group, pipeline, file, labels, opts, err)
+        if (isAuthFailure(err) || !opts.httpFallback || opts.signal?.aborted) throw err
+        warnFallback('Kafka submission failed during graceid reservation', err, 'falling back to HTTP POST')
+        return this.#createViaHttp(group, pipeline, file, labels, opts, { contentId: id, cause: err })
       }
     }
     const body = reservation?.json() ?? { graceid: null, submitter: null }
@@ -368,7 +359,9 @@ export class GraceDb {
     } catch (err) {
       if (graceid === null || !opts.httpFallback) throw graceid === null ? err : attachGraceId(err, graceid)
       warnFallback(
-        `Kafka delivery failed after graceid reservation (${describe(err)}); falling back to uploadReservedEvent via HTTP.`,
+        'Kafka delivery failed after graceid reservation',
+        err,
+        'falling back to uploadReservedEvent via HTTP',
       )
       try {
         const uploaded = await this.uploadReservedEvent(graceid, file.filename, {
@@ -377,15 +370,15 @@ export class GraceDb {
           kafkaServer: FALLBACK_KAFKA_SERVER,
           signal: opts.signal,
         })
-        return new GraceDbResponse({
-          status: uploaded.status,
-          url: uploaded.url,
-          headers: uploaded.headers,
-          body: { ...body, ...uploaded.json(), graceid },
-          via: 'http',
-          graceid,
-          fallbackCause: err,
-        })
+        return httpResponse(
+          uploaded,
+          uploaded.url,
+          { ...body, ...uploaded.json(), graceid },
+          {
+            graceid,
+            fallbackCause: err,
+          },
+        )
       } catch (uploadErr) {
         throw attachGraceId(uploadErr, graceid)
       }
@@ -407,39 +400,33 @@ export class GraceDb {
     file: EventFile,
     labels: string[] | null,
     opts: CreateEventOptions,
-    fallbackCause?: unknown,
+    fallback?: { contentId: string; cause: unknown },
   ): Promise<GraceDbResponse> {
     const info = await this.serviceInfo(opts.signal)
     const url = (info.links as Record<string, unknown> | undefined)?.events
     if (typeof url !== 'string') {
       throw new GraceDbNotSupportedError(`the API root of ${this.versionedServiceUrl} has no links.events`)
     }
-    const id = contentId(file.bytes)
+    const id = fallback?.contentId ?? contentId(file.bytes)
     const reply = await this.#http.requestJson({
       method: 'POST',
       url,
       signal: opts.signal,
-      body: () => {
-        const form = new FormData()
-        form.append('group', group)
-        form.append('pipeline', pipeline)
-        form.append('offline', opts.offline ? 'True' : 'False')
-        form.append('content_id', id)
-        if (opts.search) form.append('search', opts.search)
-        for (const label of labels ?? []) form.append('labels', label)
-        if (opts.replayId) form.append('replay_id', opts.replayId)
-        appendFile(form, file)
-        return form
-      },
+      body: () =>
+        eventForm(
+          {
+            group,
+            pipeline,
+            offline: opts.offline ? 'True' : 'False',
+            content_id: id,
+            search: opts.search || undefined,
+            labels: labels ?? [],
+            replay_id: opts.replayId || undefined,
+          },
+          file,
+        ),
     })
-    return new GraceDbResponse({
-      status: reply.status,
-      url,
-      headers: reply.headers,
-      body: reply.body,
-      via: 'http',
-      fallbackCause,
-    })
+    return httpResponse(reply, url, reply.body, { fallbackCause: fallback?.cause })
   }
 
   /**
@@ -552,9 +539,12 @@ async function publish(
   }
 }
 
-function appendFile(form: FormData, file: EventFile): void {
-  const blob = new Blob([file.bytes], { type: guessMimeType(file.filename) })
-  form.append('eventFile', blob, file.filename)
+/** A 401/403 from GraceDB, or no SciToken with `failIfNoauth`: an HTTP fallback cannot fix credentials. */
+function isAuthFailure(err: unknown): boolean {
+  return (
+    (err instanceof GraceDbHttpError && (err.status === 401 || err.status === 403)) ||
+    err instanceof KafkaTokenError
+  )
 }
 
 function normaliseLabels(labels: string | string[] | undefined): string[] | null {
@@ -596,12 +586,4 @@ function asRecord(reply: JsonReply): Record<string, unknown> {
     })
   }
   return body as Record<string, unknown>
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-}
-
-function warnFallback(message: string): void {
-  process.emitWarning(message, { type: 'GraceDbFallbackWarning', code: 'GRACEDB_HTTP_FALLBACK' })
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { describeError } from './describe-error.js'
 import { GraceDbConnectionError, GraceDbHttpError, GraceDbResponseError } from './errors.js'
 import { backoffDelay, isConnectionReset, type RetryPolicy } from './retry-policy.js'
 import { looksLikeHtml, serverMessage } from './server-message.js'
@@ -28,6 +29,8 @@ export interface HttpTransportOptions {
   /** Seconds one attempt may take before it is aborted (and retried). */
   requestTimeout: number
   userAgent: string
+  /** The GraceDB service URL: the token is only sent to requests on its origin (scheme, host and port). */
+  serviceUrl: string
   token: TokenSupplier
   /** Called with the discovery error when no token could be found, so 401/403 errors can explain it. */
   tokenProblem?: () => unknown
@@ -35,34 +38,43 @@ export interface HttpTransportOptions {
 }
 
 /**
- * Sends requests to GraceDB: adds the SciToken, retries 502/503/504 and connection resets with bounded
+ * Sends requests to GraceDB: adds the SciToken (looked up once per request, and only for URLs on the service
+ * URL's origin, so a link in the API root that points elsewhere never receives it), retries 502/503/504 and connection resets with bounded
  * backoff, and turns replies into JSON or typed errors ({@link GraceDbHttpError}, {@link GraceDbResponseError},
  * {@link GraceDbConnectionError}).
  *
  * @example
  * ```ts
- * const t = new HttpTransport({ retry: DEFAULT_RETRY_POLICY, requestTimeout: 60, userAgent: 'x', token: async () => null })
+ * const t = new HttpTransport({ retry: DEFAULT_RETRY_POLICY, requestTimeout: 60, userAgent: 'x',
+ *   serviceUrl: 'https://gracedb-test.ligo.org/api/', token: async () => null })
  * const root = await t.requestJson({ method: 'GET', url: 'https://gracedb-test.ligo.org/api/' })
  * ```
  */
 export class HttpTransport {
   readonly #opts: HttpTransportOptions
+  readonly #origin: string
 
   constructor(opts: HttpTransportOptions) {
     this.#opts = opts
+    this.#origin = new URL(opts.serviceUrl).origin
   }
 
   /** Send `req` (with retries) and decode the JSON reply. */
   async requestJson(req: TransportRequest): Promise<JsonReply> {
-    const res = await this.#send(req)
+    const sameOrigin = new URL(req.url).origin === this.#origin
+    const token = sameOrigin ? await this.#opts.token() : null
+    const res = await this.#send(req, token)
     const text = await res.text()
     const contentType = res.headers.get('content-type') ?? ''
     if (!res.ok) {
       const message = serverMessage(text, contentType)
-      const problem = res.status === 401 || res.status === 403 ? this.#opts.tokenProblem?.() : undefined
+      const authFailed = res.status === 401 || res.status === 403
+      const problem = authFailed && token === null && sameOrigin ? this.#opts.tokenProblem?.() : undefined
       const suffix = problem
-        ? ` (no SciToken was sent: ${(problem as Error).message ?? String(problem)})`
-        : ''
+        ? ` (no SciToken was sent: ${describeError(problem)})`
+        : authFailed && !sameOrigin
+          ? ` (no SciToken was sent: ${this.#origin} is the service's origin, this URL is not on it)`
+          : ''
       throw new GraceDbHttpError(
         `GraceDB answered ${res.status} ${res.statusText} to ${req.method} ${req.url}: ${message || '(empty body)'}${suffix}`,
         {
@@ -99,13 +111,12 @@ export class HttpTransport {
     }
   }
 
-  async #send(req: TransportRequest): Promise<Response> {
+  async #send(req: TransportRequest, token: string | null): Promise<Response> {
     const { retry, requestTimeout, userAgent } = this.#opts
     const doFetch = this.#opts.fetch ?? fetch
     const deadline = Date.now() + retry.retryTimeout * 1000
     for (let attempt = 0; ; attempt++) {
       const headers = new Headers({ 'user-agent': userAgent, accept: 'application/json' })
-      const token = await this.#opts.token()
       if (token) headers.set('authorization', `Bearer ${token}`)
       const timeout = AbortSignal.timeout(requestTimeout * 1000)
       const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout
@@ -122,7 +133,7 @@ export class HttpTransport {
         : isConnectionReset(failure) || timeout.aborted
       if (!retryable) {
         if (res) return res
-        throw new GraceDbConnectionError(`cannot reach GraceDB at ${req.url}: ${describe(failure)}`, {
+        throw new GraceDbConnectionError(`cannot reach GraceDB at ${req.url}: ${describeError(failure)}`, {
           cause: failure,
         })
       }
@@ -130,7 +141,7 @@ export class HttpTransport {
       if (attempt >= retry.retries || Date.now() + wait > deadline) {
         if (res) return res
         throw new GraceDbConnectionError(
-          `cannot reach GraceDB at ${req.url} after ${attempt + 1} attempt(s): ${describe(failure)}`,
+          `cannot reach GraceDB at ${req.url} after ${attempt + 1} attempt(s): ${describeError(failure)}`,
           { cause: failure },
         )
       }
@@ -138,14 +149,4 @@ export class HttpTransport {
       await sleep(wait, undefined, req.signal ? { signal: req.signal } : undefined)
     }
   }
-}
-
-function describe(err: unknown): string {
-  const parts: string[] = []
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code
-    const message = e instanceof Error ? e.message : String(e)
-    parts.push(typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message)
-  }
-  return parts.join(': ') || 'unknown error'
 }

@@ -61,3 +61,28 @@ export class GraceDbResponse<T = Record<string, unknown>> {
     return structuredClone(this.#body) as T
   }
 }
+
+/**
+ * The {@link GraceDbResponse} of an HTTP exchange: its status and headers, the request URL and `body`, with
+ * `via: 'http'` and any of `graceid` / `fallbackCause`.
+ *
+ * @example
+ * ```ts
+ * const r = httpResponse(reply, url, reply.body, { graceid: 'G123' })
+ * ```
+ */
+export function httpResponse(
+  reply: { status: number | null; headers: Headers },
+  url: string | null,
+  body: unknown,
+  extra: Pick<GraceDbResponseInit, 'graceid' | 'fallbackCause'> = {},
+): GraceDbResponse {
+  return new GraceDbResponse({
+    status: reply.status,
+    url,
+    headers: reply.headers,
+    body,
+    via: 'http',
+    ...extra,
+  })
+}

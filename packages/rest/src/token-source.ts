@@ -12,8 +12,11 @@ export interface RestTokenSourceOptions {
 
 /**
  * Finds the SciToken for GraceDB HTTP requests with @gracedb-kafka/auth (WLCG bearer token discovery), caches
- * it and re-reads it near expiry. When none is found the request goes out without credentials (as the
- * reference does) unless `failIfNoauth`; the discovery error is kept to explain a later 401/403.
+ * it and re-reads it near expiry. Only a token whose audience and scope match is used: unlike the Kafka side
+ * there is no direct-read fallback (the reference's HTTP lookup has none), so a token meant for another
+ * service (e.g. the broker) is never sent to GraceDB. When none is found the request goes out without
+ * credentials (as the reference does) unless `failIfNoauth`; the discovery error is kept to explain a later
+ * 401/403.
  *
  * @example
  * ```ts
@@ -34,6 +37,7 @@ export class RestTokenSource {
       scope: opts.scope,
       audience: opts.audience,
       refreshBuffer: opts.reloadBuffer,
+      fallback: false,
       ...(opts.env ? { env: opts.env } : {}),
     })
     this.#failIfNoauth = opts.failIfNoauth
