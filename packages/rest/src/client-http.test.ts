@@ -198,10 +198,12 @@ describe('GraceDb over plain HTTP (against the testkit stand-in)', () => {
   it('gives up within the retry time budget and reports the last status', async () => {
     await using c = client({ retries: 100, retryTimeout: 1, backoffFactor: 0.1 })
     await c.serviceInfo()
+    const since = gracedb.requests.length
     gracedb.injectFault('create', { status: 504, times: 1000 })
     const started = Date.now()
     const err = await rejection(c.createEvent('Test', 'gstlal', coinc))
     const elapsed = Date.now() - started
+    expect(countRequests('create', since)).toBeGreaterThan(1)
     expect(err).toBeInstanceOf(GraceDbHttpError)
     expect((err as GraceDbHttpError).status).toBe(504)
     expect((err as GraceDbHttpError).code).toBe('ERR_GRACEDB_SERVER')

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, KafkaError } from '@gracedb-kafka/core'
 import { type GraceDbStandIn, type SupervisedMessage, startGraceDbStandIn } from '@gracedb-kafka/testkit'
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
@@ -57,7 +58,7 @@ async function supervised(
     const found = gracedb.supervised.find(match)
     if (found) return found
     if (Date.now() > until) throw new Error('the supervisor did not see the message in time')
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
 }
 
@@ -176,6 +177,12 @@ describe('createEvent fallbacks and failures', () => {
     const stored = await gracedb.waitForEvent(r.graceid as string, 1000)
     expect(stored).toMatchObject({ via: 'http', reserved: false })
     expect(Buffer.from(stored.contents).equals(bytes)).toBe(true)
+    // A marker event sent over Kafka afterwards on the same topic reaches the supervisor; the fallen-back
+    // event's file never did.
+    const marker = await eventFile()
+    await client.createEvent('CBC', 'gstlal', marker.path, { kafka: producer })
+    await supervised(fileNamed(marker.path))
+    expect(gracedb.supervised.some(fileNamed(path))).toBe(false)
   })
 
   it('reservation fails without httpFallback → the typed error propagates', async () => {

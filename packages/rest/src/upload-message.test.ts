@@ -1,4 +1,3 @@
-import { routeEventPipeline } from '@gracedb-kafka/topics'
 import { describe, expect, it } from 'vitest'
 import { buildUploadMessage } from './upload-message.js'
 
@@ -53,14 +52,5 @@ describe('buildUploadMessage', () => {
     expect(msg.pipeline).toBe('MBTA')
     expect(Buffer.from(msg.eventFile[1], 'base64').toString()).toBe('binary')
     expect(JSON.parse(JSON.stringify(msg))).toEqual(msg)
-  })
-})
-
-describe('routing through @gracedb-kafka/topics', () => {
-  it('routes the Test group (any case) to test and other groups to the lowercased pipeline', () => {
-    expect(routeEventPipeline('Test', 'gstlal')).toBe('test')
-    expect(routeEventPipeline('TEST', 'MBTA')).toBe('test')
-    expect(routeEventPipeline('CBC', 'MBTA')).toBe('mbta')
-    expect(routeEventPipeline('Burst', 'CWB')).toBe('cwb')
   })
 })
