@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '@gracedb-kafka/core'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseProducerOptions, splitKafkaConfig } from './options.js'
 
 const base = { bootstrapServers: 'localhost:9092', instanceName: 'gracedb-dev' }
@@ -57,6 +57,30 @@ describe('parseProducerOptions', () => {
     [{ ...base, kafkaConfig: { producer: 'x' } }, 'kafkaConfig.producer'],
   ])('names the bad option in %j', (input, option) => {
     expect(optionOf(() => parseProducerOptions(input as never))).toBe(option)
+  })
+
+  describe('autoRefreshToken (deprecated alias of reloadCred)', () => {
+    afterEach(() => {
+      vi.restoreAllMocks()
+    })
+
+    it('is accepted, sets reloadCred and warns that it is deprecated', () => {
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+      expect(parseProducerOptions({ ...base, autoRefreshToken: false }).reloadCred).toBe(false)
+      expect(parseProducerOptions({ ...base, reloadCred: false, autoRefreshToken: true }).reloadCred).toBe(
+        true,
+      )
+      expect(warn).toHaveBeenCalledWith(
+        'autoRefreshToken is deprecated; use reloadCred instead',
+        'DeprecationWarning',
+      )
+    })
+
+    it('must be a boolean', () => {
+      expect(optionOf(() => parseProducerOptions({ ...base, autoRefreshToken: 'yes' } as never))).toBe(
+        'autoRefreshToken',
+      )
+    })
   })
 
   it('rejects an unknown option (a typo) instead of ignoring it', () => {

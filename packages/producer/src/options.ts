@@ -36,6 +36,11 @@ export interface ProducerOptionsInput extends ConnectionOptionsInput {
    * by a leader that then fails is lost, and a retried request can be written twice.
    */
   guaranteedDelivery?: boolean | undefined
+  /**
+   * Deprecated alias of `reloadCred`, accepted as the spec's producer accepts it; when given it wins over
+   * `reloadCred`, and a `DeprecationWarning` is emitted.
+   */
+  autoRefreshToken?: boolean | undefined
   /** Extra client configuration; see {@link ProducerKafkaConfig}. */
   kafkaConfig?: ProducerKafkaConfig | undefined
 }
@@ -96,6 +101,7 @@ const schema = refineConnectionOptions(
       .nonnegative({ error: 'expected a number of seconds >= 0' })
       .default(10),
     guaranteedDelivery: z.boolean({ error: 'expected true or false' }).default(true),
+    autoRefreshToken: z.boolean({ error: 'expected true or false' }).optional(),
     kafkaConfig: z
       .record(z.string(), z.unknown(), { error: 'expected an object of client configuration' })
       .optional(),
@@ -204,9 +210,13 @@ export function splitKafkaConfig(
  */
 export function parseProducerOptions(input: ProducerOptionsInput): ProducerOptions {
   const parsed = parseOptions(schema, input, 'GraceDbKafkaProducer')
-  const { kafkaConfig, ...rest } = parsed
+  const { kafkaConfig, autoRefreshToken, ...rest } = parsed
+  if (autoRefreshToken !== undefined) {
+    process.emitWarning('autoRefreshToken is deprecated; use reloadCred instead', 'DeprecationWarning')
+  }
   return {
     ...(rest as Omit<ProducerOptions, 'kafkaConfig' | 'producerConfig' | 'tuning'>),
+    reloadCred: autoRefreshToken ?? rest.reloadCred,
     ...splitKafkaConfig(kafkaConfig, parsed.guaranteedDelivery),
   }
 }

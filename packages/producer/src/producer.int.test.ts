@@ -121,6 +121,43 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
     expect(new Set(read.map((m) => `${m.partition}:${m.offset}`))).toEqual(seen)
     const values = new Set(read.map((m) => JSON.parse(m.value!.toString()).i))
     expect(values.size).toBe(n)
+    // Batched: the broker stores one record batch per partition per produce request, so the number of
+    // distinct batches bounds the number of requests. One request per message would give 3000.
+    const batches = new Set(read.map((m) => `${m.partition}:${m.batch.firstOffset}`))
+    expect(batches.size).toBeLessThanOrEqual(n / 50)
+    console.info(`batching: ${n} un-awaited messages stored in ${batches.size} record batches`)
+  })
+
+  it('close() with many batches queued delivers every message exactly once', async () => {
+    // batch.num.messages 100 and one request in flight: 1000 messages need at least 10 requests after close().
+    const p = producer({ topic: 'closing', kafkaConfig: { 'batch.num.messages': 100, 'linger.ms': 1_000 } })
+    const topic = `${p.instanceName}.closing`
+    await kafka.createTopic(topic, { partitions: 2 })
+    const n = 1000
+    const deliveries: Promise<DeliveryReport>[] = []
+    for (let i = 0; i < n; i++) deliveries.push(p.produce({ i }))
+    await p.close(60)
+    const outcomes = await Promise.allSettled(deliveries)
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([])
+    expect(p.pendingMessages).toBe(0)
+    const read = await readBack(kafka.plaintextBootstrapServers, topic, n)
+    expect(read).toHaveLength(n)
+    const values = read.map((m) => JSON.parse(m.value!.toString()).i as number).sort((a, b) => a - b)
+    expect(values).toEqual(Array.from({ length: n }, (_, i) => i))
+    expect(new Set(read.map((m) => `${m.partition}:${m.batch.firstOffset}`)).size).toBeGreaterThanOrEqual(10)
+  })
+
+  it('guaranteedDelivery: idempotent batches by default, plain batches when false', async () => {
+    await using safe = producer({ topic: 'acks' })
+    await using fast = producer({ topic: 'acks', guaranteedDelivery: false })
+    const [a, b] = await Promise.all([safe.produce('safe'), fast.produce('fast')])
+    const [fromSafe] = await readBack(kafka.plaintextBootstrapServers, a.topic, 1)
+    const [fromFast] = await readBack(kafka.plaintextBootstrapServers, b.topic, 1)
+    // The broker gives an idempotent producer an id; a plain producer writes batches with producer id -1.
+    expect(fromSafe!.value!.toString()).toBe('safe')
+    expect(fromSafe!.batch.producerId).toBeGreaterThanOrEqual(0)
+    expect(fromFast!.value!.toString()).toBe('fast')
+    expect(fromFast!.batch.producerId).toBe(-1)
   })
 
   it('flush(0) reports the queue without waiting; pendingMessages counts queued and in-flight messages', async () => {
@@ -132,6 +169,12 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
     expect(await p.flush(0)).toBe(2) // still lingering
     expect(await p.flush(30)).toBe(0) // flush sends without waiting for the linger
     expect((await d).offset).toBeGreaterThanOrEqual(0)
+    // A timeout beyond Node's timer limit (2**31-1 ms) waits for delivery instead of returning at once.
+    const later = p.produce('c')
+    expect(await p.flush(1e9)).toBe(0)
+    expect((await later).offset).toBeGreaterThan((await d).offset)
+    p.produce('d')
+    expect(await p.flush(Number.POSITIVE_INFINITY)).toBe(0)
   })
 
   it('a message over the broker limit fails clearly; an unseen failure rejects the next flush() once', async () => {
@@ -186,14 +229,22 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
   it('await using flushes and closes at the end of the block; close() is idempotent', async () => {
     let instance = ''
     let escaped: GraceDbKafkaProducer | undefined
+    const n = 250
     {
-      await using p = producer({ topic: 'scoped', kafkaConfig: { 'linger.ms': 1_000 } })
+      await using p = producer({
+        topic: 'scoped',
+        kafkaConfig: { 'linger.ms': 1_000, 'batch.num.messages': 50 },
+      })
       instance = p.instanceName
       escaped = p
       p.produce({ scoped: true }) // not awaited: dispose must flush it
+      for (let i = 1; i < n; i++) p.produce({ i }) // several batches: dispose must send them all
     }
-    const [m] = await readBack(kafka.plaintextBootstrapServers, `${instance}.scoped`, 1)
-    expect(JSON.parse(m!.value!.toString())).toEqual({ scoped: true })
+    const read = await readBack(kafka.plaintextBootstrapServers, `${instance}.scoped`, n)
+    expect(read).toHaveLength(n)
+    const values = read.map((m) => JSON.parse(m.value!.toString()))
+    expect(values).toContainEqual({ scoped: true })
+    expect(new Set(values.map((v) => v.i ?? 0)).size).toBe(n)
     await escaped!.close()
     expect(() => escaped!.produce('late')).toThrow(
       expect.objectContaining({ code: 'ERR_KAFKA_PRODUCER_CLOSED' }),
@@ -264,9 +315,24 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
     process.env.BEARER_TOKEN_FILE = file
     try {
       await using p = producer({ topic: 'forged', reloadCred: false })
-      p.produce('x') // not awaited
+      // The broker refused the token: KafkaAuthenticationError itself (not a KafkaTokenError: the token on disk
+      // is well formed and unexpired).
+      p.produce('x') // not awaited, no callback: the next produce() throws the failure
+      await expect.poll(() => p.pendingMessages, { timeout: 20_000 }).toBe(0)
+      let thrown: unknown
+      try {
+        p.produce('y')
+      } catch (e) {
+        thrown = e
+      }
+      expect(thrown).toBeInstanceOf(KafkaAuthenticationError)
+      expect((thrown as Error).name).toBe('KafkaAuthenticationError')
+      expect((thrown as Error).message).not.toContain(forged)
+
+      p.produce('z') // not awaited: reported by the next flush()
       const err = await p.flush(30).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(KafkaAuthenticationError)
+      expect((err as Error).name).toBe('KafkaAuthenticationError')
       expect((err as Error).message).not.toContain(forged)
     } finally {
       process.env.BEARER_TOKEN_FILE = saved

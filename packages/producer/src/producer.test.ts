@@ -1,4 +1,9 @@
-import { InvalidOptionError, KafkaMessageDeliveryError, KafkaProducerError } from '@gracedb-kafka/core'
+import {
+  InvalidOptionError,
+  KafkaConnectionError,
+  KafkaMessageDeliveryError,
+  KafkaProducerError,
+} from '@gracedb-kafka/core'
 import { TopicNameError } from '@gracedb-kafka/topics'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildPingMessage } from './ping.js'
@@ -96,6 +101,44 @@ describe('GraceDbKafkaProducer (no broker)', () => {
     await expect(p.flush(0)).resolves.toBe(2)
     await expect(p.flush(-2)).rejects.toThrow(InvalidOptionError)
   })
+})
+
+describe('GraceDbKafkaProducer against an unreachable broker', () => {
+  const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl'
+
+  it('flush(1e9) and flush(Infinity) wait for the outcome instead of returning at once', async () => {
+    // A timer longer than 2**31-1 ms fires after 1 ms: such a flush used to return 1 before the failure.
+    const p = make({ topic: 'test', kafkaConfig: { 'connect.timeout.ms': 3_000 } })
+    const outcomes: unknown[] = []
+    p.produce('a', { onDelivery: (err) => outcomes.push(err) })
+    await expect(p.flush(1e9)).resolves.toBe(0)
+    expect(outcomes).toHaveLength(1)
+    expect(outcomes[0]).toBeInstanceOf(KafkaConnectionError)
+    p.produce('b', { onDelivery: (err) => outcomes.push(err) })
+    await expect(p.flush(Number.POSITIVE_INFINITY)).resolves.toBe(0)
+    expect(outcomes).toHaveLength(2)
+    expect(p.pendingMessages).toBe(0)
+  }, 30_000)
+
+  it('an onDelivery callback that throws becomes a process warning with tokens redacted', async () => {
+    const p = make({ topic: 'test', kafkaConfig: { 'connect.timeout.ms': 3_000 } })
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      p.produce('a', {
+        onDelivery: () => {
+          throw new Error(`callback saw ${TOKEN}`)
+        },
+      })
+      await expect(p.flush(20)).resolves.toBe(0)
+      await expect.poll(() => warnings.length).toBeGreaterThan(0)
+    } finally {
+      process.off('warning', onWarning)
+    }
+    const warning = warnings.find((w) => (w as { code?: string }).code === 'GRACEDB_KAFKA_CALLBACK_ERROR')
+    expect(warning?.message).toBe('onDelivery callback threw: callback saw [REDACTED-TOKEN]')
+  }, 30_000)
 })
 
 describe('buildPingMessage', () => {

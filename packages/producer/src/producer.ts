@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
@@ -8,6 +9,8 @@ import {
   KafkaMessageDeliveryError,
   KafkaProducerError,
   KafkaTokenError,
+  redactTokens,
+  secondsToMs,
   toKafkaError,
 } from '@gracedb-kafka/core'
 import { deriveInstanceName, makeTopicName, TopicNameError } from '@gracedb-kafka/topics'
@@ -17,12 +20,11 @@ import {
   type KafkaConfig,
   type Message,
   type Producer,
-  type ProducerConfig,
   type RecordMetadata,
 } from 'kafkajs'
 import { BatchQueue } from './batch-queue.js'
 import { DeliveryPromise } from './delivery-promise.js'
-import { defaultLogLevel, redactingLogCreator } from './log.js'
+import { kafkaProducerSettings } from './kafka-settings.js'
 import { placeMessages } from './offsets.js'
 import { type ProducerOptions, type ProducerOptionsInput, parseProducerOptions } from './options.js'
 import { createConsistentPartitioner, PartitionAssignments } from './partitioner.js'
@@ -102,20 +104,6 @@ interface Failure {
 const MAX_REMEMBERED_FAILURES = 1000
 const CLOSE_DISCONNECT_TIMEOUT_MS = 5_000
 
-function seconds(value: unknown, name: string, allowForever: boolean): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || (value < 0 && !(allowForever && value === -1))) {
-    throw new InvalidOptionError(
-      name,
-      `option "${name}": expected a number of seconds >= 0${allowForever ? ' (or -1 to wait forever)' : ''}`,
-    )
-  }
-  return value
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
 /**
  * Kafka producer with SciToken authentication for GraceDB events (ligo-gracedb's `GraceDbKafkaProducer`).
  *
@@ -157,6 +145,7 @@ export class GraceDbKafkaProducer {
   readonly #brokers: string
   readonly #tokens: KafkaTokenProvider
   readonly #producer: Producer
+  readonly #acks: -1 | 1
   readonly #assignments = new PartitionAssignments()
   readonly #queue = new BatchQueue<Pending>()
   readonly #inFlightBatches = new Set<Pending[]>()
@@ -173,7 +162,10 @@ export class GraceDbKafkaProducer {
   /** An authentication failure not yet seen by the caller, with the messages it failed. */
   #authError: { error: KafkaError; messages: Pending[] } | undefined
   #tokenError: { error: KafkaError; at: number } | undefined
+  /** Set when `close()` starts: no new message is accepted. */
   #closing: Promise<void> | undefined
+  /** Set once `close()`'s flush is over: nothing more is sent or retried. */
+  #closed = false
 
   /**
    * Validate the options and prepare the client. Nothing is read or dialled yet: the token is discovered and
@@ -205,7 +197,7 @@ export class GraceDbKafkaProducer {
     this.defaultTopic = opts.topic
     this.flushTimeout = opts.flushTimeout
     this.#brokers = opts.bootstrapServers.join(',')
-    this.#tokens = createKafkaTokenProvider(opts.bootstrapServers[0]!, {
+    this.#tokens = createKafkaTokenProvider(opts.bootstrapServers, {
       scope: opts.tokenScope,
       audience: opts.tokenAudience,
       reloadCred: opts.reloadCred,
@@ -214,19 +206,13 @@ export class GraceDbKafkaProducer {
     const config = buildKafkaConfig(opts, {
       clientId: opts.tuning.clientId ?? opts.clientId ?? 'gracedb-kafka-producer',
       oauthBearerProvider: () => this.#provideToken(),
-      kafkaConfig: {
-        logLevel: defaultLogLevel(),
-        logCreator: redactingLogCreator,
-        ...opts.kafkaConfig,
-      },
+      kafkaConfig: opts.kafkaConfig,
     })
-    const producerConfig: ProducerConfig = {
-      createPartitioner: createConsistentPartitioner(this.#assignments),
-      idempotent: opts.guaranteedDelivery,
-      allowAutoTopicCreation: true,
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
-      ...opts.producerConfig,
-    }
+    const { acks, producerConfig } = kafkaProducerSettings(
+      opts,
+      createConsistentPartitioner(this.#assignments),
+    )
+    this.#acks = acks
     this.#producer = new Kafka(config as unknown as KafkaConfig).producer(producerConfig)
   }
 
@@ -290,7 +276,8 @@ export class GraceDbKafkaProducer {
    * are sent at once, without waiting for the linger.
    *
    * @param timeout - seconds: `-1` waits until done (default; each message is still bounded by
-   *   `delivery.timeout.ms`), `0` only checks.
+   *   `delivery.timeout.ms`), `0` only checks. Longer than about 24.8 days (2**31-1 ms, `Infinity` included)
+   *   waits that long.
    * @returns the number of messages still pending.
    * @throws the first delivery failure since the previous `flush()` that the caller has not seen (its promise
    *   was never awaited/handled and it had no `onDelivery`): {@link KafkaMessageDeliveryError},
@@ -303,12 +290,12 @@ export class GraceDbKafkaProducer {
    * ```
    */
   async flush(timeout = -1): Promise<number> {
-    const t = seconds(timeout, 'timeout', true)
-    if (this.#pending > 0 && t !== 0) {
+    const ms = secondsToMs(timeout, 'timeout', { forever: true })
+    if (this.#pending > 0 && ms !== 0) {
       this.#flushing++
       try {
         this.#pump()
-        await this.#waitIdle(t < 0 ? Number.POSITIVE_INFINITY : t * 1000)
+        await this.#waitIdle(ms)
       } finally {
         this.#flushing--
       }
@@ -339,18 +326,14 @@ export class GraceDbKafkaProducer {
    */
   async ping(options: PingOptions = {}): Promise<PingResult> {
     if (this.#closing) throw this.#closedError()
-    const timeout = seconds(options.timeout ?? 10, 'timeout', false)
+    const timeout = options.timeout ?? 10
+    const timeoutMs = secondsToMs(timeout, 'timeout')
     const topic =
       options.topic !== undefined
         ? makeTopicName(this.instanceName, options.topic)
         : (this.#defaultKafkaTopic ?? makeTopicName(this.instanceName, 'test'))
     this.#throwAuthError()
-    let token: { principal: string; scope: string }
-    try {
-      token = await this.#provideToken()
-    } catch (err) {
-      throw this.#tokenError?.error ?? toKafkaError(err, { role: 'producer', action: 'ping' })
-    }
+    const token = await this.#discoverToken()
     const message = buildPingMessage(token)
     const delivery = this.#enqueue(topic, encodeValue(message), { onDelivery: () => {} })
     this.#flushing++
@@ -368,7 +351,7 @@ export class GraceDbKafkaProducer {
                   topic,
                 }),
               ),
-            timeout * 1000,
+            timeoutMs,
           )
         }),
       ])
@@ -391,8 +374,8 @@ export class GraceDbKafkaProducer {
    */
   close(timeout = 30): Promise<void> {
     if (!this.#closing) {
-      const t = seconds(timeout, 'timeout', true)
-      this.#closing = this.#close(t)
+      secondsToMs(timeout, 'timeout', { forever: true })
+      this.#closing = this.#close(timeout)
     }
     return this.#closing
   }
@@ -423,7 +406,8 @@ export class GraceDbKafkaProducer {
     if (error) throw error
   }
 
-  async #provideToken(): Promise<{ value: string; principal: string; scope: string }> {
+  /** The token for the next authentication; a failure is recorded (for the messages it fails) and thrown. */
+  async #discoverToken(): Promise<{ value: string; principal: string; scope: string }> {
     try {
       return await this.#tokens.provide()
     } catch (err) {
@@ -434,8 +418,20 @@ export class GraceDbKafkaProducer {
               cause: err,
             })
       this.#tokenError = { error, at: Date.now() }
+      throw error
+    }
+  }
+
+  /** kafkajs's token provider: as `#discoverToken`, but never retried by kafkajs. */
+  async #provideToken(): Promise<{ value: string; principal: string; scope: string }> {
+    try {
+      return await this.#discoverToken()
+    } catch (err) {
       // kafkajs must not retry a missing token: mark the error it sees as non-retriable.
-      throw Object.assign(new Error(error.message), { name: 'KafkaJSNonRetriableError', retriable: false })
+      throw Object.assign(new Error((err as Error).message), {
+        name: 'KafkaJSNonRetriableError',
+        retriable: false,
+      })
     }
   }
 
@@ -522,7 +518,7 @@ export class GraceDbKafkaProducer {
       void this.#sendBatch(batch).finally(() => {
         this.#inFlightBatches.delete(batch)
         // Messages that queued meanwhile have waited long enough: send them now.
-        if (this.#queue.count > 0 && !this.#closing) this.#pump()
+        if (this.#queue.count > 0 && !this.#closed) this.#pump()
       })
     }
   }
@@ -545,7 +541,7 @@ export class GraceDbKafkaProducer {
     try {
       const outcome = await Promise.race([this.#producer.connect().then(() => 'ok' as const), timedOut])
       if (outcome === 'timeout') {
-        await this.#producer.disconnect().catch(() => {})
+        // The catch below disconnects.
         throw new KafkaConnectionError(
           `Could not connect to Kafka broker ${this.#brokers} within ${limit / 1000}s (connect.timeout.ms). ` +
             'Check bootstrapServers, network access, and that useSsl matches the broker listener.',
@@ -605,7 +601,7 @@ export class GraceDbKafkaProducer {
           connectedBefore = true
           const metadata: RecordMetadata[] = await this.#producer.sendBatch({
             topicMessages: [{ topic, messages }],
-            acks: guaranteedDelivery ? -1 : 1,
+            acks: this.#acks,
             compression: tuning.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
           })
           const partitions = messages.map((m) => this.#assignments.get(m) ?? m.partition ?? -1)
@@ -623,7 +619,7 @@ export class GraceDbKafkaProducer {
           // A producer that never reached the broker fails at once (KafkaConnectionError in bounded time).
           const retry =
             open.length > 0 &&
-            !this.#closing &&
+            !this.#closed &&
             connectedBefore &&
             isTransient(error, err) &&
             (!guaranteedDelivery || partition !== undefined)
@@ -710,9 +706,8 @@ export class GraceDbKafkaProducer {
     try {
       p.onDelivery(err, report)
     } catch (cbErr) {
-      process.emitWarning(`onDelivery callback threw: ${(cbErr as Error)?.message ?? String(cbErr)}`, {
-        code: 'GRACEDB_KAFKA_CALLBACK_ERROR',
-      })
+      const text = redactTokens(`onDelivery callback threw: ${(cbErr as Error)?.message ?? String(cbErr)}`)
+      process.emitWarning(text, { code: 'GRACEDB_KAFKA_CALLBACK_ERROR' })
     }
   }
 
@@ -724,7 +719,8 @@ export class GraceDbKafkaProducer {
     }
   }
 
-  #waitIdle(ms: number): Promise<void> {
+  /** Resolve when nothing is pending, or after `ms` (never, when `undefined`). */
+  #waitIdle(ms: number | undefined): Promise<void> {
     if (this.#pending === 0) return Promise.resolve()
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined
@@ -734,7 +730,7 @@ export class GraceDbKafkaProducer {
         resolve()
       }
       this.#idleWaiters.add(done)
-      if (Number.isFinite(ms)) timer = setTimeout(done, ms)
+      if (ms !== undefined) timer = setTimeout(done, ms)
     })
   }
 
@@ -745,6 +741,7 @@ export class GraceDbKafkaProducer {
     } catch (err) {
       flushError = err
     }
+    this.#closed = true
     if (this.#lingerTimer !== undefined) clearTimeout(this.#lingerTimer)
     this.#lingerTimer = undefined
     const closed = (): KafkaProducerError =>

@@ -30,7 +30,7 @@ function formatNumber(n: number): string {
   return `${exp.slice(0, at)}e${sign}${String(Math.abs(e)).padStart(2, '0')}`
 }
 
-function serialize(holder: unknown, key: string, input: unknown, stack: unknown[]): string | undefined {
+function serialize(key: string, input: unknown, stack: unknown[]): string | undefined {
   let value = input
   if (
     value !== null &&
@@ -39,7 +39,6 @@ function serialize(holder: unknown, key: string, input: unknown, stack: unknown[
   ) {
     value = (value as { toJSON(key: string): unknown }).toJSON(key)
   }
-  void holder
   if (value instanceof Number) value = Number(value)
   else if (value instanceof String) value = String(value)
   else if (value instanceof Boolean) value = value.valueOf()
@@ -63,13 +62,13 @@ function serialize(holder: unknown, key: string, input: unknown, stack: unknown[
   let out: string
   if (Array.isArray(value)) {
     const parts: string[] = []
-    for (let i = 0; i < value.length; i++) parts.push(serialize(value, String(i), value[i], stack) ?? 'null')
+    for (let i = 0; i < value.length; i++) parts.push(serialize(String(i), value[i], stack) ?? 'null')
     out = `[${parts.join(', ')}]`
   } else {
     const obj = value as Record<string, unknown>
     const parts: string[] = []
     for (const k of Object.keys(obj)) {
-      const v = serialize(obj, k, obj[k], stack)
+      const v = serialize(k, obj[k], stack)
       if (v !== undefined) parts.push(`${quote(k)}: ${v}`)
     }
     out = `{${parts.join(', ')}}`
@@ -92,7 +91,7 @@ function serialize(holder: unknown, key: string, input: unknown, stack: unknown[
  * ```
  */
 export function pythonJsonDumps(value: unknown): string {
-  const out = serialize({ '': value }, '', value, [])
+  const out = serialize('', value, [])
   if (out === undefined) throw new TypeError('value is not JSON-serialisable')
   return out
 }

@@ -9,6 +9,18 @@ export interface ReadMessage {
   value: Buffer | null
   headers: Record<string, Buffer>
   timestamp: number
+  /** The record batch the broker stored the message in: one per partition per produce request. */
+  batch: {
+    /** Offset of the batch's first record: identifies the batch within its partition. */
+    firstOffset: number
+    /** The idempotent producer id that wrote the batch, or -1 for a non-idempotent producer. */
+    producerId: number
+  }
+}
+
+interface BatchContext {
+  firstOffset?: string
+  producerId?: string
 }
 
 /**
@@ -43,6 +55,8 @@ export async function readBack(
             for (const [k, v] of Object.entries(message.headers ?? {})) {
               if (Buffer.isBuffer(v)) headers[k] = v
             }
+            // kafkajs decodes each record with its batch's header (not in its public types).
+            const context = (message as { batchContext?: BatchContext }).batchContext ?? {}
             out.push({
               partition,
               offset: Number(message.offset),
@@ -50,6 +64,7 @@ export async function readBack(
               value: message.value,
               headers,
               timestamp: Number(message.timestamp),
+              batch: { firstOffset: Number(context.firstOffset), producerId: Number(context.producerId) },
             })
             if (out.length >= count && settle === undefined) {
               settle = setTimeout(() => {
