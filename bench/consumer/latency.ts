@@ -4,6 +4,7 @@
 //
 //   node --conditions=@gracedb-kafka/source --import tsx bench/consumer/latency.ts [seconds] [rate]
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
 import { percentile, setupBench } from './setup.js'
 
@@ -34,14 +35,14 @@ try {
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate
     const wait = due - performance.now()
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+    if (wait > 0) await sleep(wait)
     await producer.send({
       topic,
       acks: -1,
       messages: [{ value: JSON.stringify({ i, sentAt: performance.now() }) }],
     })
   }
-  await Promise.race([receiving, new Promise((r) => setTimeout(r, 10_000))])
+  await Promise.race([receiving, sleep(10_000)])
   await producer.disconnect()
   const sorted = [...samples].sort((a, b) => a - b)
   console.table([

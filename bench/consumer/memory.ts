@@ -5,6 +5,7 @@
 //
 //   node --expose-gc --conditions=@gracedb-kafka/source --import tsx bench/consumer/memory.ts [count]
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
 import { fill, mb, setupBench } from './setup.js'
 
@@ -39,7 +40,7 @@ try {
   for await (const msg of consumer.stream({ timeout: 1 })) {
     if ((msg.value as { n: number }).n < 0) throw new Error('unexpected')
     seen++
-    if (seen % 10 === 0) await new Promise((r) => setTimeout(r, 1))
+    if (seen % 10 === 0) await sleep(1)
     if (seen === count) break
   }
   clearInterval(sampler)

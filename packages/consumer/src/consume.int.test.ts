@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, KafkaConnectionError } from '@gracedb-kafka/core'
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -6,6 +7,7 @@ import type { ConsumerMessage } from './decode.js'
 import {
   committedOffsets,
   consumerOptions,
+  freshTopic as createFreshTopic,
   jsonMessages,
   produce,
   totalCommitted,
@@ -20,13 +22,7 @@ beforeAll(async () => {
   await useToken(kafka)
 })
 
-/** A fresh instance name and its namespaced topic for `pipeline`, created with `partitions`. */
-async function freshTopic(pipeline = 'test', partitions = 1): Promise<{ instance: string; topic: string }> {
-  const instance = `ci${uniq()}`
-  const topic = `${instance}.${pipeline}`
-  await kafka.createTopic(topic, { partitions })
-  return { instance, topic }
-}
+const freshTopic = (pipeline?: string, partitions?: number) => createFreshTopic(kafka, pipeline, partitions)
 
 async function collect(consumer: GraceDbKafkaConsumer, n: number, timeoutS = 20): Promise<ConsumerMessage[]> {
   const out: ConsumerMessage[] = []
@@ -122,7 +118,27 @@ describe('GraceDbKafkaConsumer on the real broker (SASL_SSL + SciTokens)', () =>
     ])
     // a stopped stream can run again
     await produce(kafka, yTopic, jsonMessages(1, 103))
-    for await (const m of c.stream({ count: 1 })) expect(m.value).toEqual({ n: 103 })
+    const again: ConsumerMessage[] = []
+    for await (const m of c.stream({ count: 1 })) again.push(m)
+    expect(again.map((m) => [m.topic, m.value])).toEqual([[yTopic, { n: 103 }]])
+  })
+
+  it('stream(): aborting its signal mid-wait ends it at once, not after the wait timeout', async () => {
+    const { instance } = await freshTopic()
+    await using c = new GraceDbKafkaConsumer(consumerOptions(kafka, instance, { topics: 'test' }))
+    await c.subscribe('test')
+    const ac = new AbortController()
+    const seen: ConsumerMessage[] = []
+    let abortedAt = 0
+    setTimeout(() => {
+      abortedAt = Date.now()
+      ac.abort()
+    }, 500)
+    // nothing is produced: the stream waits (30 s per wait) until the abort
+    for await (const m of c.stream({ timeout: 30, signal: ac.signal })) seen.push(m)
+    expect(abortedAt).toBeGreaterThan(0)
+    expect(Date.now() - abortedAt).toBeLessThan(1000)
+    expect(seen).toEqual([])
   })
 
   it('delivers values that are not JSON as text or bytes, and never breaks the stream', async () => {
@@ -163,11 +179,21 @@ describe('GraceDbKafkaConsumer on the real broker (SASL_SSL + SciTokens)', () =>
       }),
     )
     const seen: number[] = []
+    let maxBuffered = 0
+    let pausedSamples = 0
     for await (const m of c.stream({ count: 3000 })) {
       seen.push(m.offset)
-      if (seen.length % 500 === 0) await new Promise((r) => setTimeout(r, 300))
+      maxBuffered = Math.max(maxBuffered, c.bufferedMessages)
+      if (seen.length % 500 === 0) {
+        await sleep(300) // the broker is far ahead: the buffer fills and the partition is paused meanwhile
+        maxBuffered = Math.max(maxBuffered, c.bufferedMessages)
+        if (c.pausedPartitions.some((p) => p.topic === topic && p.partition === 0)) pausedSamples++
+      }
     }
     expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i))
+    expect(maxBuffered).toBe(20) // filled to the limit, never beyond
+    expect(pausedSamples).toBeGreaterThanOrEqual(3) // 5 slow pauses of the caller: fetching paused in (most of) them
+    expect(c.pausedPartitions).toEqual([]) // resumed once the caller caught up
   })
 
   it('manual commit: nothing is committed until commit(message)', async () => {
@@ -205,7 +231,7 @@ describe('GraceDbKafkaConsumer on the real broker (SASL_SSL + SciTokens)', () =>
     )
     const got = await collect(c, 7)
     expect(got).toHaveLength(7)
-    await new Promise((r) => setTimeout(r, 1500)) // several auto-commit periods; 50 messages are fetched
+    await sleep(1500) // several auto-commit periods; 50 messages are fetched
     expect(totalCommitted(await committedOffsets(kafka, groupId, topic))).toBe(7)
     await c.close()
     expect(totalCommitted(await committedOffsets(kafka, groupId, topic))).toBe(7)

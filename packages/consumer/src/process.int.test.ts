@@ -7,6 +7,7 @@ import type { ConsumerOptionsInput } from './options.js'
 import {
   committedOffsets,
   consumerOptions,
+  freshTopic,
   jsonMessages,
   produce,
   uniq,
@@ -63,8 +64,9 @@ function startChild(config: { options: ConsumerOptionsInput; delayMs?: number; t
       }
     }
   })
+  // 'close', not 'exit': it comes after stdout and stderr are drained, so every line the child wrote is in `events`
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('close', (code, signal) => resolve({ code, signal })),
   )
   const until = (pred: (e: ChildEvent[]) => boolean, ms: number, what: string): Promise<void> =>
     new Promise<void>((resolve, reject) => {
@@ -88,9 +90,7 @@ const messagesIn = (events: ChildEvent[]): ChildEvent[] => events.filter((e) => 
 
 describe('GraceDbKafkaConsumer in a child process', () => {
   it('SIGINT ends stream() cleanly: exit code 0, offsets of handed-out messages committed', async () => {
-    const instance = `cs${uniq()}`
-    const topic = `${instance}.test`
-    await kafka.createTopic(topic, { partitions: 1 })
+    const { instance, topic } = await freshTopic(kafka)
     await produce(kafka, topic, jsonMessages(20))
     const groupId = `sigint-${uniq()}`
     const run = startChild({
@@ -113,9 +113,7 @@ describe('GraceDbKafkaConsumer in a child process', () => {
   })
 
   it('SIGKILL mid-stream with manual commit, then restart: every message is processed at least once', async () => {
-    const instance = `ck${uniq()}`
-    const topic = `${instance}.test`
-    await kafka.createTopic(topic, { partitions: 3 })
+    const { instance, topic } = await freshTopic(kafka, 'test', 3)
     const total = 300
     await produce(kafka, topic, jsonMessages(total))
     const groupId = `crash-${uniq()}`

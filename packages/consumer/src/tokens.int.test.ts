@@ -1,16 +1,16 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type KafkaTestCluster, startKafka } from '@gracedb-kafka/testkit'
-import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GraceDbKafkaConsumer } from './consumer.js'
-import { consumerOptions, uniq } from './testing/helpers.js'
+import { consumerOptions, freshTopic, plaintextClient, uniq } from './testing/helpers.js'
 
 // Own broker: sessions must re-authenticate every 5 s (connections.max.reauth.ms), tokens live 20 s and a new
 // one is written to the token file every 10 s.
 let kafka: KafkaTestCluster
-let rotation: { stop(): void } | undefined
+let rotation: { stop(): void; readonly count: number } | undefined
 
 beforeAll(async () => {
   kafka = await startKafka({ reauthMs: 5000 })
@@ -25,21 +25,15 @@ afterAll(async () => {
   await kafka?.stop()
 })
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
 describe('token rotation with forced re-authentication', () => {
   it('consumes continuously for 60 s, then still receives a message after an idle gap longer than a token life', async () => {
-    const instance = `ct${uniq()}`
-    const topic = `${instance}.test`
-    await kafka.createTopic(topic, { partitions: 1 })
-    const producer = new kafkajs.Kafka({
-      clientId: 'tokens-int-test',
-      brokers: kafka.plaintextBootstrapServers.split(','),
-      logLevel: kafkajs.logLevel.NOTHING,
-    }).producer()
+    const { instance, topic } = await freshTopic(kafka)
+    const producer = plaintextClient(kafka).producer()
     await producer.connect()
+    const groupId = `tokens-${uniq()}`
+    const tokensBefore = rotation?.count ?? 0
     await using consumer = new GraceDbKafkaConsumer(
-      consumerOptions(kafka, instance, { topics: 'test', groupId: `tokens-${uniq()}`, reloadBuffer: 5 }),
+      consumerOptions(kafka, instance, { topics: 'test', groupId, reloadBuffer: 5 }),
     )
     await consumer.subscribe('test')
     const received: number[] = []
@@ -68,5 +62,18 @@ describe('token rotation with forced re-authentication', () => {
     consumer.stop()
     await consuming
     await producer.disconnect()
+    // The token file was rewritten with fresh tokens throughout (every 10 s over ~90 s). Sessions last at most
+    // 5 s and tokens 20 s, so the traffic above means the consumer kept authenticating with the rotated tokens
+    // (kafkajs re-authenticates before a session ends; the broker closes a connection that does not).
+    expect((rotation?.count ?? 0) - tokensBefore).toBeGreaterThanOrEqual(7)
+    // The broker (log level INFO) logs every refused (re-)authentication as "Failed [re-]authentication with …",
+    // and the group coordinator logs each generation as "Stabilized group <id> generation <n>". A session that
+    // failed to re-authenticate in time is closed by the broker; a consumer that lost its session or crashed
+    // re-joins, which would show as generation 2. Neither happened.
+    const log = kafka.readLog()
+    expect(log).not.toMatch(/Failed (re-)?authentication with/)
+    const generations = log.split('\n').filter((l) => l.includes(`Stabilized group ${groupId} generation`))
+    expect(generations).toHaveLength(1)
+    expect(generations[0]).toContain(`Stabilized group ${groupId} generation 1 `)
   })
 })

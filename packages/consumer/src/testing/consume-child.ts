@@ -1,5 +1,6 @@
 // A consumer in a child process, driven by the integration tests (signals, crash/restart).
 // argv[2]: JSON { options, pipelines, manual, delayMs, timeout }. Prints one JSON line per event to stdout.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { GraceDbKafkaConsumer } from '../consumer.js'
 
 interface ChildConfig {
@@ -18,7 +19,7 @@ await consumer.subscribe([...consumer.subscription].map((t) => t.slice(consumer.
 out({ event: 'ready' })
 for await (const msg of consumer.stream({ timeout: config.timeout ?? 1 })) {
   out({ event: 'message', partition: msg.partition, offset: msg.offset, value: msg.value })
-  if (config.delayMs) await new Promise((r) => setTimeout(r, config.delayMs))
+  if (config.delayMs) await sleep(config.delayMs)
   if (!consumer.autoCommit) await consumer.commit(msg)
 }
 out({ event: 'stream-ended' })

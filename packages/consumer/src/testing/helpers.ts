@@ -23,6 +23,18 @@ export function uniq(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
 }
 
+/** A fresh instance name and its namespaced topic for `pipeline` (`<instance>.<pipeline>`), created with `partitions`. */
+export async function freshTopic(
+  kafka: ClusterLike,
+  pipeline = 'test',
+  partitions = 1,
+): Promise<{ instance: string; topic: string }> {
+  const instance = `ci${uniq()}`
+  const topic = `${instance}.${pipeline}`
+  await kafka.createTopic(topic, { partitions })
+  return { instance, topic }
+}
+
 /** Point token discovery of this process at a fresh token file; returns its path. */
 export async function useToken(
   kafka: ClusterLike,
@@ -44,7 +56,8 @@ export function consumerOptions(
   return { bootstrapServers: kafka.bootstrapServers, instanceName, caCertPath: kafka.caCertPath, ...extra }
 }
 
-function plaintext(kafka: ClusterLike): kafkajs.Kafka {
+/** A kafkajs client on the cluster's PLAINTEXT listener (no token), for producing and inspecting in tests. */
+export function plaintextClient(kafka: ClusterLike): kafkajs.Kafka {
   return new kafkajs.Kafka({
     clientId: 'consumer-int-test',
     brokers: kafka.plaintextBootstrapServers.split(','),
@@ -54,7 +67,7 @@ function plaintext(kafka: ClusterLike): kafkajs.Kafka {
 
 /** Produce messages over PLAINTEXT with kafkajs directly (the producer package is not a dependency). */
 export async function produce(kafka: ClusterLike, topic: string, messages: kafkajs.Message[]): Promise<void> {
-  const producer = plaintext(kafka).producer()
+  const producer = plaintextClient(kafka).producer()
   await producer.connect()
   try {
     for (let i = 0; i < messages.length; i += 500) {
@@ -79,7 +92,7 @@ export async function committedOffsets(
   groupId: string,
   topic: string,
 ): Promise<Map<number, number>> {
-  const admin = plaintext(kafka).admin()
+  const admin = plaintextClient(kafka).admin()
   await admin.connect()
   try {
     const [res] = await admin.fetchOffsets({ groupId, topics: [topic] })
