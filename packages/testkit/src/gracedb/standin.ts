@@ -1,17 +1,13 @@
 import { createHash, randomInt } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { deriveInstanceName, routeEventTopic } from '@gracedb-kafka/topics'
 import type { JWK } from 'jose'
-import {
-  STANDIN_GROUPS,
-  STANDIN_LABELS,
-  STANDIN_PIPELINES,
-  STANDIN_SEARCHES,
-  serviceInfoDocument,
-} from './service-info.js'
+import { STANDIN_GROUPS, STANDIN_PIPELINES, STANDIN_SEARCHES, serviceInfoDocument } from './service-info.js'
 import { EventStore, type Reservation, type StoredEvent, type SupervisedMessage } from './store.js'
 import { type Supervisor, startSupervisor } from './supervisor.js'
-import { createTokenVerifier } from './verify-token.js'
+import { baseName, completeUpload, fileProblem, labelProblem } from './upload.js'
+import { createTokenVerifier, type TokenCheck } from './verify-token.js'
 
 /** The endpoints a fault can be injected into. */
 export type StandInEndpoint = 'root' | 'reserve' | 'create' | 'upload'
@@ -70,7 +66,7 @@ export interface GraceDbStandInOptions {
 export interface GraceDbStandIn {
   /** The API root, e.g. `http://localhost:PORT/api/`. */
   readonly serviceUrl: string
-  /** The audience tokens must carry: `http://localhost` (`ANY` is accepted too). */
+  /** The audience tokens must carry: `scheme://host` of {@link GraceDbStandIn.serviceUrl}, i.e. `http://localhost` (`ANY` is accepted too). */
   readonly audience: string
   /** Events created over HTTP or completed by a reserved upload (HTTP or the Kafka supervisor), oldest first. */
   readonly events: readonly StoredEvent[]
@@ -118,15 +114,8 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
   const faults = new Map<StandInEndpoint, StandInFault[]>()
   const sockets = new Set<Socket>()
   let serviceUrl = ''
-  const audience = 'http://localhost'
-  const verify = issuer
-    ? createTokenVerifier({
-        issuer: issuer.issuer,
-        jwks: issuer.jwks,
-        audience: [audience, 'ANY'],
-        scope: opts.scope ?? 'gracedb.read',
-      })
-    : undefined
+  let audience = ''
+  let verify: ((authorization: string | undefined) => Promise<TokenCheck>) | undefined
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -234,9 +223,10 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
         const problem = checkNames(form, pipelines)
         if (problem) return badRequest(problem)
         const file = form.get('eventFile')
-        if (!(file instanceof File)) return badRequest({ eventFile: ['No file was submitted.'] })
+        if (!(file instanceof File)) return badRequest(fileProblem(null))
         const contents = new Uint8Array(await file.arrayBuffer())
-        if (contents.byteLength === 0) return badRequest({ eventFile: ['The submitted file is empty.'] })
+        const fileError = fileProblem(contents)
+        if (fileError) return badRequest(fileError)
         const event: StoredEvent = {
           graceid: store.nextGraceId(),
           group: text(form, 'group') ?? '',
@@ -262,57 +252,22 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
         const graceid = route.graceid ?? ''
         const form = await parseForm(req, raw, url)
         if (!form) return badRequest({ detail: 'Unsupported or malformed request body.' })
-        if (store.find(graceid)) return badRequest({ detail: `Event ${graceid} has already been uploaded.` })
-        const reservation = store.reservations.get(graceid)
-        if (!reservation) return { status: 404, body: { detail: `No reserved event ${graceid}.` } }
         const file = form.get('eventFile')
-        if (!(file instanceof File)) return badRequest({ eventFile: ['No file was submitted.'] })
-        const event = completeReservation(reservation, {
-          filename: file.name,
-          contents: new Uint8Array(await file.arrayBuffer()),
+        const result = completeUpload(store, {
+          graceid,
+          filename: file instanceof File ? file.name : '',
+          contents: file instanceof File ? new Uint8Array(await file.arrayBuffer()) : null,
           labels: form.getAll('labels').map(String),
           via: 'http',
           kafkaServer: text(form, 'kafka_server'),
           kafkaTopic: text(form, 'kafka_topic'),
         })
-        return { status: 201, body: eventJson(event, root) }
+        if (!result.ok) return { status: result.status, body: result.body }
+        return { status: 201, body: eventJson(result.event, root) }
       }
       default:
         return { status: 404, body: { detail: 'Not found.' } }
     }
-  }
-
-  function completeReservation(
-    reservation: Reservation,
-    upload: {
-      filename: string
-      contents: Uint8Array
-      labels: string[]
-      via: 'kafka' | 'http'
-      kafkaServer: string | null
-      kafkaTopic: string | null
-    },
-  ): StoredEvent {
-    const event: StoredEvent = {
-      graceid: reservation.graceid,
-      group: reservation.group,
-      pipeline: reservation.pipeline,
-      search: reservation.search,
-      labels: upload.labels,
-      offline: false,
-      filename: baseName(upload.filename),
-      contents: upload.contents,
-      via: upload.via,
-      submitter: reservation.submitter,
-      contentId: reservation.contentId,
-      replayId: reservation.replayId,
-      kafkaServer: upload.kafkaServer,
-      kafkaTopic: upload.kafkaTopic,
-      reserved: true,
-      created: new Date(),
-    }
-    store.add(event)
-    return event
   }
 
   function takeFault(endpoint: StandInEndpoint): StandInFault | undefined {
@@ -330,6 +285,15 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
     server.listen(opts.port ?? 0, () => resolve((server.address() as AddressInfo).port))
   })
   serviceUrl = `http://localhost:${port}/api/`
+  audience = tokenAudience(serviceUrl)
+  if (issuer) {
+    verify = createTokenVerifier({
+      issuer: issuer.issuer,
+      jwks: issuer.jwks,
+      audience: [audience, 'ANY'],
+      scope: opts.scope ?? 'gracedb.read',
+    })
+  }
 
   let supervisor: Supervisor | undefined
   if (opts.kafka && (opts.supervisor ?? true)) {
@@ -337,35 +301,31 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
     try {
       supervisor = await startSupervisor({
         brokers,
-        topics: [...new Set(['test', ...pipelines.map((p) => p.toLowerCase())])].map((p) => `localhost.${p}`),
+        topics: instanceTopics(deriveInstanceName(serviceUrl), pipelines),
         groupId: `gracedb-standin-${port}-${randomInt(1e9)}`,
         handle: (message, topic) => {
           if (message.type !== 'upload') return 'not_upload'
           if (message.gracedb_server !== serviceUrl) return 'other_server'
           if (message.gracedb_upload !== true) return 'gracedb_upload_false'
           if (message.skip_supervisor === true) return 'skip_supervisor'
-          const graceid = typeof message.graceid === 'string' ? message.graceid : ''
-          if (store.find(graceid)) return 'already_uploaded'
-          const reservation = store.reservations.get(graceid)
-          if (!reservation) return 'unknown_graceid'
           const eventFile = message.eventFile
           if (
             !Array.isArray(eventFile) ||
             typeof eventFile[0] !== 'string' ||
             typeof eventFile[1] !== 'string'
-          ) {
+          )
             return 'bad_message'
-          }
-          const labels = Array.isArray(message.labels) ? message.labels.map(String) : []
-          completeReservation(reservation, {
+          // Like GraceDB's supervisor, which posts the file to the upload endpoint: the same checks apply.
+          const result = completeUpload(store, {
+            graceid: typeof message.graceid === 'string' ? message.graceid : '',
             filename: eventFile[0],
             contents: new Uint8Array(Buffer.from(eventFile[1], 'base64')),
-            labels,
+            labels: Array.isArray(message.labels) ? message.labels.map(String) : [],
             via: 'kafka',
             kafkaServer: opts.kafka?.plaintextBootstrapServers ?? null,
             kafkaTopic: topic,
           })
-          return 'uploaded'
+          return result.ok ? 'uploaded' : { outcome: result.outcome, detail: result.body }
         },
       })
     } catch (err) {
@@ -412,6 +372,21 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
   }
 }
 
+/**
+ * The `aud` a client sends to `serviceUrl`: its `scheme://host`, without port or path (igwn-auth-utils'
+ * `target_audience`).
+ */
+function tokenAudience(serviceUrl: string): string {
+  const url = new URL(serviceUrl)
+  return `${url.protocol}//${url.hostname}`
+}
+
+/** Every topic `createEvent` can route an event of a known group and pipeline to, on `instance`. */
+function instanceTopics(instance: string, pipelines: readonly string[]): string[] {
+  const topics = STANDIN_GROUPS.flatMap((group) => pipelines.map((p) => routeEventTopic(instance, group, p)))
+  return [...new Set(topics)]
+}
+
 interface Route {
   endpoint: StandInEndpoint | 'other'
   versioned: boolean
@@ -442,10 +417,7 @@ function checkNames(form: FormData, pipelines: readonly string[]): Record<string
   const search = text(form, 'search')
   if (search && !STANDIN_SEARCHES.includes(search))
     return { search: [`Object with name=${search} does not exist.`] }
-  for (const label of form.getAll('labels').map(String)) {
-    if (!STANDIN_LABELS.includes(label)) return { labels: [`Object with name=${label} does not exist.`] }
-  }
-  return null
+  return labelProblem(form.getAll('labels').map(String))
 }
 
 async function parseForm(req: IncomingMessage, raw: Buffer, url: URL): Promise<FormData | null> {
@@ -465,10 +437,6 @@ async function parseForm(req: IncomingMessage, raw: Buffer, url: URL): Promise<F
 function text(form: FormData, name: string): string | null {
   const v = form.get(name)
   return typeof v === 'string' && v.length > 0 ? v : null
-}
-
-function baseName(name: string): string {
-  return name.split(/[\\/]/).pop() || name
 }
 
 function eventJson(event: StoredEvent, root: string): Record<string, unknown> {

@@ -45,8 +45,14 @@ export interface SupervisedMessage {
   partition: number
   offset: string
   graceid: string | null
-  /** `uploaded`, or why not: `skip_supervisor`, `gracedb_upload_false`, `unknown_graceid`, `already_uploaded`, `other_server`, `not_upload`, `bad_message`. */
+  /**
+   * `uploaded`, or why not: `skip_supervisor`, `gracedb_upload_false`, `unknown_graceid`, `already_uploaded`,
+   * `refused` (GraceDB refused the upload: an empty file, an unknown label; see `detail`), `other_server`,
+   * `not_upload`, `bad_message`.
+   */
   outcome: string
+  /** GraceDB's field errors when `outcome` is `refused` (e.g. `{ labels: [...] }`), otherwise `null`. */
+  detail: Record<string, unknown> | null
   value: unknown
 }
 

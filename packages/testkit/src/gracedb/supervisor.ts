@@ -3,8 +3,14 @@ import kafkajs from 'kafkajs'
 import { ensureTopics } from '../ensure-topics.js'
 import type { SupervisedMessage } from './store.js'
 
-/** What the supervisor does with a decoded upload message; returns the outcome to record. */
-export type UploadHandler = (message: Record<string, unknown>, topic: string) => string
+/**
+ * What the supervisor does with a decoded upload message; returns the outcome to record, with GraceDB's
+ * answer when it refused the upload.
+ */
+export type UploadHandler = (
+  message: Record<string, unknown>,
+  topic: string,
+) => string | { outcome: string; detail: Record<string, unknown> }
 
 /** A running supervisor. */
 export interface Supervisor {
@@ -51,15 +57,15 @@ export async function startSupervisor(opts: {
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
       let value: unknown = null
-      let outcome: string
+      let result: ReturnType<UploadHandler>
       try {
         value = message.value ? (JSON.parse(message.value.toString('utf8')) as unknown) : null
-        outcome =
+        result =
           typeof value === 'object' && value !== null && !Array.isArray(value)
             ? opts.handle(value as Record<string, unknown>, topic)
             : 'bad_message'
       } catch {
-        outcome = 'bad_message'
+        result = 'bad_message'
       }
       const graceid = (value as { graceid?: unknown } | null)?.graceid
       seen.push({
@@ -67,7 +73,8 @@ export async function startSupervisor(opts: {
         partition,
         offset: message.offset,
         graceid: typeof graceid === 'string' ? graceid : null,
-        outcome,
+        outcome: typeof result === 'string' ? result : result.outcome,
+        detail: typeof result === 'string' ? null : result.detail,
         value,
       })
     },
