@@ -48,9 +48,11 @@ describe('ACLs (StandardAuthorizer) by token subject', () => {
     await expect(produce(mallory, 'alerts.public', ['x'])).rejects.toSatisfy(deniedOnTopic)
   })
 
-  it('applies rules added later with addAcls', async () => {
-    await kafka.addAcls([{ subject: 'carol', name: 'secrets', operations: ['write'] }])
-    const carol = saslClient(kafka, await kafka.issuer.mint({ sub: 'carol' }))
+  it('applies rules added later with addAcls as soon as it resolves, on a cluster that already has rules', async () => {
+    // The cluster already holds the 7 entries from startKafka; addAcls must wait for carol's own entries.
+    await kafka.addAcls([{ subject: 'carol', name: 'secrets', operations: ['write', 'describe'] }])
+    // No retries: the write must be allowed on the first attempt, right after addAcls resolved.
+    const carol = saslClient(kafka, await kafka.issuer.mint({ sub: 'carol' }), { retries: 0 })
     await produce(carol, 'secrets', ['carol was here'])
     const alice = saslClient(kafka, await kafka.issuer.mint({ sub: 'alice' }), { retries: 0 })
     await expect(produce(alice, 'secrets', ['x'])).rejects.toSatisfy(deniedOnTopic)

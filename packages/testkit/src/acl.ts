@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { AclEntry, Admin } from 'kafkajs'
 import kafkajs from 'kafkajs'
 
@@ -84,8 +85,22 @@ export function toAclEntries(rules: AclRule[]): AclEntry[] {
   })
 }
 
+/** One identity string per ACL entry, to compare what was created with what the broker describes. */
+function aclKey(e: AclEntry): string {
+  return [
+    e.resourceType,
+    e.resourceName,
+    e.resourcePatternType,
+    e.principal,
+    e.host,
+    e.operation,
+    e.permissionType,
+  ].join('\u0000')
+}
+
 /**
- * Create the rules through `admin` and wait until the broker reports all of them.
+ * Create the rules through `admin` and wait until the broker describes every one of them (each entry by its
+ * resource, pattern, principal, host, operation and permission, so rules already in the cluster do not count).
  *
  * @example
  * ```ts
@@ -104,9 +119,24 @@ export async function createAcls(admin: Admin, rules: AclRule[], timeoutMs = 15_
       operation: kafkajs.AclOperationTypes.ANY,
       permissionType: kafkajs.AclPermissionTypes.ANY,
     })
-    const count = found.resources.reduce((n, r) => n + r.acls.length, 0)
-    if (count >= entries.length) return
-    if (Date.now() > deadline) throw new Error(`testkit: ACLs not visible after ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 100))
+    const visible = new Set(
+      found.resources.flatMap((r) =>
+        r.acls.map((a) =>
+          aclKey({
+            resourceType: r.resourceType,
+            resourceName: r.resourceName,
+            resourcePatternType: r.resourcePatternType,
+            ...a,
+          }),
+        ),
+      ),
+    )
+    const missing = entries.filter((e) => !visible.has(aclKey(e)))
+    if (missing.length === 0) return
+    if (Date.now() > deadline)
+      throw new Error(
+        `testkit: ${missing.length} of ${entries.length} ACLs not visible after ${timeoutMs} ms`,
+      )
+    await sleep(100)
   }
 }

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
- * The Apache Kafka version the testkit runs (see java/pom.xml).
+ * The Apache Kafka version the testkit runs: the one place it is written (passed to Maven as
+ * `-Dkafka.version`, which java/pom.xml uses).
  *
  * @example
  * ```ts
@@ -87,9 +89,22 @@ export function resolveKafkaClasspath(log: (line: string) => void = console.log)
   return pending
 }
 
+/**
+ * The cached classpath file: keyed by the Kafka version and a hash of java/pom.xml, so changing either (say,
+ * a log4j bump) resolves again instead of reusing a stale classpath.
+ */
+async function classpathFile(dir: string, pom: string): Promise<string> {
+  const hash = createHash('sha256')
+    .update(await readFile(pom))
+    .digest('hex')
+    .slice(0, 16)
+  return join(dir, `classpath-${KAFKA_VERSION}-${hash}.txt`)
+}
+
 async function resolveOnce(log: (line: string) => void): Promise<string[]> {
   const dir = cacheDir()
-  const file = join(dir, `classpath-${KAFKA_VERSION}.txt`)
+  const javaDir = join(PACKAGE_DIR, 'java')
+  const file = await classpathFile(dir, join(javaDir, 'pom.xml'))
   const cached = await cachedClasspath(file)
   if (cached) return cached
   await mkdir(dir, { recursive: true })
@@ -102,11 +117,12 @@ async function resolveOnce(log: (line: string) => void): Promise<string[]> {
       '-B',
       '-q',
       `-Dmaven.repo.local=${join(dir, 'm2')}`,
+      `-Dkafka.version=${KAFKA_VERSION}`,
       'dependency:build-classpath',
       `-Dmdep.outputFile=${tmp}`,
       '-Dmdep.includeScope=runtime',
     ],
-    join(PACKAGE_DIR, 'java'),
+    javaDir,
   )
   await rename(tmp, file)
   const jars = await cachedClasspath(file)

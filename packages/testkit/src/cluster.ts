@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admin } from 'kafkajs'
 import kafkajs from 'kafkajs'
 import { type AclRule, createAcls } from './acl.js'
@@ -11,7 +12,14 @@ import { brokerProperties, type NodePorts } from './broker-config.js'
 import { KAFKA_VERSION, resolveKafkaClasspath, writeLog4jConfig } from './classpath.js'
 import { ensureTopics } from './ensure-topics.js'
 import { createTokenIssuer, type TokenIssuer } from './issuer.js'
-import { forgetCleanupDir, type JvmProcess, registerCleanupDir, spawnJvm, tail } from './jvm-process.js'
+import {
+  forgetCleanupDir,
+  type JvmProcess,
+  registerCleanupDir,
+  residentBytes,
+  spawnJvm,
+  tail,
+} from './jvm-process.js'
 import { freePorts } from './ports.js'
 import { createTestCertificates } from './tls.js'
 
@@ -81,7 +89,6 @@ export interface KafkaTestCluster {
 }
 
 interface Node {
-  index: number
   nodeId: number
   ports: NodePorts
   propertiesPath: string
@@ -138,8 +145,6 @@ function format(classpath: string, jvm: string[], props: string, id: string, log
   })
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
 function plaintextAdmin(brokers: string[]): Admin {
   return new kafkajs.Kafka({
     clientId: 'gracedb-kafka-testkit',
@@ -182,16 +187,6 @@ async function waitReady(node: Node, nodeCount: number, deadline: number): Promi
   throw new Error(
     `testkit: Kafka node ${node.nodeId} exited during start (status ${await jvm.exited}). Broker log tail:\n${tail(node.logPath)}`,
   )
-}
-
-function readRss(pid: number): number | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1]
-    return kb === undefined ? undefined : Number(kb) * 1024
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -271,7 +266,6 @@ async function startOnce(opts: StartKafkaOptions): Promise<KafkaTestCluster> {
     const ports = await freePorts(3 * count)
     for (let i = 0; i < count; i++) {
       nodes.push({
-        index: i,
         nodeId: i + 1,
         ports: { plaintext: ports[3 * i]!, saslSsl: ports[3 * i + 1]!, controller: ports[3 * i + 2]! },
         propertiesPath: join(root, `node-${i + 1}`, 'server.properties'),
@@ -389,7 +383,7 @@ async function startOnce(opts: StartKafkaOptions): Promise<KafkaTestCluster> {
       },
       rssBytes(index = 0): number | undefined {
         const jvm = nodeAt(index).jvm
-        return jvm?.running() ? readRss(jvm.pid) : undefined
+        return jvm?.running() ? residentBytes(jvm.pid) : undefined
       },
       logPath(index = 0): string {
         return nodeAt(index).logPath

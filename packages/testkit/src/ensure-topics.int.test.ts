@@ -26,4 +26,32 @@ describe('ensureTopics', () => {
       await Promise.all(admins.map((a) => a.disconnect()))
     }
   })
+
+  it('accepts topics that already exist, and throws a permanent error at once instead of retrying it', async () => {
+    const kafka = await sharedKafka()
+    const admin = new kafkajs.Kafka({
+      brokers: kafka.plaintextBootstrapServers.split(','),
+      logLevel: kafkajs.logLevel.NOTHING,
+    }).admin()
+    await admin.connect()
+    try {
+      const topic = `ensure-${Date.now().toString(36)}-existing`
+      await ensureTopics(admin, [{ topic, numPartitions: 2 }])
+      // kafkajs answers false for topics that exist: still fine, and the partitions are untouched.
+      await ensureTopics(admin, [{ topic, numPartitions: 2 }])
+      expect((await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions).toHaveLength(2)
+
+      // One broker cannot hold 3 replicas: a non-retriable error, thrown well before the 30 s timeout.
+      const started = Date.now()
+      const error = await ensureTopics(
+        admin,
+        [{ topic: `${topic}-rf3`, replicationFactor: 3 }],
+        30_000,
+      ).catch((err: unknown) => err as { errors?: { type?: string }[] })
+      expect(error?.errors?.map((e) => e.type)).toEqual(['INVALID_REPLICATION_FACTOR'])
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      await admin.disconnect()
+    }
+  })
 })

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admin } from 'kafkajs'
 
 /** A topic to create if it does not exist yet. */
@@ -7,13 +8,41 @@ export interface TopicSpec {
   replicationFactor?: number
 }
 
+/** Metadata that is briefly missing while the broker (or another client's creation) settles. */
+const NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_CONTROLLER'])
+
+/**
+ * Whether a `createTopics` failure may pass if tried again: kafkajs marks it `retriable` (a connection
+ * error, a broker not ready), it is metadata not ready yet, or kafkajs gave up retrying such an error itself.
+ * A batch error (one per topic) is retriable when each of its errors is, or says the topic already exists.
+ */
+function worthRetrying(err: unknown): boolean {
+  const e = err as { retriable?: unknown; type?: unknown; name?: unknown; cause?: unknown; errors?: unknown }
+  if (e === null || typeof e !== 'object') return false
+  if (Array.isArray(e.errors)) {
+    return e.errors.every(
+      (sub: { type?: unknown }) => sub?.type === 'TOPIC_ALREADY_EXISTS' || worthRetrying(sub),
+    )
+  }
+  if (e.retriable === true) return true
+  if (typeof e.type === 'string' && NOT_READY.has(e.type)) return true
+  return e.name === 'KafkaJSNumberOfRetriesExceeded' && e.cause !== err && worthRetrying(e.cause)
+}
+
 /**
  * Create topics unless they exist, then wait until every partition has a leader (at most `timeoutMs`).
  *
- * Safe when several clients create the same topics at once (parallel test files on one shared broker): an
- * "already exists" answer, or metadata that is briefly missing while another client's creation completes, is
- * waited out rather than thrown. The wait itself polls metadata instead of kafkajs's `waitForLeaders`, which
- * gives up on "This server does not host this topic-partition" in that window.
+ * Safe when several clients create the same topics at once (parallel test files on one shared broker):
+ * kafkajs answers `false` (it does not throw) when the topics already exist, and metadata that is briefly
+ * missing while another client's creation completes is waited out. Other failures are retried only when
+ * kafkajs marks them retriable (or they are metadata not ready yet); a permanent one, such as an invalid
+ * replication factor, is thrown at once. The wait polls metadata instead of kafkajs's `waitForLeaders`,
+ * which gives up on "This server does not host this topic-partition" in that window.
+ *
+ * @example
+ * ```ts
+ * await ensureTopics(admin, [{ topic: 'gracedb-test.gstlal', numPartitions: 3 }])
+ * ```
  */
 export async function ensureTopics(
   admin: Admin,
@@ -24,13 +53,12 @@ export async function ensureTopics(
   let lastError: unknown
   for (;;) {
     try {
+      // true: created; false: they all existed already. Either way, wait for leaders below.
       await admin.createTopics({ topics: specs.map((s) => ({ ...s })), waitForLeaders: false })
       break
     } catch (err) {
-      // TOPIC_ALREADY_EXISTS for any of them (kafkajs reports the batch as one error): fine, check metadata.
-      if (/already exists/i.test(String((err as Error).message))) break
+      if (!worthRetrying(err) || Date.now() > until) throw err
       lastError = err
-      if (Date.now() > until) throw err
       await sleep(200)
     }
   }
@@ -53,8 +81,4 @@ export async function ensureTopics(
     }
     await sleep(100)
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -30,6 +30,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     version: kafka.version,
     partitions: PARTITIONS,
     logPath: kafka.logPath(),
+    startupMs: kafka.startupMs,
+    pid: kafka.pid() ?? -1,
     issuer: {
       issuer: kafka.issuer.issuer,
       audience: kafka.issuer.audience,

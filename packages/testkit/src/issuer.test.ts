@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenIssuer, DEFAULT_SCOPE, type TokenIssuer } from './issuer.js'
@@ -73,7 +74,7 @@ describe('createTokenIssuer', () => {
     const { payload } = await jwtVerify(last, createLocalJWKSet(issuer.jwks))
     expect(payload.sub).toBe('rotor')
     const count = rotation.count
-    await new Promise((r) => setTimeout(r, 500))
+    await sleep(500)
     expect(rotation.count).toBe(count)
   })
 })

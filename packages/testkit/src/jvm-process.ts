@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
  * A POSIX sh wrapper: starts the command in the background with its output appended to the log file, prints
@@ -145,7 +146,7 @@ export async function spawnJvm(
         try {
           process.kill(pid, 'SIGKILL')
         } catch {}
-        await new Promise((r) => setTimeout(r, 50))
+        await sleep(50)
       }
     },
   }
@@ -162,6 +163,24 @@ export function isAlive(pid: number): boolean {
     return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
   } catch {
     return true
+  }
+}
+
+/**
+ * Resident memory of process `pid` in bytes (Linux `/proc`), or undefined when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * const mb = Math.round((residentBytes(jvm.pid) ?? 0) / 2 ** 20)
+ * ```
+ */
+export function residentBytes(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1]
+    return kb === undefined ? undefined : Number(kb) * 1024
+  } catch {
+    return undefined
   }
 }
 

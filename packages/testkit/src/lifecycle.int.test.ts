@@ -1,25 +1,28 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KafkaTestCluster, startKafka } from './cluster.js'
 import { consume, listTopicsWith, produce, saslClient } from './fixtures/clients.js'
+import { isAlive } from './jvm-process.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
-/** True while `pid` is a live (non-zombie) process. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
+/** Live processes (zombies excluded) whose command line mentions `text`, e.g. a cluster's temp directory. */
+function processesMentioning(text: string): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text) && isAlive(Number(entry)))
+        pids.push(Number(entry))
+    } catch {
+      // The process ended while we looked.
+    }
   }
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  } catch {
-    return false
-  }
+  return pids
 }
 
 describe('broker lifecycle', () => {
@@ -38,7 +41,7 @@ describe('broker lifecycle', () => {
       await produce(saslClient(kafka, token), 'restart', ['before'])
       const pidBefore = kafka.pid()!
       await kafka.stopBroker()
-      expect(alive(pidBefore)).toBe(false)
+      expect(isAlive(pidBefore)).toBe(false)
       expect(kafka.pid()).toBeUndefined()
       await expect(listTopicsWith(saslClient(kafka, token, { retries: 0 }))).rejects.toThrow()
 
@@ -51,13 +54,29 @@ describe('broker lifecycle', () => {
   })
 
   it('a failed start throws with the tail of the broker log and leaves no JVM', async () => {
-    const error = await startKafka({
-      log: () => {},
-      brokerConfig: { 'listener.name.sasl_ssl.ssl.keystore.location': '/nonexistent/testkit-keystore.pem' },
-    }).catch((err: unknown) => err as Error)
-    expect(error).toBeInstanceOf(Error)
-    expect((error as Error).message).toMatch(/exited during start/)
-    expect((error as Error).message).toMatch(/Broker log tail:\n[\s\S]*\/nonexistent\/testkit-keystore\.pem/)
+    // startKafka makes its temporary directory under os.tmpdir(), which follows TMPDIR: give this start a
+    // private one, so its files and processes can be told apart from other brokers on the machine.
+    const privateTmp = mkdtempSync(join(tmpdir(), 'testkit-failed-start-'))
+    const savedTmp = process.env.TMPDIR
+    process.env.TMPDIR = privateTmp
+    try {
+      const error = await startKafka({
+        log: () => {},
+        brokerConfig: { 'listener.name.sasl_ssl.ssl.keystore.location': '/nonexistent/testkit-keystore.pem' },
+      }).catch((err: unknown) => err as Error)
+      expect(error).toBeInstanceOf(Error)
+      expect((error as Error).message).toMatch(/exited during start/)
+      expect((error as Error).message).toMatch(
+        /Broker log tail:\n[\s\S]*\/nonexistent\/testkit-keystore\.pem/,
+      )
+      // The broker that exited was started from that directory: no file and no process of it is left.
+      expect(readdirSync(privateTmp)).toEqual([])
+      expect(processesMentioning(privateTmp)).toEqual([])
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = savedTmp
+      rmSync(privateTmp, { recursive: true, force: true })
+    }
   })
 
   it('kills the JVM and removes its files when the parent Node process is SIGKILLed', async () => {
@@ -74,11 +93,11 @@ describe('broker lifecycle', () => {
     })
     const { pid, logPath } = JSON.parse(line) as { pid: number; logPath: string }
     const root = dirname(dirname(logPath))
-    expect(alive(pid)).toBe(true)
+    expect(isAlive(pid)).toBe(true)
     expect(existsSync(root)).toBe(true)
 
     child.kill('SIGKILL')
-    await expect.poll(() => alive(pid), { timeout: 10_000, interval: 100 }).toBe(false)
+    await expect.poll(() => isAlive(pid), { timeout: 10_000, interval: 100 }).toBe(false)
     await expect.poll(() => existsSync(root), { timeout: 10_000, interval: 100 }).toBe(false)
   })
 })

@@ -1,9 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type KafkaTestCluster, startKafka } from './cluster.js'
 import { saslClient } from './fixtures/clients.js'
 import { sharedKafka } from './vitest.js'
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /** Send one message every 250 ms for `ms` on one producer; returns how often the token provider ran. */
 async function produceLoop(

@@ -8,6 +8,10 @@ export interface SharedKafkaInfo {
   version: string
   partitions: number
   logPath: string
+  /** Milliseconds the broker took to start (see `KafkaTestCluster.startupMs`). */
+  startupMs: number
+  /** The broker JVM's pid. */
+  pid: number
   issuer: { issuer: string; audience: string; privateJwks: JWK[] }
 }
 

@@ -27,4 +27,20 @@ describe('shared broker (vitest global setup)', () => {
     expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(1)
     expect(offsets).toHaveLength(3)
   })
+
+  it('started in under 30 s with the JVM heap capped at 512 MB (issue 3)', async () => {
+    const kafka = await sharedKafka()
+    expect(kafka.startupMs).toBeGreaterThan(0)
+    expect(kafka.startupMs).toBeLessThan(30_000)
+    const pid = kafka.pid()
+    expect(pid).toBeTypeOf('number')
+    // The JVM honours the last -Xmx on its command line.
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    expect(args.filter((a) => a.startsWith('-Xmx')).at(-1)).toBe('-Xmx512m')
+    expect(args).toContain('kafka.Kafka')
+    // Heap plus metaspace, code cache and thread stacks: well under 1 GiB resident.
+    const rss = kafka.rssBytes()
+    expect(rss).toBeGreaterThan(0)
+    expect(rss).toBeLessThan(1024 * 2 ** 20)
+  })
 })

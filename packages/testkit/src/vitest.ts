@@ -5,6 +5,7 @@ import { inject } from 'vitest'
 import type { CreateTopicOptions, KafkaTestCluster } from './cluster.js'
 import { ensureTopics } from './ensure-topics.js'
 import { createTokenIssuer } from './issuer.js'
+import { isAlive, residentBytes } from './jvm-process.js'
 import { SHARED_KAFKA_KEY, type SharedKafkaInfo } from './shared-info.js'
 
 declare module 'vitest' {
@@ -15,7 +16,7 @@ declare module 'vitest' {
 
 /**
  * The broker shared by a whole vitest run: a {@link KafkaTestCluster} without the lifecycle methods (the
- * global setup owns the broker) and without ACLs.
+ * global setup owns the broker) and without ACLs. `pid()` and `rssBytes()` describe the one broker.
  */
 export type SharedKafka = Pick<
   KafkaTestCluster,
@@ -26,6 +27,9 @@ export type SharedKafka = Pick<
   | 'version'
   | 'createTopic'
   | 'readLog'
+  | 'startupMs'
+  | 'pid'
+  | 'rssBytes'
 >
 
 let cached: Promise<SharedKafka> | undefined
@@ -57,6 +61,13 @@ async function build(info: SharedKafkaInfo): Promise<SharedKafka> {
           { topic: name, numPartitions: opts.partitions ?? info.partitions, replicationFactor: 1 },
         ]),
       )
+    },
+    startupMs: info.startupMs,
+    pid(): number | undefined {
+      return isAlive(info.pid) ? info.pid : undefined
+    },
+    rssBytes(): number | undefined {
+      return isAlive(info.pid) ? residentBytes(info.pid) : undefined
     },
     readLog(): string {
       try {
