@@ -6,7 +6,8 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
-import { percentile, setupBench } from './setup.js'
+import { percentile } from '../stats.js'
+import { setupBench } from './setup.js'
 
 const seconds = Number(process.argv[2] ?? 30)
 const rate = Number(process.argv[3] ?? 100)

@@ -66,9 +66,4 @@ export async function fill(bench: Bench, topic: string, count: number, bytes = 1
   await producer.disconnect()
 }
 
-export function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[i] ?? Number.NaN
-}
-
 export const mb = (n: number): number => Math.round(n / 2 ** 20)

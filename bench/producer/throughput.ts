@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
 import { startKafka } from '@gracedb-kafka/testkit'
 import { Kafka, logLevel, type Message } from 'kafkajs'
+import { percentile } from '../stats.js'
 
 const total = Number(process.argv[2] ?? 100_000)
 const perMessage = Number(process.argv[3] ?? 5_000)
@@ -30,11 +31,6 @@ const event = (seq: number): Record<string, unknown> => ({
   graceid: `G${String(seq).padStart(6, '0')}`,
   pad,
 })
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[i] ?? Number.NaN
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'gk-bench-producer-'))
 const kafka = await startKafka({ log: () => {} })
