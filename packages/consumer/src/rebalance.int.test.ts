@@ -8,6 +8,7 @@ import {
   freshTopic,
   jsonMessages,
   produce,
+  recordCount,
   totalCommitted,
   uniq,
   useToken,
@@ -25,6 +26,8 @@ describe('rebalance between two consumers of one group', () => {
     const total = 3000
     const { instance, topic } = await freshTopic(kafka, 'test', 4)
     await produce(kafka, topic, jsonMessages(total))
+    // the log holds each message once, so every extra delivery below is the consumer's doing
+    expect(await recordCount(kafka, topic)).toBe(total)
     const groupId = `rebalance-${uniq()}`
     const opts = consumerOptions(kafka, instance, { topics: 'test', groupId, autoOffsetReset: 'earliest' })
     const seenBy: Record<'a' | 'b', number[]> = { a: [], b: [] }
@@ -32,6 +35,7 @@ describe('rebalance between two consumers of one group', () => {
     let firstFromBsPartitionsAt = 0 // when A first got a message of a partition B had owned, after B left
     let bLeftAt = 0
     const union = new Set<number>()
+    const deliveries: { who: 'a' | 'b'; partition: number; offset: number }[] = []
     const a = new GraceDbKafkaConsumer(opts)
     const b = new GraceDbKafkaConsumer(opts)
     let slow = true // a slow caller while both rebalances happen, so they happen mid-stream
@@ -39,6 +43,7 @@ describe('rebalance between two consumers of one group', () => {
       for await (const m of c.stream({ timeout: 0.5 })) {
         const n = (m.value as { n: number }).n
         seenBy[who].push(n)
+        deliveries.push({ who, partition: m.partition, offset: Number(m.offset) })
         partitionsOf[who].add(m.partition)
         if (who === 'a' && bLeftAt > 0 && firstFromBsPartitionsAt === 0 && partitionsOf.b.has(m.partition)) {
           firstFromBsPartitionsAt = Date.now()
@@ -69,6 +74,28 @@ describe('rebalance between two consumers of one group', () => {
     expect(firstFromBsPartitionsAt).toBeGreaterThan(0)
     expect(firstFromBsPartitionsAt - bLeftAt).toBeLessThan(15_000)
     const duplicates = seenBy.a.length + seenBy.b.length - total
+    // Precisely: a message delivered twice is one whose offset had not been committed when its partition moved.
+    // stream() commits everything handed out except the message the caller is still processing, so a redelivered
+    // message must be the last one its first receiver got from that partition before the redelivery.
+    const first = new Map<string, number>() // partition:offset -> index of its first delivery
+    let redeliveries = 0
+    deliveries.forEach((d, i) => {
+      const key = `${d.partition}:${d.offset}`
+      const at = first.get(key)
+      if (at === undefined) {
+        first.set(key, i)
+        return
+      }
+      redeliveries++
+      const by = deliveries[at]?.who
+      const laterFromSamePartition = deliveries
+        .slice(at + 1, i)
+        .filter((e) => e.who === by && e.partition === d.partition && e.offset > d.offset)
+      expect(laterFromSamePartition, `redelivered ${key} had been followed by more of its partition`).toEqual(
+        [],
+      )
+    })
+    expect(redeliveries).toBe(duplicates)
     // Each rebalance may redeliver at most the one message each consumer was processing (handed out, not yet
     // committed); everything fetched but not handed out was dropped, everything handed out was committed.
     // When B joins, B has processed nothing yet (it receives messages only once that rebalance is done): A's one

@@ -65,9 +65,14 @@ export function plaintextClient(kafka: ClusterLike): kafkajs.Kafka {
   })
 }
 
-/** Produce messages over PLAINTEXT with kafkajs directly (the producer package is not a dependency). */
+/**
+ * Produce messages over PLAINTEXT with kafkajs directly (the producer package is not a dependency), each exactly
+ * once. The producer is idempotent: right after a topic is created the broker may answer a produce request with
+ * NOT_LEADER_OR_FOLLOWER for some partitions while it wrote the others, and kafkajs retries the whole request; a
+ * plain producer then writes those other partitions' messages twice (seen as hundreds of extra records).
+ */
 export async function produce(kafka: ClusterLike, topic: string, messages: kafkajs.Message[]): Promise<void> {
-  const producer = plaintextClient(kafka).producer()
+  const producer = plaintextClient(kafka).producer({ idempotent: true, maxInFlightRequests: 1 })
   await producer.connect()
   try {
     for (let i = 0; i < messages.length; i += 500) {
@@ -107,4 +112,16 @@ export function totalCommitted(offsets: Map<number, number>): number {
   let sum = 0
   for (const v of offsets.values()) sum += Math.max(0, v)
   return sum
+}
+
+/** How many records `topic` holds: the sum of its partitions' high watermarks. */
+export async function recordCount(kafka: ClusterLike, topic: string): Promise<number> {
+  const admin = plaintextClient(kafka).admin()
+  await admin.connect()
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic)
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0)
+  } finally {
+    await admin.disconnect()
+  }
 }
