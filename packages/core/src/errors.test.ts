@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import {
+  CodedError,
   InvalidOptionError,
   KafkaAuthenticationError,
   KafkaConnectionError,
@@ -73,5 +74,20 @@ describe('error tree', () => {
     const err = new KafkaMessageDeliveryError('failed', { topic: 'gracedb-dev.test', partition: 2 })
     expect(err.topic).toBe('gracedb-dev.test')
     expect(err.partition).toBe(2)
+  })
+})
+
+describe('CodedError, the base of every error class', () => {
+  it('gives subclasses their code, name and the cross-copy instanceof', () => {
+    class MyError extends CodedError {
+      static override readonly code: string = 'ERR_MINE'
+    }
+    const err = new MyError('boom', { code: 'ERR_MINE_SPECIFIC' })
+    expect(err.code).toBe('ERR_MINE_SPECIFIC')
+    expect(new MyError('x').code).toBe('ERR_MINE')
+    expect(err.name).toBe('MyError')
+    expect(err).toBeInstanceOf(CodedError)
+    expect(new KafkaError('x')).toBeInstanceOf(CodedError)
+    expect(err).not.toBeInstanceOf(KafkaError)
   })
 })

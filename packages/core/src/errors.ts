@@ -12,29 +12,28 @@ export interface KafkaErrorOptions {
 }
 
 /**
- * Base class of every Kafka error raised by gracedb-kafka (the spec's `KafkaError`).
- *
- * Every error carries a stable string `code` and keeps its `cause`. Messages are scrubbed of anything shaped
- * like a JWT, so a token never reaches a log line. `instanceof` works across two installed copies of the
- * package: the check uses a `Symbol.for` brand, not object identity.
+ * Base of every error class in gracedb-kafka (the Kafka tree here, the GraceDB REST errors in
+ * `@gracedb-kafka/rest`): a stable string `code` (the class default, or a more specific one), the `cause` kept,
+ * the message scrubbed of anything shaped like a JWT, and `instanceof` that works across two installed copies
+ * of a package (a `Symbol.for` brand listing the class names, not object identity).
  *
  * @example
  * ```ts
- * try {
- *   await producer.flush(10)
- * } catch (err) {
- *   if (err instanceof KafkaError) console.error(err.code, err.message)
+ * class MyError extends CodedError {
+ *   static override readonly code: string = 'ERR_MINE'
  * }
+ * new MyError('boom').code // 'ERR_MINE'
  * ```
  */
-export class KafkaError extends Error {
+export class CodedError extends Error {
   /** The default code of this class. */
-  static readonly code: string = 'ERR_KAFKA'
+  static readonly code: string = 'ERR_GRACEDB_KAFKA'
   /** The stable, documented error code. */
   readonly code: string
+
   constructor(message: string, options: KafkaErrorOptions = {}) {
     super(redactTokens(message), options.cause === undefined ? undefined : { cause: options.cause })
-    const ctor = new.target as typeof KafkaError
+    const ctor = new.target as typeof CodedError
     this.name = ctor.name
     this.code = options.code ?? ctor.code
     const kinds: string[] = []
@@ -50,6 +49,26 @@ export class KafkaError extends Error {
     const kinds = (instance as { [KINDS]?: unknown })[KINDS]
     return Array.isArray(kinds) && kinds.includes(this.name)
   }
+}
+
+/**
+ * Base class of every Kafka error raised by gracedb-kafka (the spec's `KafkaError`).
+ *
+ * Every error carries a stable string `code` and keeps its `cause`. Messages are scrubbed of anything shaped
+ * like a JWT, so a token never reaches a log line. `instanceof` works across two installed copies of the
+ * package (see {@link CodedError}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await producer.flush(10)
+ * } catch (err) {
+ *   if (err instanceof KafkaError) console.error(err.code, err.message)
+ * }
+ * ```
+ */
+export class KafkaError extends CodedError {
+  static override readonly code: string = 'ERR_KAFKA'
 }
 
 /**

@@ -1,5 +1,6 @@
 export { MAX_TIMER_MS, type SecondsToMsOptions, secondsToMs } from './duration.js'
 export {
+  CodedError,
   type DeliveryTarget,
   InvalidOptionError,
   KafkaAuthenticationError,

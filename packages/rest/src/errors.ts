@@ -1,6 +1,4 @@
-import { redactTokens } from '@gracedb-kafka/core'
-
-const KINDS: unique symbol = Symbol.for('@gracedb-kafka/rest-error-kinds') as never
+import { CodedError, redactTokens } from '@gracedb-kafka/core'
 
 /** Options accepted by every GraceDB client error. */
 export interface GraceDbErrorOptions {
@@ -23,32 +21,14 @@ export interface GraceDbErrorOptions {
  * }
  * ```
  */
-export class GraceDbError extends Error {
-  /** The default code of this class. */
-  static readonly code: string = 'ERR_GRACEDB'
-  /** The stable, documented error code. */
-  readonly code: string
+export class GraceDbError extends CodedError {
+  static override readonly code: string = 'ERR_GRACEDB'
   /** The graceid that had been reserved when the error happened, if any. */
   readonly graceid: string | undefined
 
   constructor(message: string, options: GraceDbErrorOptions = {}) {
-    super(redactTokens(message), options.cause === undefined ? undefined : { cause: options.cause })
-    const ctor = new.target as typeof GraceDbError
-    this.name = ctor.name
-    this.code = options.code ?? ctor.code
+    super(message, { cause: options.cause, ...(options.code === undefined ? {} : { code: options.code }) })
     this.graceid = options.graceid
-    const kinds: string[] = []
-    for (let c: unknown = ctor; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
-      kinds.push((c as { name: string }).name)
-    }
-    Object.defineProperty(this, KINDS, { value: Object.freeze(kinds), enumerable: false })
-  }
-
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, instance)) return true
-    if (typeof instance !== 'object' || instance === null) return false
-    const kinds = (instance as { [KINDS]?: unknown })[KINDS]
-    return Array.isArray(kinds) && kinds.includes(this.name)
   }
 }
 
