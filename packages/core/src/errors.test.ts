@@ -9,6 +9,7 @@ import {
   KafkaMessageDeliveryError,
   KafkaProducerError,
   KafkaTokenError,
+  KafkaTopicError,
 } from './index.js'
 
 describe('error tree', () => {
@@ -18,6 +19,7 @@ describe('error tree', () => {
     [KafkaTokenError, 'ERR_KAFKA_TOKEN', [KafkaAuthenticationError, KafkaError]],
     [KafkaProducerError, 'ERR_KAFKA_PRODUCER', [KafkaError]],
     [KafkaMessageDeliveryError, 'ERR_KAFKA_MESSAGE_DELIVERY', [KafkaProducerError, KafkaError]],
+    [KafkaTopicError, 'ERR_KAFKA_TOPIC', [KafkaMessageDeliveryError, KafkaProducerError, KafkaError]],
     [KafkaConsumerError, 'ERR_KAFKA_CONSUMER', [KafkaError]],
     [KafkaConnectionError, 'ERR_KAFKA_CONNECTION', [KafkaError]],
   ] as const
@@ -38,6 +40,13 @@ describe('error tree', () => {
     expect(new KafkaConsumerError('x')).not.toBeInstanceOf(KafkaAuthenticationError)
     expect(new KafkaAuthenticationError('x')).not.toBeInstanceOf(KafkaTokenError)
     expect(new Error('x')).not.toBeInstanceOf(KafkaError)
+    expect(new KafkaMessageDeliveryError('x')).not.toBeInstanceOf(KafkaTopicError)
+    expect(new KafkaTopicError('x')).not.toBeInstanceOf(KafkaAuthenticationError)
+  })
+
+  it('KafkaTopicError names the topic and partition like any delivery error', () => {
+    const err = new KafkaTopicError('no such topic', { topic: 'gracedb-dev.cbc', partition: 1 })
+    expect(err).toMatchObject({ topic: 'gracedb-dev.cbc', partition: 1, code: 'ERR_KAFKA_TOPIC' })
   })
 
   it('instanceof holds for errors from a second installed copy of the package', async () => {

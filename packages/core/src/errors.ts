@@ -147,6 +147,24 @@ export class KafkaMessageDeliveryError extends KafkaProducerError {
 }
 
 /**
+ * The target topic does not exist, or the token is not authorised for it (the reference's `KafkaTopicError`, a
+ * {@link KafkaMessageDeliveryError}). Automatic topic creation is off on GraceDB's brokers, so this usually
+ * means a wrong `instanceName`/`serviceUrl` or pipeline name, not an expired token. Raised by the producer's
+ * start-up topic check, by `ping()`, and by a strict `flush()` or `createEvent` once a failed delivery has been
+ * traced to the topic. Codes: `ERR_KAFKA_TOPIC` (missing topic), `ERR_KAFKA_TOPIC_AUTHORIZATION` (ACL denial).
+ *
+ * @example
+ * ```ts
+ * try { await producer.ping() } catch (err) {
+ *   if (err instanceof KafkaTopicError) console.error('check instanceName and pipeline:', err.topic)
+ * }
+ * ```
+ */
+export class KafkaTopicError extends KafkaMessageDeliveryError {
+  static override readonly code: string = 'ERR_KAFKA_TOPIC'
+}
+
+/**
  * The consumer failed to subscribe, poll or commit (the spec's `KafkaConsumerError`).
  *
  * @example

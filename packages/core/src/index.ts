@@ -11,6 +11,7 @@ export {
   KafkaMessageDeliveryError,
   KafkaProducerError,
   KafkaTokenError,
+  KafkaTopicError,
 } from './errors.js'
 export {
   type BuildKafkaConfigExtras,
@@ -41,5 +42,13 @@ export {
   parseOptions,
   refineConnectionOptions,
 } from './options.js'
-export { redactTokens } from './redact.js'
+export { redactTokens, redactValue } from './redact.js'
+export {
+  clearSecrets,
+  isRegisteredSecret,
+  MIN_SECRET_LENGTH,
+  redactSecrets,
+  registerSecret,
+  SECRET_PLACEHOLDER,
+} from './secrets.js'
 export { type CompressionCodec, registerZstdCodec, zstdCodec } from './zstd.js'

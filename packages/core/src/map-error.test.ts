@@ -8,6 +8,7 @@ import {
   KafkaMessageDeliveryError,
   KafkaProducerError,
   KafkaTokenError,
+  KafkaTopicError,
   toKafkaError,
 } from './index.js'
 
@@ -61,8 +62,63 @@ const rows: Row[] = [
       'Not authorized to access topics: [Topic authorization failed]',
     ),
     'delivery',
+    KafkaTopicError,
+    'ERR_KAFKA_TOPIC_AUTHORIZATION',
+  ],
+  [
+    'TOPIC_AUTHORIZATION_FAILED while consuming',
+    protocol(
+      'TOPIC_AUTHORIZATION_FAILED',
+      29,
+      'Not authorized to access topics: [Topic authorization failed]',
+    ),
+    'consumer',
+    KafkaConsumerError,
+    'ERR_KAFKA_TOPIC_AUTHORIZATION',
+  ],
+  [
+    'GROUP_AUTHORIZATION_FAILED stays an authorization error',
+    protocol('GROUP_AUTHORIZATION_FAILED', 30, 'Not authorized to access group: Group authorization failed'),
+    'consumer',
     KafkaAuthenticationError,
     'ERR_KAFKA_AUTHORIZATION',
+  ],
+  [
+    'UNKNOWN_TOPIC_OR_PARTITION after retries (auto-creation off)',
+    retriesExceeded(
+      Object.assign(
+        protocol('UNKNOWN_TOPIC_OR_PARTITION', 3, 'This server does not host this topic-partition'),
+        { retriable: true },
+      ),
+    ),
+    'producer',
+    KafkaTopicError,
+    'ERR_KAFKA_TOPIC',
+  ],
+  [
+    'KafkaJSTopicMetadataNotLoaded',
+    kafkajsError('KafkaJSTopicMetadataNotLoaded', 'Topic metadata not loaded', { topic: 'gracedb-dev.nope' }),
+    'delivery',
+    KafkaTopicError,
+    'ERR_KAFKA_TOPIC',
+  ],
+  [
+    'INVALID_TOPIC_EXCEPTION',
+    protocol(
+      'INVALID_TOPIC_EXCEPTION',
+      17,
+      'The request attempted to perform an operation on an invalid topic',
+    ),
+    'delivery',
+    KafkaTopicError,
+    'ERR_KAFKA_TOPIC',
+  ],
+  [
+    'UNKNOWN_TOPIC_OR_PARTITION while consuming',
+    protocol('UNKNOWN_TOPIC_OR_PARTITION', 3, 'This server does not host this topic-partition'),
+    'consumer',
+    KafkaConsumerError,
+    'ERR_KAFKA_TOPIC',
   ],
   [
     'MESSAGE_TOO_LARGE',
@@ -141,6 +197,37 @@ describe('toKafkaError', () => {
     })
     expect(mapped).toMatchObject({ topic: 'gracedb-dev.test', partition: 3 })
     expect(mapped.message).toMatch(/larger than the broker accepts/)
+  })
+
+  it('a topic error is a delivery error naming the topic, not a token problem', () => {
+    const mapped = toKafkaError(protocol('TOPIC_AUTHORIZATION_FAILED', 29, 'Not authorized'), {
+      role: 'delivery',
+      topic: 'gracedb-dev.cbc',
+      partition: 0,
+    })
+    expect(mapped).toBeInstanceOf(KafkaMessageDeliveryError)
+    expect(mapped).toBeInstanceOf(KafkaProducerError)
+    expect(mapped).not.toBeInstanceOf(KafkaAuthenticationError)
+    expect(mapped).toMatchObject({ topic: 'gracedb-dev.cbc', partition: 0 })
+    expect(mapped.message).toMatch(/not authorised for this topic/)
+  })
+
+  it('a missing topic says so and how to fix it', () => {
+    const mapped = toKafkaError(protocol('UNKNOWN_TOPIC_OR_PARTITION', 3, 'unknown'), {
+      role: 'producer',
+      topic: 'gracedb-dev.nope',
+    })
+    expect(mapped).toBeInstanceOf(KafkaTopicError)
+    expect(mapped.message).toMatch(/does not exist on the broker; check the instance name/)
+  })
+
+  it('a connection failure wins over a topic lookup it interrupted', () => {
+    const err = retriesExceeded(
+      kafkajsError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:1', {
+        cause: protocol('UNKNOWN_TOPIC_OR_PARTITION', 3, 'unknown'),
+      }),
+    )
+    expect(toKafkaError(err, { role: 'producer' })).toBeInstanceOf(KafkaConnectionError)
   })
 
   it('passes an already-mapped error through unchanged', () => {
