@@ -1,3 +1,5 @@
+import { redact } from './secrets.js'
+
 /** Brand shared by every copy of this package, so `instanceof` works across two installed copies. */
 const BRAND: unique symbol = Symbol.for('@gracedb-kafka/topic-name-error') as never
 
@@ -7,7 +9,8 @@ const BRAND: unique symbol = Symbol.for('@gracedb-kafka/topic-name-error') as ne
  * This is the one error type of `@gracedb-kafka/topics`. It extends `TypeError` (where ligo-gracedb raises
  * `ValueError`), carries the stable code `ERR_GRACEDB_KAFKA_TOPIC`, and keeps the offending value in `input`.
  * The message quotes that value and says what is wrong with it. A password found in a `kafka://` URL is
- * replaced by `***` in both `input` and the message.
+ * replaced by `***` in both `input` and the message, and registered with gracedb-kafka's secret registry; any
+ * registered secret (a token the process has read) or JWT-shaped text is redacted from both as well.
  *
  * `instanceof` works even when two copies of the package are installed: the check uses a `Symbol.for` brand.
  *
@@ -32,9 +35,9 @@ export class TopicNameError extends TypeError {
   readonly input: string
 
   constructor(message: string, input: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    super(redact(message), options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'TopicNameError'
-    this.input = input
+    this.input = redact(input)
     Object.defineProperty(this, BRAND, { value: true, enumerable: false })
   }
 
@@ -43,6 +46,19 @@ export class TopicNameError extends TypeError {
     return (
       typeof instance === 'object' && instance !== null && (instance as { [BRAND]?: unknown })[BRAND] === true
     )
+  }
+}
+
+/**
+ * A string for any rejected value, even one `String()` cannot convert (an object without a prototype, a
+ * symbol, an object whose `toString` throws).
+ */
+export function describeInput(value: unknown): string {
+  if (typeof value === 'string') return value
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
   }
 }
 

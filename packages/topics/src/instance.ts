@@ -1,4 +1,4 @@
-import { quote, TopicNameError } from './errors.js'
+import { describeInput, quote, TopicNameError } from './errors.js'
 import { instanceProblem, typeProblem } from './kafka-rules.js'
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/
@@ -54,7 +54,7 @@ function pythonHostname(url: string): string | undefined {
  */
 export function deriveInstanceName(serviceUrl: string): string {
   const wrongType = typeProblem('serviceUrl', serviceUrl)
-  if (wrongType) throw new TopicNameError(`deriveInstanceName: ${wrongType}`, String(serviceUrl))
+  if (wrongType) throw new TopicNameError(`deriveInstanceName: ${wrongType}`, describeInput(serviceUrl))
   const hostname = pythonHostname(serviceUrl)
   if (hostname === undefined) {
     throw new TopicNameError(

@@ -1,5 +1,6 @@
-import { quote, TopicNameError } from './errors.js'
+import { describeInput, quote, TopicNameError } from './errors.js'
 import { topicProblem, typeProblem } from './kafka-rules.js'
+import { registerSecret } from './secrets.js'
 
 /**
  * The port a broker in a `kafka://` URL gets when it names none (9092).
@@ -41,8 +42,9 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/
  * - The scheme must be `kafka` (any case).
  * - Brokers are separated by commas; a broker without a port gets 9092; an IPv6 address goes in brackets
  *   (`[::1]:9092`). Host names may use `a-z A-Z 0-9 . _ -`; ports are 1-65535.
- * - The user name is what precedes the last `@`. A password (`user:pw@`) is refused, and replaced by `***` in
- *   the error, so it never reaches a log line.
+ * - The user name is what precedes the last `@`. A password (`user:pw@`) is refused, replaced by `***` in
+ *   the error's message and `input` (even when it contains `/`, `:` or `@`), and registered with
+ *   gracedb-kafka's secret registry, so it never reaches a log line.
  * - Topics are optional (`kafka://host` and `kafka://host/` give `[]`), separated by commas, each checked
  *   against Kafka's rules. Topics are taken as written (not namespaced).
  * - Surrounding whitespace is ignored; a query (`?`) or fragment (`#`) is refused.
@@ -64,12 +66,13 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/
  */
 export function parseKafkaUrl(url: string): KafkaUrl {
   const wrongType = typeProblem('url', url)
-  if (wrongType) throw new TopicNameError(`parseKafkaUrl: ${wrongType}`, String(url))
+  if (wrongType) throw new TopicNameError(`parseKafkaUrl: ${wrongType}`, describeInput(url))
   const input = url.trim()
-  const shown = redactPassword(input)
+  const { shown, password } = maskPassword(input)
   const fail = (problem: string): never => {
     throw new TopicNameError(`Invalid Kafka URL ${quote(shown)}: ${problem}`, shown)
   }
+  if (password) fail('a password does not belong in a kafka:// URL; give only the user name')
 
   const sep = input.indexOf('://')
   if (sep < 0) fail('expected "kafka://host[:port][,host2[:port]]/topic[,topic2]"')
@@ -94,7 +97,6 @@ export function parseKafkaUrl(url: string): KafkaUrl {
   if (at >= 0) {
     const username = authority.slice(0, at)
     if (username === '') fail('empty user name before "@"')
-    if (username.includes(':')) fail('a password does not belong in a kafka:// URL; give only the user name')
     if (/\s/.test(username)) fail(`user name ${quote(username)} contains whitespace`)
     result.username = username
   }
@@ -158,7 +160,20 @@ function brokerProblem(entry: string): string | { broker: string } {
   return { broker: `${bracketed ? `[${host}]` : host}:${port}` }
 }
 
-/** Replace the password of `scheme://user:password@host` by `***`. */
-function redactPassword(url: string): string {
-  return url.replace(/^([^/]*:\/\/[^/@:]*:)[^/]*@/, '$1***@')
+/**
+ * Find user info with a password (`user:password@`) and replace the password by `***`. The password is taken to
+ * run from the first `:` after the scheme to the **last** `@` of the whole URL, so one containing `/`, `?`, `#`,
+ * `:` or `@` is still masked whole (masking too much is harmless; the URL is refused anyway). The password is
+ * registered with gracedb-kafka's secret registry so later messages cannot show it either.
+ */
+function maskPassword(url: string): { shown: string; password: boolean } {
+  const sep = url.indexOf('://')
+  const start = sep < 0 ? 0 : sep + 3
+  const at = url.lastIndexOf('@')
+  if (at < start) return { shown: url, password: false }
+  const colon = url.indexOf(':', start)
+  if (colon < 0 || colon > at) return { shown: url, password: false }
+  const secret = url.slice(colon + 1, at)
+  if (secret !== '') registerSecret(secret)
+  return { shown: `${url.slice(0, colon + 1)}***${url.slice(at)}`, password: true }
 }

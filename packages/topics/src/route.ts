@@ -1,4 +1,4 @@
-import { TopicNameError } from './errors.js'
+import { describeInput, TopicNameError } from './errors.js'
 import { typeProblem } from './kafka-rules.js'
 import { makeTopicName } from './topic-name.js'
 
@@ -46,9 +46,9 @@ export function routeEventPipeline(group: string, pipeline: string): string {
 /** The routing rule; `caller` is the public function the user called, so error messages name it. */
 function route(caller: string, group: string, pipeline: string): string {
   const groupType = typeProblem('group', group)
-  if (groupType) throw new TopicNameError(`${caller}: ${groupType}`, String(group))
+  if (groupType) throw new TopicNameError(`${caller}: ${groupType}`, describeInput(group))
   if (group.toLowerCase() === 'test') return 'test'
   const pipelineType = typeProblem('pipeline', pipeline)
-  if (pipelineType) throw new TopicNameError(`${caller}: ${pipelineType}`, String(pipeline))
+  if (pipelineType) throw new TopicNameError(`${caller}: ${pipelineType}`, describeInput(pipeline))
   return pipeline.toLowerCase()
 }

@@ -1,4 +1,4 @@
-import { quote, TopicNameError } from './errors.js'
+import { describeInput, quote, TopicNameError } from './errors.js'
 import { instanceProblem, pipelineProblem, topicProblem, typeProblem } from './kafka-rules.js'
 
 /**
@@ -29,9 +29,9 @@ import { instanceProblem, pipelineProblem, topicProblem, typeProblem } from './k
  */
 export function makeTopicName(instance: string, pipeline: string): string {
   const instanceType = typeProblem('instance', instance)
-  if (instanceType) throw new TopicNameError(`makeTopicName: ${instanceType}`, String(instance))
+  if (instanceType) throw new TopicNameError(`makeTopicName: ${instanceType}`, describeInput(instance))
   const pipelineType = typeProblem('pipeline', pipeline)
-  if (pipelineType) throw new TopicNameError(`makeTopicName: ${pipelineType}`, String(pipeline))
+  if (pipelineType) throw new TopicNameError(`makeTopicName: ${pipelineType}`, describeInput(pipeline))
   const badInstance = instanceProblem(instance)
   if (badInstance) {
     throw new TopicNameError(
@@ -75,7 +75,7 @@ export function makeTopicName(instance: string, pipeline: string): string {
  */
 export function parseTopicName(topic: string): [instance: string, pipeline: string] {
   const wrongType = typeProblem('topic', topic)
-  if (wrongType) throw new TopicNameError(`parseTopicName: ${wrongType}`, String(topic))
+  if (wrongType) throw new TopicNameError(`parseTopicName: ${wrongType}`, describeInput(topic))
   const fail = (problem: string): never => {
     throw new TopicNameError(`parseTopicName(${quote(topic)}): ${problem}`, topic)
   }
