@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Make sure .venv/ holds the Python reference the interop tests (interop/) drive as a live peer:
-// ligo-gracedb with the kafka extra (confluent-kafka), igwn-auth-utils and scitokens, at pinned versions.
+// ligo-gracedb with the kafka extra (confluent-kafka, jsonschema), igwn-auth-utils and scitokens, at pinned
+// versions, plus pytest to run the reference's own integration suite (interop/reference-suite.int.test.ts).
 // Idempotent: when the pinned versions are already installed it only checks and returns (well under a second).
 // Prints one line saying what it did; exits non-zero with the reason on failure.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -16,10 +17,16 @@ const PINS = {
   'confluent-kafka': '2.16.1',
   'igwn-auth-utils': '1.4.0',
   scitokens: '1.9.7',
+  // The kafka extra pulls jsonschema in (every message is validated); pinned so the suite is reproducible.
+  jsonschema: '4.26.0',
+  // Runs kafka/test/integration/test_kafka_integration.py from the installed package.
+  pytest: '9.2.0',
 }
 const REQUIREMENTS = [
   `ligo-gracedb[kafka]==${PINS['ligo-gracedb']}`,
-  ...['confluent-kafka', 'igwn-auth-utils', 'scitokens'].map((n) => `${n}==${PINS[n]}`),
+  ...Object.keys(PINS)
+    .filter((n) => n !== 'ligo-gracedb')
+    .map((n) => `${n}==${PINS[n]}`),
 ]
 
 function fail(message) {
@@ -86,7 +93,10 @@ run(
 // The peer scripts import these; fail here rather than in the middle of a test run.
 run(
   PY,
-  ['-c', 'import confluent_kafka, ligo.gracedb.kafka.producer, igwn_auth_utils, scitokens, jwt'],
+  [
+    '-c',
+    'import confluent_kafka, jsonschema, ligo.gracedb.kafka.producer, igwn_auth_utils, scitokens, jwt, pytest',
+  ],
   'import check',
 )
 have = installed()
