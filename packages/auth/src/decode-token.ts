@@ -1,4 +1,4 @@
-import { KafkaTokenError } from '@gracedb-kafka/core'
+import { KafkaTokenError, registerSecret } from '@gracedb-kafka/core'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { z } from 'zod'
 import { TOKEN_ERROR_CODES, type TokenErrorCode } from './codes.js'
@@ -68,6 +68,8 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/
  * errors (whose causes can quote decoded payload bytes) are mapped to fixed sentences and dropped.
  */
 export function tryDecodeToken(jwt: string): DecodeResult {
+  // Whatever it turns out to be, a string handed to the decoder is treated as a secret from now on.
+  registerSecret(jwt)
   const malformed = (reason: string): DecodeResult => ({
     ok: false,
     code: TOKEN_ERROR_CODES.MALFORMED,
@@ -137,8 +139,15 @@ export function tryDecodeToken(jwt: string): DecodeResult {
  * ```
  */
 export function decodeToken(jwt: string, source: string): TokenClaims {
-  const safeSource = safeText(source)
-  const result = tryDecodeToken(typeof jwt === 'string' ? jwt.trim() : '')
+  const safeSource = safeText(typeof source === 'string' ? source : 'the given value')
+  if (typeof jwt !== 'string') {
+    throw new KafkaTokenError(
+      `SciToken from ${safeSource} is not a JWT: expected a string, got ${jwt === null ? 'null' : typeof jwt}`,
+      { code: TOKEN_ERROR_CODES.MALFORMED, source: safeSource },
+    )
+  }
+  registerSecret(jwt)
+  const result = tryDecodeToken(jwt.trim())
   if (result.ok) return result.claims
   throw new KafkaTokenError(`SciToken from ${safeSource} ${result.reason}`, {
     code: result.code,

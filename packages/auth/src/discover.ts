@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { KafkaTokenError } from '@gracedb-kafka/core'
+import { KafkaTokenError, registerSecret } from '@gracedb-kafka/core'
 import { checkFallback, checkStrict } from './check-claims.js'
 import { HTGETTOKEN_HINT, TOKEN_ERROR_CODES, type TokenErrorCode } from './codes.js'
 import { type TokenClaims, tryDecodeToken } from './decode-token.js'
@@ -95,6 +95,7 @@ export async function discoverToken(req: ResolvedRequest): Promise<DiscoveredTok
     token: string,
     wlcg: boolean,
   ): DiscoveredToken | undefined => {
+    registerSecret(token)
     const decoded = tryDecodeToken(token)
     if (!decoded.ok) {
       const attempt = record(label, source, decoded.code, decoded.reason)
