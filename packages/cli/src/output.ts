@@ -8,9 +8,19 @@ export interface Streams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean }
 }
 
+/** Text for any thrown value, even one `String()` cannot convert. */
+function describe(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
 /**
  * Output helpers shared by every command: data lines to stdout, progress lines to stderr when it is a TTY
- * (or with `--verbose`), and one-line errors.
+ * (or with `--verbose`), and one-line errors. Every line passes through core's `redactTokens` (registered
+ * secrets, then anything shaped like a JWT).
  *
  * @example
  * ```ts
@@ -32,12 +42,14 @@ export class Output {
   /** Print a result: as one JSON line with `--json`, else with `human` (or JSON when no formatter is given). */
   data<T>(value: T, human?: (value: T) => string): void {
     const text = this.json || human === undefined ? JSON.stringify(value) : human(value)
-    this.streams.stdout.write(`${text}\n`)
+    this.streams.stdout.write(`${redactTokens(String(text))}\n`)
   }
 
   /** A progress line for long operations: stderr, only when it is a TTY or with `--verbose`. */
   progress(line: string): void {
-    if (this.streams.stderr.isTTY === true || this.verbose) this.streams.stderr.write(`${line}\n`)
+    if (this.streams.stderr.isTTY === true || this.verbose) {
+      this.streams.stderr.write(`${redactTokens(line)}\n`)
+    }
   }
 
   /** A line for people that always goes to stderr (warnings, hints). */
@@ -48,13 +60,14 @@ export class Output {
   /** Report an error: one clear line; with `--verbose`, the code, cause chain and stack too. */
   error(err: unknown): void {
     const e = err as { message?: unknown; code?: unknown; cause?: unknown; stack?: unknown }
-    const message = typeof e?.message === 'string' ? e.message : String(err)
+    const message = typeof e?.message === 'string' ? e.message : describe(err)
     const code = typeof e?.code === 'string' ? ` [${e.code}]` : ''
     this.streams.stderr.write(`gracedb-kafka: error: ${redactTokens(message)}${code}\n`)
     if (this.verbose) {
       let cause = e?.cause as { message?: unknown } | undefined
       for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
-        this.streams.stderr.write(`  caused by: ${redactTokens(String(cause.message ?? cause))}\n`)
+        const text = typeof cause.message === 'string' ? cause.message : describe(cause)
+        this.streams.stderr.write(`  caused by: ${redactTokens(text)}\n`)
         cause = (cause as { cause?: { message?: unknown } }).cause
       }
       if (typeof e?.stack === 'string') this.streams.stderr.write(`${redactTokens(e.stack)}\n`)

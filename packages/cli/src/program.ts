@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { InvalidOptionError } from '@gracedb-kafka/core'
+import { InvalidOptionError, redactTokens } from '@gracedb-kafka/core'
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { consume } from './commands/consume.js'
 import { createEvent } from './commands/create-event.js'
@@ -11,7 +11,7 @@ import { token } from './commands/token.js'
 import { topicDerive, topicMake, topicParse } from './commands/topic.js'
 import { ExitCode, UsageError } from './errors.js'
 import { Output, type Streams } from './output.js'
-import { type ConnectionFlags, ENV, resolveConnection } from './settings.js'
+import { type ConnectionFlags, checkEnvironment, ENV, resolveConnection } from './settings.js'
 
 const version: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -78,9 +78,12 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => ctx.streams.stdout.write(s),
-      writeErr: (s) => ctx.streams.stderr.write(s),
+      // commander quotes what it was given (an unknown option, a bad value): that text is redacted too.
+      writeOut: (s) => ctx.streams.stdout.write(redactTokens(s)),
+      writeErr: (s) => ctx.streams.stderr.write(redactTokens(s)),
     })
+    // Every command checks the boolean environment variables first: a typo is a usage error, never a default.
+    .hook('preAction', () => checkEnvironment(ctx.env))
 
   const topic = program.command('topic').description('instance-namespaced topic names')
   topic
@@ -191,7 +194,9 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
 
 /**
  * Run the `gracedb-kafka` command with `argv` (without the node and script entries) and resolve with its exit
- * code: 0 success, 1 runtime failure, 2 usage error. Never calls `process.exit`.
+ * code: 0 success (including `--help` and `--version`), 1 runtime failure, 2 usage error (no command, an unknown
+ * command or option, a bad argument or environment variable; the help goes to stderr). Never calls
+ * `process.exit`.
  *
  * @example
  * ```ts
@@ -208,13 +213,9 @@ export async function run(argv: readonly string[], ctx: RunContext): Promise<num
     return ExitCode.ok
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (
-        err.code === 'commander.helpDisplayed' ||
-        err.code === 'commander.version' ||
-        err.code === 'commander.help'
-      ) {
-        return ExitCode.ok
-      }
+      // Help asked for (--help, help COMMAND) and --version: stdout, exit 0. Help shown because no command was
+      // given (no arguments, or `topic` alone): stderr, exit 2, like any other usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage
     }
     out.error(err)

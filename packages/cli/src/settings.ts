@@ -1,4 +1,5 @@
 import { parseKafkaUrl } from '@gracedb-kafka/topics'
+import { parseBooleanEnv } from './env-values.js'
 import { UsageError } from './errors.js'
 
 /** Global connection flags, as commander hands them over. */
@@ -43,12 +44,23 @@ export const ENV: {
   url: 'GRACEDB_KAFKA_URL',
 }
 
-const truthy = (v: string | undefined): boolean | undefined =>
-  v === undefined || v === '' ? undefined : /^(1|true|yes|on)$/i.test(v)
-
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
 
-const isKafkaUrl = (v: string | undefined): boolean => typeof v === 'string' && v.startsWith('kafka://')
+const isKafkaUrl = (v: string | undefined): boolean => typeof v === 'string' && /^\s*kafka:\/\//i.test(v)
+
+/**
+ * Check every boolean environment variable the command reads, whether or not this command uses it: a typo in a
+ * security setting is a usage error at once, never a silent default.
+ *
+ * @example
+ * ```ts
+ * checkEnvironment({ GRACEDB_KAFKA_USE_SSL: 'ture' }) // throws UsageError naming GRACEDB_KAFKA_USE_SSL
+ * ```
+ */
+export function checkEnvironment(env: NodeJS.ProcessEnv): void {
+  parseBooleanEnv(ENV.useSsl, env[ENV.useSsl])
+  parseBooleanEnv(ENV.skipHostnameVerification, env[ENV.skipHostnameVerification])
+}
 
 /**
  * The broker and any topics named by `kafka://` URLs: the `--bootstrap-servers` flag, then
@@ -65,8 +77,14 @@ export function resolveBroker(
   env: NodeJS.ProcessEnv,
   topicArgs: ReadonlyArray<string | undefined>,
 ): { bootstrapServers: string | undefined; urlTopics: string[] } {
-  const parsed = [flags.url, flags.bootstrapServers, ...topicArgs, nonEmpty(env[ENV.url])]
-    .filter((v): v is string => isKafkaUrl(v))
+  // --url and GRACEDB_KAFKA_URL are always kafka:// URLs: anything else there is refused, not ignored.
+  const parsed = [
+    nonEmpty(flags.url),
+    isKafkaUrl(flags.bootstrapServers) ? flags.bootstrapServers : undefined,
+    ...topicArgs.filter((t) => isKafkaUrl(t)),
+    nonEmpty(env[ENV.url]),
+  ]
+    .filter((v): v is string => v !== undefined)
     .map((u) => {
       try {
         return parseKafkaUrl(u)
@@ -108,8 +126,10 @@ export function resolveConnection(
   const resolved: ResolvedConnection = {
     bootstrapServers,
     skipHostnameVerification:
-      flags.skipHostnameVerification ?? truthy(env[ENV.skipHostnameVerification]) ?? false,
-    useSsl: flags.ssl === false ? false : (truthy(env[ENV.useSsl]) ?? true),
+      flags.skipHostnameVerification ??
+      parseBooleanEnv(ENV.skipHostnameVerification, env[ENV.skipHostnameVerification]) ??
+      false,
+    useSsl: flags.ssl === false ? false : (parseBooleanEnv(ENV.useSsl, env[ENV.useSsl]) ?? true),
     urlTopics,
   }
   // A flag beats an environment variable even across the two identity options.
