@@ -26,23 +26,30 @@ export interface PeerRun {
   ms: number
 }
 
+/** What a run of the virtualenv's Python did, output as text. */
+export interface VenvRun {
+  code: number | string
+  stdout: string
+  stderr: string
+  ms: number
+}
+
 /**
- * Run `interop/<script>` with the virtualenv's Python. stdin gets `input`; the process is killed (SIGKILL)
- * after `timeoutMs` and the run then rejects, with its output, so a hang never outlives the test.
+ * Run the virtualenv's Python with `args` in `cwd`. stdin gets `input`; the process is killed (SIGKILL) after
+ * `timeoutMs` and the run then rejects, with its output, so a hang never outlives the test.
  *
  * @example
  * ```ts
- * const r = await runPython('py_topics.py', [], env, { input: JSON.stringify(table) })
+ * const r = await runVenvPython(['-m', 'pytest', '--version'], env, { cwd: dir })
  * ```
  */
-export function runPython(
-  script: string,
+export function runVenvPython(
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { input?: string; timeoutMs?: number } = {},
-): Promise<PeerRun> {
+  opts: { cwd?: string; input?: string; timeoutMs?: number } = {},
+): Promise<VenvRun> {
   const started = Date.now()
-  const child = spawn(PYTHON, [`${HERE}${script}`, ...args], { cwd: HERE, env, stdio: 'pipe' })
+  const child = spawn(PYTHON, args, { cwd: opts.cwd ?? HERE, env, stdio: 'pipe' })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => {
@@ -53,6 +60,7 @@ export function runPython(
   })
   child.stdin.end(opts.input ?? '')
   const timeoutMs = opts.timeoutMs ?? 30_000
+  const what = args.slice(0, 3).join(' ')
   return new Promise((resolve, reject) => {
     let timedOut = false
     const killer = setTimeout(() => {
@@ -66,16 +74,35 @@ export function runPython(
     child.on('close', (code, signal) => {
       clearTimeout(killer)
       if (timedOut) {
-        reject(new Error(`${script} killed after ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`))
+        reject(new Error(`python ${what} killed after ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`))
         return
       }
-      const json = stdout
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as unknown)
-      resolve({ code: code ?? signal ?? -1, stdout, stderr, json, ms: Date.now() - started })
+      resolve({ code: code ?? signal ?? -1, stdout, stderr, ms: Date.now() - started })
     })
   })
+}
+
+/**
+ * Run `interop/<script>` with the virtualenv's Python (see {@link runVenvPython}) and parse every stdout line
+ * as JSON.
+ *
+ * @example
+ * ```ts
+ * const r = await runPython('py_topics.py', [], env, { input: JSON.stringify(table) })
+ * ```
+ */
+export async function runPython(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<PeerRun> {
+  const run = await runVenvPython([`${HERE}${script}`, ...args], env, { ...opts, cwd: HERE })
+  const json = run.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as unknown)
+  return { ...run, json }
 }
 
 /** One message as it is on the broker: raw key, value and headers, no decoding. */
