@@ -1,3 +1,17 @@
+export {
+  COMPRESSION_NAMES,
+  type CompressionCodec,
+  type CompressionCodecTable,
+  type CompressionName,
+  type CompressionTypesLike,
+  compressionType,
+  lz4Codec,
+  MAX_DECOMPRESSED_BYTES,
+  registerCodecs,
+  registerZstdCodec,
+  snappyCodec,
+  zstdCodec,
+} from './codecs/index.js'
 export { MAX_TIMER_MS, type SecondsToMsOptions, secondsToMs } from './duration.js'
 export {
   CodedError,
@@ -51,4 +65,3 @@ export {
   registerSecret,
   SECRET_PLACEHOLDER,
 } from './secrets.js'
-export { type CompressionCodec, registerZstdCodec, zstdCodec } from './zstd.js'
