@@ -46,6 +46,7 @@ export {
   type SaslAuthenticationProvider,
   type SaslAuthenticatorArgs,
 } from './oauth-authenticator.js'
+export { closestOption, tokenScopeProblem } from './option-checks.js'
 export {
   bootstrapServersSchema,
   type ConnectionOptions,
@@ -57,6 +58,18 @@ export {
   refineConnectionOptions,
 } from './options.js'
 export { redactTokens, redactValue } from './redact.js'
+export {
+  MessageSchemaError,
+  type MessageSchemaIssue,
+  type PingMessage,
+  pingMessageSchema,
+  REQUIRED_FIELDS,
+  type UploadMessage,
+  uploadMessageSchema,
+  validateMessage,
+  validatePingMessage,
+  validateUploadMessage,
+} from './schemas/index.js'
 export {
   clearSecrets,
   isRegisteredSecret,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { InvalidOptionError } from './errors.js'
+import { closestOption, knownKeys, sharedProblem } from './option-checks.js'
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/
 
@@ -22,7 +23,9 @@ export const bootstrapServersSchema: z.ZodType<string[], string | string[]> = z
       if (!m || port < 1 || port > 65535) {
         ctx.addIssue({
           code: 'custom',
-          message: `expected "host:port" with a port from 1 to 65535, got "${server}"`,
+          message: server.includes('@')
+            ? 'expected "host:port" with a port from 1 to 65535; user info ("user@" or "user:password@") does not belong here'
+            : `expected "host:port" with a port from 1 to 65535, got ${JSON.stringify(server.length > 80 ? `${server.slice(0, 80)}…` : server)}`,
         })
         return z.NEVER
       }
@@ -160,23 +163,55 @@ export const connectionOptionsSchema: z.ZodType<ConnectionOptions, ConnectionOpt
   >
 
 /**
- * Validate `input` against `schema` once. On failure throws {@link InvalidOptionError} naming the option
- * and what was expected. The offending value is never echoed (it could be a secret).
+ * Validate `input` against `schema` once. On failure throws {@link InvalidOptionError} whose `option` is the
+ * exact key at fault: a key the schema does not know is named itself, with a "did you mean" when a known key
+ * is close (`bootstrap_servers`, `instancename`, `tokenScop`); a nested one by its dotted path
+ * (`topics.2`). The shared checks run on every schema built on {@link connectionOptionsShape}: a `tokenScope`
+ * scitokens would refuse (`read` without a path) names `tokenScope`, and a `topic` too long once namespaced
+ * names `topic`. The offending value is never echoed (it could be a secret).
  *
  * @param owner - who is validating, used as the message prefix, e.g. `"GraceDbKafkaProducer"`.
  * @example
  * ```ts
  * parseOptions(connectionOptionsSchema, { bootstrapServers: 'x' }, 'GraceDbKafkaProducer')
  * // throws InvalidOptionError: GraceDbKafkaProducer: option "bootstrapServers": expected "host:port" ...
+ * parseOptions(connectionOptionsSchema, { bootstrap_servers: 'h:9092', instanceName: 'i' }, 'X')
+ * // throws InvalidOptionError (option "bootstrap_servers"): X: unknown option "bootstrap_servers"; did you mean "bootstrapServers"?
  * ```
  */
 export function parseOptions<Out, In>(schema: z.ZodType<Out, In>, input: unknown, owner: string): Out {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new InvalidOptionError('(options)', `${owner}: expected an options object`)
   }
-  const result = schema.safeParse(input)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
+  let result: ReturnType<typeof schema.safeParse>
+  try {
+    result = schema.safeParse(input)
+  } catch {
+    throw new InvalidOptionError(
+      '(options)',
+      `${owner}: the options object could not be read (a getter threw?)`,
+    )
+  }
+  if (result.success) {
+    const shared = sharedProblem(result.data)
+    if (shared) {
+      throw new InvalidOptionError(shared.option, `${owner}: option "${shared.option}": ${shared.reason}`)
+    }
+    return result.data
+  }
+  const issues = result.error.issues
+  const unknownKeys = issues.find((i) => i.code === 'unrecognized_keys')
+  if (unknownKeys && unknownKeys.code === 'unrecognized_keys') {
+    const prefix = unknownKeys.path.map(String)
+    const key = String(unknownKeys.keys[0] ?? '')
+    const option = [...prefix, key].join('.')
+    const hint = prefix.length === 0 ? closestOption(key, knownKeys(schema)) : undefined
+    throw new InvalidOptionError(
+      option,
+      `${owner}: unknown option ${JSON.stringify(option.length > 60 ? `${option.slice(0, 60)}…` : option)}${hint ? `; did you mean "${hint}"?` : ''}`,
+    )
+  }
+  const issue = issues[0]
   const option = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(options)'
   const reason = issue?.message ?? 'invalid'
   throw new InvalidOptionError(option, `${owner}: option "${option}": ${reason}`)

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { InvalidOptionError } from '@gracedb-kafka/core'
 import { GraceDbFileError } from './errors.js'
 
@@ -16,7 +17,8 @@ export interface EventFile {
 /**
  * Resolve the event file for an upload: `filecontents` if given (text is UTF-8 encoded; `filename` only names
  * it), `'-'` reads standard input (stored as `initial.data`, as in the reference), else the file at `filename`.
- * Throws {@link GraceDbFileError} for a missing, unreadable or empty file, or empty `filecontents`, and
+ * Throws {@link GraceDbFileError} for a missing, unreadable or empty file, a path that is not a regular file (a
+ * FIFO, a directory, a device: refused before reading, so nothing hangs), or empty `filecontents`, and
  * `InvalidOptionError` for an empty filename.
  *
  * @example
@@ -52,9 +54,35 @@ export async function readEventFile(filename: string, filecontents?: FileContent
     }
     return { filename: 'initial.data', bytes }
   }
-  let bytes: Uint8Array
+  const bytes = await readRegularFile(filename)
+  if (bytes.byteLength === 0) {
+    throw new GraceDbFileError(`event file "${filename}" is empty`, { reason: 'empty', path: filename })
+  }
+  return { filename, bytes }
+}
+
+function kindOf(s: {
+  isDirectory(): boolean
+  isFIFO(): boolean
+  isSocket(): boolean
+  isCharacterDevice(): boolean
+}): string {
+  if (s.isDirectory()) return 'a directory'
+  if (s.isFIFO()) return 'a FIFO'
+  if (s.isSocket()) return 'a socket'
+  if (s.isCharacterDevice()) return 'a character device'
+  return 'a block device'
+}
+
+/**
+ * Read a file that must be a regular file. It is opened without blocking (opening a FIFO with no writer would
+ * otherwise wait forever) and checked through the open handle, so a FIFO, directory or device is refused
+ * before a single byte is read, and a file swapped between check and read cannot slip through.
+ */
+async function readRegularFile(filename: string): Promise<Uint8Array> {
+  let handle: Awaited<ReturnType<typeof open>>
   try {
-    bytes = await readFile(filename)
+    handle = await open(filename, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (err) {
     const code = (err as { code?: string }).code
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -70,10 +98,27 @@ export async function readEventFile(filename: string, filecontents?: FileContent
       cause: err,
     })
   }
-  if (bytes.byteLength === 0) {
-    throw new GraceDbFileError(`event file "${filename}" is empty`, { reason: 'empty', path: filename })
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) {
+      throw new GraceDbFileError(
+        `event file "${filename}" is ${kindOf(info)}, not a regular file; give the path of the event file`,
+        { reason: 'unreadable', path: filename },
+      )
+    }
+    try {
+      return await handle.readFile()
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      throw new GraceDbFileError(`event file "${filename}" cannot be read (${code ?? 'error'})`, {
+        reason: 'unreadable',
+        path: filename,
+        cause: err,
+      })
+    }
+  } finally {
+    await handle.close().catch(() => undefined)
   }
-  return { filename, bytes }
 }
 
 async function toBytes(contents: FileContents): Promise<Uint8Array> {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { errorChain, registerSecret, secondsToMs } from '@gracedb-kafka/core'
 import { describeError } from './describe-error.js'
 import { GraceDbConnectionError, GraceDbHttpError, GraceDbResponseError } from './errors.js'
 import { backoffDelay, isConnectionReset, type RetryPolicy } from './retry-policy.js'
@@ -63,8 +64,11 @@ export class HttpTransport {
   async requestJson(req: TransportRequest): Promise<JsonReply> {
     const sameOrigin = new URL(req.url).origin === this.#origin
     const token = sameOrigin ? await this.#opts.token() : null
+    // Whatever supplied it, the token is a secret: an echo of it (a server quoting the Authorization header in
+    // an error page) is redacted by value from every message, not only when it looks like a JWT.
+    if (token) registerSecret(token)
     const res = await this.#send(req, token)
-    const text = await res.text()
+    const text = await this.#readBody(req, res)
     const contentType = res.headers.get('content-type') ?? ''
     if (!res.ok) {
       const message = serverMessage(text, contentType)
@@ -111,14 +115,59 @@ export class HttpTransport {
     }
   }
 
+  /**
+   * Read the whole body under the same timeout signal as the request (the attempt's `requestTimeout` covers
+   * headers and body), turning every failure into a GraceDbError: a body that never ends is a timeout, one cut
+   * short a connection error, one whose content-encoding does not decode (corrupt gzip) a bad response.
+   */
+  async #readBody(req: TransportRequest, res: Response): Promise<string> {
+    try {
+      return await res.text()
+    } catch (err) {
+      if (req.signal?.aborted) throw req.signal.reason
+      const chain = errorChain(err)
+      const names = chain.map((e) => `${e.name} ${(e as { code?: unknown }).code ?? ''}`).join(' ')
+      if (/TimeoutError|AbortError/.test(names)) {
+        throw new GraceDbConnectionError(
+          `GraceDB's reply to ${req.method} ${req.url} did not arrive in full within ${this.#opts.requestTimeout} s (requestTimeout)`,
+          { cause: err, code: 'ERR_GRACEDB_TIMEOUT' },
+        )
+      }
+      const contentType = res.headers.get('content-type') ?? ''
+      if (
+        /\bZ_[A-Z_]+|zlib|incorrect header check|invalid (block|distance|code)|unexpected end of file/i.test(
+          `${names} ${chain.map((e) => e.message).join(' ')}`,
+        )
+      ) {
+        throw new GraceDbResponseError(
+          `GraceDB's reply to ${req.method} ${req.url} could not be decoded (content-encoding "${res.headers.get('content-encoding') ?? ''}"): ${describeError(err)}`,
+          {
+            status: res.status,
+            url: req.url,
+            contentType,
+            snippet: '',
+            code: 'ERR_GRACEDB_BAD_ENCODING',
+            cause: err,
+          },
+        )
+      }
+      throw new GraceDbConnectionError(
+        `GraceDB's reply to ${req.method} ${req.url} was cut short (status ${res.status}): ${describeError(err)}`,
+        { cause: err, code: 'ERR_GRACEDB_INCOMPLETE_BODY' },
+      )
+    }
+  }
+
   async #send(req: TransportRequest, token: string | null): Promise<Response> {
     const { retry, requestTimeout, userAgent } = this.#opts
     const doFetch = this.#opts.fetch ?? fetch
     const deadline = Date.now() + retry.retryTimeout * 1000
+    // Validated and capped at the longest Node timer: a huge requestTimeout means "very long", never a RangeError.
+    const timeoutMs = secondsToMs(requestTimeout, 'requestTimeout') ?? 0
     for (let attempt = 0; ; attempt++) {
       const headers = new Headers({ 'user-agent': userAgent, accept: 'application/json' })
       if (token) headers.set('authorization', `Bearer ${token}`)
-      const timeout = AbortSignal.timeout(requestTimeout * 1000)
+      const timeout = AbortSignal.timeout(timeoutMs)
       const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout
       let res: Response | undefined
       let failure: unknown
