@@ -6,6 +6,8 @@ export interface TopicSpec {
   topic: string
   numPartitions?: number
   replicationFactor?: number
+  /** Topic-level settings, e.g. `[{ name: 'min.insync.replicas', value: '2' }]`. */
+  configEntries?: { name: string; value: string }[]
 }
 
 /** Metadata that is briefly missing while the broker (or another client's creation) settles. */

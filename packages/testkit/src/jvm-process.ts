@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { javaBin } from './java.js'
 
 /**
  * A POSIX sh wrapper: starts the command in the background with its output appended to the log file, prints
@@ -36,6 +37,8 @@ export interface JvmProcess {
   running(): boolean
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the JVM is gone. */
   stop(graceMs?: number): Promise<void>
+  /** Send `signal` (default SIGKILL) to the JVM and resolve once it has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>
 }
 
 const live = new Set<number>()
@@ -89,7 +92,7 @@ export async function spawnJvm(
   opts: { cleanupDir?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<JvmProcess> {
   installExitHook()
-  const java = process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : 'java'
+  const java = javaBin()
   const argv = ['-c', WATCHDOG, 'testkit-watchdog', logFile, opts.cleanupDir ?? '', java, ...args]
   const wrapper: ChildProcess = spawn('/bin/sh', argv, {
     stdio: ['pipe', 'pipe', 'ignore'],
@@ -131,24 +134,48 @@ export async function spawnJvm(
     running: () => alive,
     async stop(graceMs = 10_000): Promise<void> {
       if (!alive) return
+      // The wrapper is unref'd so a running broker never holds the event loop open; while we wait for it
+      // to exit it must, or a plain script whose only pending work is this stop() exits before the
+      // wrapper's 'exit' event arrives (a top-level await that never settles, exit code 13).
+      wrapper.ref()
       try {
-        process.kill(pid, 'SIGTERM')
-      } catch {}
-      const timer = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL')
-        } catch {}
-      }, graceMs)
-      await exited
-      clearTimeout(timer)
-      // If the wrapper was killed on its own, the JVM may still be there: make sure it is gone.
-      for (let i = 0; i < 100 && isAlive(pid); i++) {
-        try {
-          process.kill(pid, 'SIGKILL')
-        } catch {}
-        await sleep(50)
+        await stopJvm(pid, exited, graceMs)
+      } finally {
+        wrapper.unref()
       }
     },
+    async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+      if (!alive) return
+      wrapper.ref()
+      try {
+        try {
+          process.kill(pid, signal)
+        } catch {}
+        await exited
+      } finally {
+        wrapper.unref()
+      }
+    },
+  }
+}
+
+/** SIGTERM, SIGKILL after `graceMs`, then make sure the JVM is gone even if its wrapper died first. */
+async function stopJvm(pid: number, exited: Promise<number | string>, graceMs: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM')
+  } catch {}
+  const timer = setTimeout(() => {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {}
+  }, graceMs)
+  await exited
+  clearTimeout(timer)
+  for (let i = 0; i < 100 && isAlive(pid); i++) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {}
+    await sleep(50)
   }
 }
 

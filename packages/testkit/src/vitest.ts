@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
-import type { Admin } from 'kafkajs'
-import kafkajs from 'kafkajs'
 import { inject } from 'vitest'
+import { withAdmin } from './admin.js'
 import type { CreateTopicOptions, KafkaTestCluster } from './cluster.js'
 import { ensureTopics } from './ensure-topics.js'
 import { createTokenIssuer } from './issuer.js'
@@ -36,19 +35,6 @@ let cached: Promise<SharedKafka> | undefined
 
 async function build(info: SharedKafkaInfo): Promise<SharedKafka> {
   const issuer = await createTokenIssuer(info.issuer)
-  const withAdmin = async <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => {
-    const admin = new kafkajs.Kafka({
-      clientId: 'gracedb-kafka-testkit',
-      brokers: info.plaintextBootstrapServers.split(','),
-      logLevel: kafkajs.logLevel.NOTHING,
-    }).admin()
-    await admin.connect()
-    try {
-      return await fn(admin)
-    } finally {
-      await admin.disconnect().catch(() => {})
-    }
-  }
   return {
     bootstrapServers: info.bootstrapServers,
     plaintextBootstrapServers: info.plaintextBootstrapServers,
@@ -56,9 +42,15 @@ async function build(info: SharedKafkaInfo): Promise<SharedKafka> {
     version: info.version,
     issuer,
     async createTopic(name: string, opts: CreateTopicOptions = {}): Promise<void> {
-      await withAdmin((admin) =>
+      const configEntries = Object.entries(opts.config ?? {}).map(([k, v]) => ({ name: k, value: v }))
+      await withAdmin(info.plaintextBootstrapServers.split(','), (admin) =>
         ensureTopics(admin, [
-          { topic: name, numPartitions: opts.partitions ?? info.partitions, replicationFactor: 1 },
+          {
+            topic: name,
+            numPartitions: opts.partitions ?? info.partitions,
+            replicationFactor: 1,
+            ...(configEntries.length > 0 ? { configEntries } : {}),
+          },
         ]),
       )
     },

@@ -1,5 +1,6 @@
 import { registerZstdCodec } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
+import { plaintextKafka } from '../admin.js'
 import { ensureTopics } from '../ensure-topics.js'
 import type { SupervisedMessage } from './store.js'
 
@@ -31,11 +32,7 @@ export async function startSupervisor(opts: {
 }): Promise<Supervisor> {
   // GraceDB's own supervisor reads the reference producer's zstd batches; so must the stand-in's.
   registerZstdCodec(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
-  const kafka = new kafkajs.Kafka({
-    clientId: 'gracedb-standin-supervisor',
-    brokers: opts.brokers,
-    logLevel: kafkajs.logLevel.NOTHING,
-  })
+  const kafka = plaintextKafka(opts.brokers, { clientId: 'gracedb-standin-supervisor', retries: 5 })
   const admin = kafka.admin()
   await admin.connect()
   try {
