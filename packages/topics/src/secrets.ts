@@ -8,6 +8,18 @@ const REGISTRY_KEY: unique symbol = Symbol.for('@gracedb-kafka/secrets') as neve
 const MIN_SECRET_LENGTH = 4
 const MAX_SECRETS = 256
 const JWT_PATTERN = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g
+// A JWT whose JSON header is not `{"` (`{ "` → `eyA`, `{\n` → `ewo`): the same second net as core's redactTokens.
+const JSON_HEADER_JWT = /\be[wy][A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g
+
+function jsonHeader(token: string): boolean {
+  const segment = token.slice(0, token.indexOf('.')).slice(0, 16)
+  try {
+    const text = Buffer.from(segment, 'base64url').toString('latin1')
+    return /^\{\s*("|\}|$)/.test(text)
+  } catch {
+    return false
+  }
+}
 
 function registry(): Set<string> {
   const holder = globalThis as { [REGISTRY_KEY]?: Set<string> }
@@ -48,5 +60,7 @@ export function redact(text: string): string {
       if (out.includes(secret)) out = out.split(secret).join('[REDACTED]')
     }
   }
-  return out.replace(JWT_PATTERN, '[REDACTED-TOKEN]')
+  return out
+    .replace(JWT_PATTERN, '[REDACTED-TOKEN]')
+    .replace(JSON_HEADER_JWT, (m) => (jsonHeader(m) ? '[REDACTED-TOKEN]' : m))
 }
