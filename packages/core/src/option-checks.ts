@@ -87,7 +87,10 @@ export function sharedProblem(value: unknown): { option: string; reason: string 
       : typeof v.serviceUrl === 'string' && URL.canParse(v.serviceUrl)
         ? new URL(v.serviceUrl).hostname.split('.')[0]
         : undefined
-  const topics: Array<[string, unknown]> = [['topic', v.topic]]
+  const topics: Array<[string, unknown]> = [
+    ['topic', v.topic],
+    ['topics', v.topics],
+  ]
   if (Array.isArray(v.topics)) for (const [i, t] of v.topics.entries()) topics.push([`topics.${i}`, t])
   for (const [option, topic] of topics) {
     if (typeof topic !== 'string' || topic === '') continue

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { InvalidOptionError } from './errors.js'
 import { closestOption, knownKeys, sharedProblem } from './option-checks.js'
+import { redactTokens } from './redact.js'
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/
 
@@ -148,7 +149,8 @@ export function refineConnectionOptions<
 }
 
 /**
- * The shared connection options schema: {@link connectionOptionsObject} plus the exactly-one rule.
+ * The shared connection options schema: the shared fields (unknown keys refused, so a typo is named) plus the
+ * exactly-one rule.
  *
  * @example
  * ```ts
@@ -157,7 +159,7 @@ export function refineConnectionOptions<
  * ```
  */
 export const connectionOptionsSchema: z.ZodType<ConnectionOptions, ConnectionOptionsInput> =
-  refineConnectionOptions(z.object(connectionOptionsShape)) as z.ZodType<
+  refineConnectionOptions(z.strictObject(connectionOptionsShape)) as z.ZodType<
     ConnectionOptions,
     ConnectionOptionsInput
   >
@@ -204,7 +206,8 @@ export function parseOptions<Out, In>(schema: z.ZodType<Out, In>, input: unknown
   if (unknownKeys && unknownKeys.code === 'unrecognized_keys') {
     const prefix = unknownKeys.path.map(String)
     const key = String(unknownKeys.keys[0] ?? '')
-    const option = [...prefix, key].join('.')
+    // The key is the caller's text: redacted like a message (a token pasted as a key stays hidden).
+    const option = redactTokens([...prefix, key].join('.'))
     const hint = prefix.length === 0 ? closestOption(key, knownKeys(schema)) : undefined
     throw new InvalidOptionError(
       option,
