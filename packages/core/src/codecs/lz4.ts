@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { KafkaError } from '../errors.js'
 import { asBuffer, type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './types.js'
 
@@ -15,13 +16,28 @@ const BD_64KB = 4 << 4
 const BLOCK_SIZE = 64 * 1024
 const UNCOMPRESSED_BIT = 0x80000000
 
-type Lz4 = typeof import('lz4js')
-let lz4: Promise<{ lz4: Lz4; xxh32: typeof import('lz4js/xxh32.js') }> | undefined
-function load() {
-  lz4 ??= Promise.all([import('lz4js'), import('lz4js/xxh32.js')]).then(([a, b]) => ({
-    lz4: ((a as { default?: Lz4 }).default ?? a) as Lz4,
-    xxh32: ((b as { default?: unknown }).default ?? b) as typeof import('lz4js/xxh32.js'),
-  }))
+/** The parts of lz4js (0.2.0, which ships no types) used here. */
+interface Lz4 {
+  compressBound(n: number): number
+  compressBlock(
+    src: Uint8Array,
+    dst: Uint8Array,
+    sIndex: number,
+    sLength: number,
+    hashTable: Uint32Array,
+  ): number
+  decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number
+}
+interface Xxh32 {
+  hash(seed: number, src: Uint8Array, index: number, length: number): number
+}
+let lz4: Promise<{ lz4: Lz4; xxh32: Xxh32 }> | undefined
+/** lz4js, loaded on first use (it allocates 5 MB of buffers when it loads). */
+function load(): Promise<{ lz4: Lz4; xxh32: Xxh32 }> {
+  lz4 ??= Promise.resolve().then(() => {
+    const require = createRequire(import.meta.url)
+    return { lz4: require('lz4js') as Lz4, xxh32: require('lz4js/xxh32.js') as Xxh32 }
+  })
   return lz4
 }
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { KafkaError } from '../errors.js'
 import { asBuffer, type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './types.js'
 
@@ -13,10 +14,15 @@ const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00
 const XERIAL_HEADER_BYTES = 16
 const XERIAL_BLOCK = 32 * 1024
 
-type Snappy = typeof import('snappyjs')
+/** The parts of snappyjs (0.7.0, which ships no types) used here. */
+interface Snappy {
+  compress(uncompressed: Uint8Array): Uint8Array
+  uncompress(compressed: Uint8Array, maxLength?: number): Uint8Array
+}
 let snappy: Promise<Snappy> | undefined
+/** snappyjs, loaded on first use. */
 function load(): Promise<Snappy> {
-  snappy ??= import('snappyjs').then((m) => ((m as { default?: Snappy }).default ?? m) as Snappy)
+  snappy ??= Promise.resolve().then(() => createRequire(import.meta.url)('snappyjs') as Snappy)
   return snappy
 }
 
