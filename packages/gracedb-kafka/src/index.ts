@@ -1,15 +1,111 @@
 /**
- * gracedb-kafka: the whole public API of the gracedb-kafka packages in one import.
+ * gracedb-kafka: the public API of the gracedb-kafka packages in one import. Every name is listed here on
+ * purpose; helpers the packages use among themselves (option parsers, zod schemas, kafkajs config builders,
+ * codecs) stay in their own package. `api/gracedb-kafka.api.md` records this surface (`npm run api:update`).
  *
  * @example
  * ```ts
- * import { GraceDb, GraceDbKafkaProducer, GraceDbKafkaConsumer, KafkaError } from 'gracedb-kafka'
+ * import { GraceDb, GraceDbKafkaConsumer, GraceDbKafkaProducer, KafkaError } from 'gracedb-kafka'
  * ```
  * @packageDocumentation
  */
-export * from '@gracedb-kafka/auth'
-export * from '@gracedb-kafka/consumer'
-export * from '@gracedb-kafka/core'
-export * from '@gracedb-kafka/producer'
-export * from '@gracedb-kafka/rest'
-export * from '@gracedb-kafka/topics'
+
+// SciTokens: discovery, the kafkajs OAUTHBEARER callback, refresh.
+export {
+  createOAuthCallback,
+  DEFAULT_MIN_LIFETIME,
+  DEFAULT_REFRESH_BUFFER,
+  DEFAULT_SCOPE,
+  decodeToken,
+  getScitokenForKafka,
+  type OAuthToken,
+  SciTokenRefreshManager,
+  type SciTokenRefreshManagerOptions,
+  TOKEN_ERROR_CODES,
+  type TokenClaims,
+  type TokenErrorCode,
+  type TokenRequest,
+} from '@gracedb-kafka/auth'
+// Consuming.
+export {
+  type AutoOffsetReset,
+  type ConsumerMessage,
+  type ConsumerOptions,
+  type ConsumerOptionsInput,
+  GraceDbKafkaConsumer,
+  type HeaderValue,
+  type KafkaConsumerSettings,
+  type PollOptions,
+  type StreamOptions,
+} from '@gracedb-kafka/consumer'
+// The error tree (ligo.gracedb.kafka.exceptions) and the connection options every client shares.
+export {
+  CodedError,
+  type ConnectionOptions,
+  type ConnectionOptionsInput,
+  type DeliveryTarget,
+  InvalidOptionError,
+  KafkaAuthenticationError,
+  KafkaConnectionError,
+  KafkaConsumerError,
+  KafkaError,
+  type KafkaErrorOptions,
+  KafkaMessageDeliveryError,
+  KafkaProducerError,
+  KafkaTokenError,
+  KafkaTopicError,
+} from '@gracedb-kafka/core'
+// Producing.
+export {
+  type DeliveryReport,
+  GraceDbKafkaProducer,
+  type PingMessage,
+  type PingOptions,
+  type PingResult,
+  type ProduceHeaders,
+  type ProduceOptions,
+  type ProducerKafkaConfig,
+  type ProducerOptions,
+  type ProducerOptionsInput,
+  type ProducerTuning,
+  type ProduceValue,
+} from '@gracedb-kafka/producer'
+// The GraceDB REST client's Kafka path (createEvent with reserve + produce).
+export {
+  type ClientProducerOptions,
+  type CreateEventOptions,
+  DEFAULT_SERVICE_URL,
+  type EventFile,
+  type FileContents,
+  GraceDb,
+  GraceDbConnectionError,
+  GraceDbError,
+  type GraceDbErrorOptions,
+  GraceDbFileError,
+  GraceDbHttpError,
+  type GraceDbHttpErrorDetails,
+  GraceDbNotSupportedError,
+  type GraceDbOptions,
+  type GraceDbOptionsInput,
+  GraceDbResponse,
+  GraceDbResponseError,
+  type GraceDbResponseErrorDetails,
+  type KafkaEventProducer,
+  type ReserveGraceIdOptions,
+  type RetryPolicy,
+  reservedGraceId,
+  type UploadMessage,
+  type UploadReservedEventOptions,
+  type Via,
+} from '@gracedb-kafka/rest'
+// Topic names and routing (ligo.gracedb.kafka.utils).
+export {
+  deriveInstanceName,
+  type KafkaUrl,
+  makeTopicName,
+  parseKafkaUrl,
+  parseTopicName,
+  routeEventPipeline,
+  routeEventTopic,
+  TopicNameError,
+} from '@gracedb-kafka/topics'
