@@ -84,3 +84,28 @@ export function createConsistentPartitioner(assignments: PartitionAssignments): 
         return pool[sticky % pool.length]!.partitionId
       })
 }
+
+/**
+ * Choose the partition of one message as {@link createConsistentPartitioner} does, from a topic's partition
+ * list: an explicit partition wins; a key goes to `crc32(key) % partitions`; a keyless message goes to the
+ * `sticky`-th available partition (one per batch, rotating from batch to batch).
+ *
+ * @example
+ * ```ts
+ * choosePartition({ key: 'G1', value: 'x' }, [{ partitionId: 0, leader: 1 }, { partitionId: 1, leader: 1 }], 0)
+ * ```
+ */
+export function choosePartition(
+  message: Message,
+  partitions: readonly Pick<PartitionerArgs['partitionMetadata'][number], 'partitionId' | 'leader'>[],
+  sticky: number,
+): number {
+  if (typeof message.partition === 'number') return message.partition
+  if (message.key !== null && message.key !== undefined) {
+    const key = typeof message.key === 'string' ? Buffer.from(message.key) : message.key
+    return crc32(key) % partitions.length
+  }
+  const available = partitions.filter((p) => p.leader >= 0)
+  const pool = available.length > 0 ? available : partitions
+  return pool[sticky % pool.length]!.partitionId
+}

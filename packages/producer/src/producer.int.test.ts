@@ -92,11 +92,14 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
       topic: 'test',
     })
     expect(fromUrl.instanceName).toBe(name)
+    await kafka.createTopic(`${name}.test`, { partitions: 1 })
+    await kafka.createTopic(`${name}.gstlal`, { partitions: 1 })
     expect((await fromUrl.produce({ n: 1 })).topic).toBe(`${name}.test`)
     expect((await fromUrl.produce({ n: 2 }, { topic: 'gstlal' })).topic).toBe(`${name}.gstlal`)
 
     await using byName = producer()
     expect(() => byName.produce({ n: 3 })).toThrow(/Topic must be specified/)
+    await kafka.createTopic(`${byName.instanceName}.cwb`, { partitions: 1 })
     const r = await byName.produce({ n: 3 }, { topic: 'cwb' })
     expect(r.topic).toBe(`${byName.instanceName}.cwb`)
     const [m] = await readBack(kafka.plaintextBootstrapServers, r.topic, 1)
@@ -150,6 +153,8 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
   it('guaranteedDelivery: idempotent batches by default, plain batches when false', async () => {
     await using safe = producer({ topic: 'acks' })
     await using fast = producer({ topic: 'acks', guaranteedDelivery: false })
+    await kafka.createTopic(`${safe.instanceName}.acks`, { partitions: 1 })
+    await kafka.createTopic(`${fast.instanceName}.acks`, { partitions: 1 })
     const [a, b] = await Promise.all([safe.produce('safe'), fast.produce('fast')])
     const [fromSafe] = await readBack(kafka.plaintextBootstrapServers, a.topic, 1)
     const [fromFast] = await readBack(kafka.plaintextBootstrapServers, b.topic, 1)
@@ -162,6 +167,7 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
 
   it('flush(0) reports the queue without waiting; pendingMessages counts queued and in-flight messages', async () => {
     await using p = producer({ topic: 'pending', kafkaConfig: { 'linger.ms': 2_000 } })
+    await kafka.createTopic(`${p.instanceName}.pending`, { partitions: 1 })
     expect(await p.flush(0)).toBe(0)
     const d = p.produce('a')
     p.produce('b')
@@ -210,6 +216,8 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
 
   it('ping() sends the reference payload with the token sub and scope and returns where it landed', async () => {
     await using p = producer()
+    await kafka.createTopic(`${p.instanceName}.test`, { partitions: 1 })
+    await kafka.createTopic(`${p.instanceName}.gstlal`, { partitions: 1 })
     const result = await p.ping({ timeout: 30 })
     expect(result.topic).toBe(`${p.instanceName}.test`)
     expect(result.message).toMatchObject({
@@ -241,6 +249,7 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
       })
       instance = p.instanceName
       escaped = p
+      await kafka.createTopic(`${instance}.scoped`, { partitions: 1 })
       p.produce({ scoped: true }) // not awaited: dispose must flush it
       for (let i = 1; i < n; i++) p.produce({ i }) // several batches: dispose must send them all
     }

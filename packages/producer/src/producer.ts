@@ -1,34 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
 import {
-  buildKafkaConfig,
   InvalidOptionError,
-  KafkaAuthenticationError,
-  KafkaConnectionError,
-  KafkaError,
   KafkaMessageDeliveryError,
   KafkaProducerError,
-  KafkaTokenError,
-  redactTokens,
   secondsToMs,
-  toKafkaError,
 } from '@gracedb-kafka/core'
 import { deriveInstanceName, makeTopicName, TopicNameError } from '@gracedb-kafka/topics'
-import {
-  CompressionTypes,
-  Kafka,
-  type KafkaConfig,
-  type Message,
-  type Producer,
-  type RecordMetadata,
-} from 'kafkajs'
-import { BatchQueue } from './batch-queue.js'
-import { DeliveryPromise } from './delivery-promise.js'
-import { kafkaProducerSettings } from './kafka-settings.js'
-import { placeMessages } from './offsets.js'
+import { CompressionTypes, type Message } from 'kafkajs'
+import { ProducerConnection } from './connection.js'
+import { type DeliveryCallback, DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
 import { type ProducerOptions, type ProducerOptionsInput, parseProducerOptions } from './options.js'
-import { createConsistentPartitioner, PartitionAssignments } from './partitioner.js'
 import { buildPingMessage } from './ping.js'
+import { closedError, Sender } from './sender.js'
 import {
   checkPartition,
   encodeHeaders,
@@ -38,19 +20,8 @@ import {
   type ProduceValue,
   recordSize,
 } from './serialize.js'
-import { isTransient } from './transient.js'
 
-/** Where a message was written, passed to `onDelivery` and returned by `produce()`'s promise. */
-export interface DeliveryReport {
-  /** The namespaced Kafka topic, e.g. `"gracedb-dev.gstlal"`. */
-  topic: string
-  partition: number
-  offset: number
-  /** The key as sent, or `null`. */
-  key: Uint8Array | null
-  /** The message timestamp in ms (its create time, or the broker's append time when the topic uses that). */
-  timestamp: number
-}
+export type { DeliveryReport } from './delivery-ledger.js'
 
 /** Per-message options of {@link GraceDbKafkaProducer.produce}. */
 export interface ProduceOptions {
@@ -62,7 +33,7 @@ export interface ProduceOptions {
   /** An explicit partition. */
   partition?: number | undefined
   /** Called once with the outcome: `(null, report)` or `(error, null)`. */
-  onDelivery?: ((err: KafkaError | null, report: DeliveryReport | null) => void) | undefined
+  onDelivery?: DeliveryCallback | undefined
 }
 
 /** Options of {@link GraceDbKafkaProducer.ping}. */
@@ -81,28 +52,6 @@ export interface PingResult {
   /** The payload that was sent. */
   message: Record<string, unknown>
 }
-
-interface Pending {
-  readonly topic: string
-  readonly size: number
-  readonly message: Message
-  readonly key: Buffer | null
-  readonly timestamp: number
-  readonly deadline: number
-  readonly promise: DeliveryPromise<DeliveryReport>
-  readonly resolve: (report: DeliveryReport) => void
-  readonly reject: (err: unknown) => void
-  readonly onDelivery: ProduceOptions['onDelivery']
-  settled: boolean
-}
-
-interface Failure {
-  error: KafkaError
-  pending: Pending
-}
-
-const MAX_REMEMBERED_FAILURES = 1000
-const CLOSE_DISCONNECT_TIMEOUT_MS = 5_000
 
 /**
  * Kafka producer with SciToken authentication for GraceDB events (ligo-gracedb's `GraceDbKafkaProducer`).
@@ -142,30 +91,11 @@ export class GraceDbKafkaProducer {
 
   readonly #opts: ProducerOptions
   readonly #defaultKafkaTopic: string | undefined
-  readonly #brokers: string
-  readonly #tokens: KafkaTokenProvider
-  readonly #producer: Producer
-  readonly #acks: -1 | 1
-  readonly #assignments = new PartitionAssignments()
-  readonly #queue = new BatchQueue<Pending>()
-  readonly #inFlightBatches = new Set<Pending[]>()
-  readonly #idleWaiters = new Set<() => void>()
-  #failures: Failure[] = []
-  #pending = 0
-  #batchNumber = 0
-  #lingerTimer: NodeJS.Timeout | undefined
-  #pumpScheduled = false
-  #flushing = 0
-  #connected = false
-  #everConnected = false
-  #connecting: Promise<void> | undefined
-  /** An authentication failure not yet seen by the caller, with the messages it failed. */
-  #authError: { error: KafkaError; messages: Pending[] } | undefined
-  #tokenError: { error: KafkaError; at: number } | undefined
+  readonly #conn: ProducerConnection
+  readonly #ledger = new DeliveryLedger()
+  readonly #sender: Sender
   /** Set when `close()` starts: no new message is accepted. */
   #closing: Promise<void> | undefined
-  /** Set once `close()`'s flush is over: nothing more is sent or retried. */
-  #closed = false
 
   /**
    * Validate the options and prepare the client. Nothing is read or dialled yet: the token is discovered and
@@ -196,29 +126,14 @@ export class GraceDbKafkaProducer {
     }
     this.defaultTopic = opts.topic
     this.flushTimeout = opts.flushTimeout
-    this.#brokers = opts.bootstrapServers.join(',')
-    this.#tokens = createKafkaTokenProvider(opts.bootstrapServers, {
-      scope: opts.tokenScope,
-      audience: opts.tokenAudience,
-      reloadCred: opts.reloadCred,
-      reloadBuffer: opts.reloadBuffer,
-    })
-    const config = buildKafkaConfig(opts, {
-      clientId: opts.tuning.clientId ?? opts.clientId ?? 'gracedb-kafka-producer',
-      oauthBearerProvider: () => this.#provideToken(),
-      kafkaConfig: opts.kafkaConfig,
-    })
-    const { acks, producerConfig } = kafkaProducerSettings(
-      opts,
-      createConsistentPartitioner(this.#assignments),
-    )
-    this.#acks = acks
-    this.#producer = new Kafka(config as unknown as KafkaConfig).producer(producerConfig)
+    this.#conn = new ProducerConnection(opts)
+    const compression = opts.tuning.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
+    this.#sender = new Sender(this.#conn, this.#ledger, opts.tuning, compression)
   }
 
   /** Number of messages produced but not yet acknowledged or failed (queued plus in flight). */
   get pendingMessages(): number {
-    return this.#pending
+    return this.#ledger.pending
   }
 
   /**
@@ -234,7 +149,7 @@ export class GraceDbKafkaProducer {
    */
   async connect(): Promise<void> {
     if (this.#closing) throw this.#closedError()
-    await this.#ensureConnected()
+    await this.#conn.ensureConnected()
   }
 
   /**
@@ -291,24 +206,18 @@ export class GraceDbKafkaProducer {
    */
   async flush(timeout = -1): Promise<number> {
     const ms = secondsToMs(timeout, 'timeout', { forever: true })
-    if (this.#pending > 0 && ms !== 0) {
-      this.#flushing++
+    if (this.#ledger.pending > 0 && ms !== 0) {
+      const done = this.#sender.hurry()
       try {
-        this.#pump()
-        await this.#waitIdle(ms)
+        await this.#ledger.waitIdle(ms)
       } finally {
-        this.#flushing--
+        done()
       }
     }
     // Everything failed so far is reported now (or was seen by the caller): the next flush starts afresh.
-    const auth = this.#takeAuthError()
-    const failures = this.#failures
-    this.#failures = []
-    if (auth) throw auth
-    const unseen = failures.filter((f) => !f.pending.promise.observed && f.pending.onDelivery === undefined)
-    const first = unseen.find((f) => f.error instanceof KafkaAuthenticationError) ?? unseen[0]
-    if (first) throw first.error
-    return this.#pending
+    const failure = this.#ledger.takeUnseenFailure()
+    if (failure) throw failure
+    return this.#ledger.pending
   }
 
   /**
@@ -333,11 +242,10 @@ export class GraceDbKafkaProducer {
         ? makeTopicName(this.instanceName, options.topic)
         : (this.#defaultKafkaTopic ?? makeTopicName(this.instanceName, 'test'))
     this.#throwAuthError()
-    const token = await this.#discoverToken()
+    const token = await this.#conn.discoverToken()
     const message = buildPingMessage(token)
     const delivery = this.#enqueue(topic, encodeValue(message), { onDelivery: () => {} })
-    this.#flushing++
-    this.#pump()
+    const done = this.#sender.hurry()
     let timer: NodeJS.Timeout | undefined
     try {
       const report = await Promise.race([
@@ -358,7 +266,7 @@ export class GraceDbKafkaProducer {
       return { topic: report.topic, partition: report.partition, offset: report.offset, message }
     } finally {
       clearTimeout(timer)
-      this.#flushing--
+      done()
     }
   }
 
@@ -391,58 +299,9 @@ export class GraceDbKafkaProducer {
     return new KafkaProducerError('The producer is closed', { code: 'ERR_KAFKA_PRODUCER_CLOSED' })
   }
 
-  /** Take the recorded authentication failure, unless the caller already saw it on every message it failed. */
-  #takeAuthError(): KafkaError | undefined {
-    const auth = this.#authError
-    this.#authError = undefined
-    if (!auth?.messages.some((p) => !p.promise.observed && p.onDelivery === undefined)) return undefined
-    // Reported now: flush() must not report the same failure again.
-    this.#failures = this.#failures.filter((f) => f.error !== auth.error)
-    return auth.error
-  }
-
   #throwAuthError(): void {
-    const error = this.#takeAuthError()
+    const error = this.#ledger.takeAuthError()
     if (error) throw error
-  }
-
-  /** The token for the next authentication; a failure is recorded (for the messages it fails) and thrown. */
-  async #discoverToken(): Promise<{ value: string; principal: string; scope: string }> {
-    try {
-      return await this.#tokens.provide()
-    } catch (err) {
-      const error =
-        err instanceof KafkaError
-          ? err
-          : new KafkaTokenError(`SciToken discovery failed: ${(err as Error)?.message ?? String(err)}`, {
-              cause: err,
-            })
-      this.#tokenError = { error, at: Date.now() }
-      throw error
-    }
-  }
-
-  /** kafkajs's token provider: as `#discoverToken`, but never retried by kafkajs. */
-  async #provideToken(): Promise<{ value: string; principal: string; scope: string }> {
-    try {
-      return await this.#discoverToken()
-    } catch (err) {
-      // kafkajs must not retry a missing token: mark the error it sees as non-retriable.
-      throw Object.assign(new Error((err as Error).message), {
-        name: 'KafkaJSNonRetriableError',
-        retriable: false,
-      })
-    }
-  }
-
-  #mapError(err: unknown, since: number, topic: string, partition: number | undefined): KafkaError {
-    if (this.#tokenError && this.#tokenError.at >= since) return this.#tokenError.error
-    return toKafkaError(err, {
-      role: 'delivery',
-      action: `Delivery to ${topic}${partition === undefined ? '' : ` [partition ${partition}]`}`,
-      topic,
-      ...(partition === undefined ? {} : { partition }),
-    })
   }
 
   #enqueue(topic: string, value: Buffer, options: ProduceOptions): Promise<DeliveryReport> {
@@ -457,9 +316,10 @@ export class GraceDbKafkaProducer {
         { code: 'ERR_KAFKA_MESSAGE_TOO_LARGE', topic, partition },
       )
     }
-    if (this.#queue.count >= tuning.queueMaxMessages || this.#queue.bytes + size > tuning.queueMaxBytes) {
+    const queued = this.#sender.queued
+    if (this.#ledger.pending >= tuning.queueMaxMessages || queued.bytes + size > tuning.queueMaxBytes) {
       throw new KafkaProducerError(
-        `The producer queue is full (${this.#queue.count} messages, ${this.#queue.bytes} bytes): await flush() and retry`,
+        `The producer queue is full (${this.#ledger.pending} messages, ${queued.bytes} bytes queued): await flush() and retry`,
         { code: 'ERR_KAFKA_QUEUE_FULL' },
       )
     }
@@ -467,271 +327,17 @@ export class GraceDbKafkaProducer {
     const message: Message = { key, value, timestamp: String(timestamp) }
     if (headers) message.headers = headers
     if (partition !== undefined) message.partition = partition
-    const { promise, resolve, reject } = DeliveryPromise.create<DeliveryReport>()
-    this.#queue.push({
+    const p = this.#ledger.create({
       topic,
       size,
       message,
       key,
       timestamp,
       deadline: timestamp + tuning.deliveryTimeoutMs,
-      promise,
-      resolve,
-      reject,
       onDelivery: options.onDelivery,
-      settled: false,
     })
-    this.#pending++
-    this.#schedule()
-    return promise
-  }
-
-  /** Start sending when a batch is full (or a flush is waiting); otherwise after the linger. */
-  #schedule(): void {
-    const { tuning } = this.#opts
-    if (this.#inFlightBatches.size >= tuning.maxInFlight) return // the running batch's completion pumps
-    if (
-      this.#flushing > 0 ||
-      tuning.lingerMs === 0 ||
-      this.#queue.count >= tuning.batchNumMessages ||
-      this.#queue.bytes >= tuning.batchSize
-    ) {
-      if (!this.#pumpScheduled) {
-        this.#pumpScheduled = true
-        setImmediate(() => this.#pump())
-      }
-    } else if (this.#lingerTimer === undefined) {
-      this.#lingerTimer = setTimeout(() => this.#pump(), tuning.lingerMs)
-    }
-  }
-
-  #pump(): void {
-    this.#pumpScheduled = false
-    if (this.#lingerTimer !== undefined) {
-      clearTimeout(this.#lingerTimer)
-      this.#lingerTimer = undefined
-    }
-    const { tuning } = this.#opts
-    while (this.#inFlightBatches.size < tuning.maxInFlight && this.#queue.count > 0) {
-      const batch = this.#queue.take(tuning.batchNumMessages, tuning.batchSize)
-      this.#inFlightBatches.add(batch)
-      void this.#sendBatch(batch).finally(() => {
-        this.#inFlightBatches.delete(batch)
-        // Messages that queued meanwhile have waited long enough: send them now.
-        if (this.#queue.count > 0 && !this.#closed) this.#pump()
-      })
-    }
-  }
-
-  async #ensureConnected(): Promise<void> {
-    if (this.#connected) return
-    this.#connecting ??= this.#connect().finally(() => {
-      this.#connecting = undefined
-    })
-    await this.#connecting
-  }
-
-  async #connect(): Promise<void> {
-    const since = Date.now()
-    const limit = this.#opts.tuning.connectTimeoutMs
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), limit)
-    })
-    try {
-      const outcome = await Promise.race([this.#producer.connect().then(() => 'ok' as const), timedOut])
-      if (outcome === 'timeout') {
-        // The catch below disconnects.
-        throw new KafkaConnectionError(
-          `Could not connect to Kafka broker ${this.#brokers} within ${limit / 1000}s (connect.timeout.ms). ` +
-            'Check bootstrapServers, network access, and that useSsl matches the broker listener.',
-        )
-      }
-      this.#connected = true
-      this.#everConnected = true
-    } catch (err) {
-      // kafkajs keeps a connection whose SASL exchange failed half-way and would reuse it (the broker then
-      // answers ILLEGAL_SASL_STATE): drop every connection so the next attempt starts clean.
-      await this.#producer.disconnect().catch(() => {})
-      if (this.#tokenError && this.#tokenError.at >= since) throw this.#tokenError.error
-      throw toKafkaError(err, { role: 'producer', action: `Connecting to Kafka broker ${this.#brokers}` })
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  async #sendBatch(batch: Pending[]): Promise<void> {
-    const topic = batch[0]!.topic
-    const now = Date.now()
-    const live: Pending[] = []
-    for (const p of batch) {
-      if (p.deadline <= now) this.#fail(p, this.#timeoutError(p, undefined))
-      else live.push(p)
-    }
-    if (live.length === 0) return
-    const sticky = this.#batchNumber++
-    for (const p of live) {
-      if (p.message.key === null && p.message.partition === undefined)
-        this.#assignments.stick(p.message, sticky)
-    }
-    const messages = live.map((p) => p.message)
-    const { guaranteedDelivery, tuning } = this.#opts
-    let lastError: KafkaError | undefined
-    let deadlineTimer: NodeJS.Timeout | undefined
-    const armDeadline = (): void => {
-      const open = live.filter((p) => !p.settled)
-      if (open.length === 0) return
-      const next = Math.min(...open.map((p) => p.deadline))
-      deadlineTimer = setTimeout(
-        () => {
-          const t = Date.now()
-          for (const p of open) if (p.deadline <= t) this.#fail(p, this.#timeoutError(p, lastError))
-          armDeadline()
-        },
-        Math.max(0, next - Date.now()),
-      )
-    }
-    armDeadline()
-    try {
-      for (let attempt = 0; ; attempt++) {
-        const since = Date.now()
-        let connectedBefore = this.#everConnected
-        try {
-          await this.#ensureConnected()
-          connectedBefore = true
-          const metadata: RecordMetadata[] = await this.#producer.sendBatch({
-            topicMessages: [{ topic, messages }],
-            acks: this.#acks,
-            compression: tuning.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-          })
-          const partitions = messages.map((m) => this.#assignments.get(m) ?? m.partition ?? -1)
-          const placed = placeMessages(topic, partitions, metadata)
-          for (const [i, p] of live.entries()) this.#succeed(p, placed[i]!)
-          return
-        } catch (err) {
-          const partitions = new Set(live.map((p) => this.#assignments.get(p.message) ?? p.message.partition))
-          const partition = partitions.size === 1 ? [...partitions][0] : undefined
-          const error = this.#mapError(err, since, topic, partition)
-          lastError = error
-          const open = live.filter((p) => !p.settled)
-          // Retry the very same request (same messages, partitions and, when idempotent, sequence numbers,
-          // which kafkajs rolled back), so the broker de-duplicates it if an earlier attempt was written.
-          // A producer that never reached the broker fails at once (KafkaConnectionError in bounded time).
-          const retry =
-            open.length > 0 &&
-            !this.#closed &&
-            connectedBefore &&
-            isTransient(error, err) &&
-            (!guaranteedDelivery || partition !== undefined)
-          if (!retry) {
-            if (error instanceof KafkaAuthenticationError) {
-              this.#authError = { error, messages: open }
-              await this.#resetConnection()
-            }
-            for (const p of open) this.#failPlaced(p, error, err, since, topic)
-            if (!connectedBefore) {
-              // Everything queued was waiting for the same connection.
-              for (const p of this.#queue.drain()) this.#fail(p, error)
-            }
-            return
-          }
-          await sleep(Math.min(200 * 2 ** attempt, 2_000))
-        }
-      }
-    } finally {
-      clearTimeout(deadlineTimer)
-    }
-  }
-
-  /** After an authentication failure: drop all connections, so the next message re-authenticates from scratch. */
-  async #resetConnection(): Promise<void> {
-    if (!this.#connected) return
-    this.#connected = false
-    await this.#producer.disconnect().catch(() => {})
-  }
-
-  /** Fail a message with the error mapped for its own partition, so the error names it. */
-  #failPlaced(p: Pending, error: KafkaError, raw: unknown, since: number, topic: string): void {
-    const partition = this.#assignments.get(p.message) ?? p.message.partition
-    if (
-      error instanceof KafkaMessageDeliveryError &&
-      error.partition === undefined &&
-      partition !== undefined
-    ) {
-      this.#fail(p, this.#mapError(raw, since, topic, partition))
-    } else {
-      this.#fail(p, error)
-    }
-  }
-
-  #timeoutError(p: Pending, last: KafkaError | undefined): KafkaError {
-    const partition = this.#assignments.get(p.message) ?? p.message.partition
-    const where = `${p.topic}${partition === undefined ? '' : ` [partition ${partition}]`}`
-    const message =
-      `Message to ${where} was not acknowledged within ${this.#opts.tuning.deliveryTimeoutMs / 1000}s ` +
-      `(delivery.timeout.ms)${last ? `; last error: ${last.message}` : ''}. It may still have been written.`
-    if (last instanceof KafkaConnectionError) return new KafkaConnectionError(message, { cause: last })
-    return new KafkaMessageDeliveryError(message, {
-      code: 'ERR_KAFKA_MESSAGE_TIMED_OUT',
-      topic: p.topic,
-      partition,
-      ...(last ? { cause: last } : {}),
-    })
-  }
-
-  #succeed(p: Pending, placed: { partition: number; offset: number; logAppendTime: number }): void {
-    if (p.settled) return
-    const report: DeliveryReport = {
-      topic: p.topic,
-      partition: placed.partition,
-      offset: placed.offset,
-      key: p.key,
-      timestamp: placed.logAppendTime >= 0 ? placed.logAppendTime : p.timestamp,
-    }
-    this.#settle(p)
-    p.resolve(report)
-    this.#callback(p, null, report)
-  }
-
-  #fail(p: Pending, error: KafkaError): void {
-    if (p.settled) return
-    this.#settle(p)
-    p.reject(error)
-    if (this.#failures.length < MAX_REMEMBERED_FAILURES) this.#failures.push({ error, pending: p })
-    this.#callback(p, error, null)
-  }
-
-  #callback(p: Pending, err: KafkaError | null, report: DeliveryReport | null): void {
-    if (!p.onDelivery) return
-    try {
-      p.onDelivery(err, report)
-    } catch (cbErr) {
-      const text = redactTokens(`onDelivery callback threw: ${(cbErr as Error)?.message ?? String(cbErr)}`)
-      process.emitWarning(text, { code: 'GRACEDB_KAFKA_CALLBACK_ERROR' })
-    }
-  }
-
-  #settle(p: Pending): void {
-    p.settled = true
-    this.#pending--
-    if (this.#pending === 0) {
-      for (const wake of this.#idleWaiters) wake()
-    }
-  }
-
-  /** Resolve when nothing is pending, or after `ms` (never, when `undefined`). */
-  #waitIdle(ms: number | undefined): Promise<void> {
-    if (this.#pending === 0) return Promise.resolve()
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      const done = (): void => {
-        clearTimeout(timer)
-        this.#idleWaiters.delete(done)
-        resolve()
-      }
-      this.#idleWaiters.add(done)
-      if (ms !== undefined) timer = setTimeout(done, ms)
-    })
+    this.#sender.enqueue(p)
+    return p.promise
   }
 
   async #close(timeout: number): Promise<void> {
@@ -741,25 +347,8 @@ export class GraceDbKafkaProducer {
     } catch (err) {
       flushError = err
     }
-    this.#closed = true
-    if (this.#lingerTimer !== undefined) clearTimeout(this.#lingerTimer)
-    this.#lingerTimer = undefined
-    const closed = (): KafkaProducerError =>
-      new KafkaProducerError('The producer was closed before the message was delivered', {
-        code: 'ERR_KAFKA_PRODUCER_CLOSED',
-      })
-    for (const p of this.#queue.drain()) this.#fail(p, closed())
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      this.#producer.disconnect().catch(() => {}),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, CLOSE_DISCONNECT_TIMEOUT_MS)
-      }),
-    ])
-    clearTimeout(timer)
-    this.#connected = false
-    for (const batch of this.#inFlightBatches) for (const p of batch) this.#fail(p, closed())
-    this.#tokens.close()
+    this.#sender.close(closedError)
+    await this.#conn.close()
     if (flushError !== undefined) throw flushError
   }
 }

@@ -46,3 +46,25 @@ export function isTransient(mapped: KafkaError, raw: unknown): boolean {
       e.message === 'The producer is disconnected',
   )
 }
+
+/** Broker errors meaning it lost or refused the idempotent producer's state: a new producer id is needed. */
+const STATE_LOSS_TYPES = new Set([
+  'UNKNOWN_PRODUCER_ID',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+])
+
+/**
+ * Whether a failed send means the broker no longer accepts the producer id and its sequence numbers
+ * (`UNKNOWN_PRODUCER_ID`, `OUT_OF_ORDER_SEQUENCE_NUMBER`, `INVALID_PRODUCER_EPOCH`): the cure is a new
+ * producer id and sending again what was not acknowledged (KIP-360).
+ *
+ * @example
+ * ```ts
+ * if (isProducerStateLost(err)) await connection.renewProducerId()
+ * ```
+ */
+export function isProducerStateLost(raw: unknown): boolean {
+  return errorChain(raw).some((e) => e.type !== undefined && STATE_LOSS_TYPES.has(e.type))
+}

@@ -1,0 +1,299 @@
+import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
+import {
+  buildKafkaConfig,
+  errorChain,
+  KafkaConnectionError,
+  KafkaError,
+  KafkaTokenError,
+  toKafkaError,
+} from '@gracedb-kafka/core'
+import { type Admin, Kafka, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs'
+import { kafkaProducerSettings } from './kafka-settings.js'
+import type { ProducerOptions } from './options.js'
+import { createConsistentPartitioner, PartitionAssignments } from './partitioner.js'
+
+type Token = { value: string; principal: string; scope: string }
+
+/** How long a topic's partition list is trusted before it is fetched again (librdkafka refreshes every 5 min). */
+const METADATA_MAX_AGE_MS = 60_000
+const CLOSE_DISCONNECT_TIMEOUT_MS = 5_000
+
+/**
+ * The producer's link to the cluster: the SciToken source, the kafkajs producer (replaced by a fresh one, with a
+ * new producer id, by {@link ProducerConnection.renewProducerId}), and a kafkajs admin client for topic metadata
+ * (partition counts and leaders, topic existence). Connection and token failures are mapped to the error tree.
+ *
+ * @example
+ * ```ts
+ * const conn = new ProducerConnection(parseProducerOptions(input))
+ * await conn.ensureConnected()
+ * const partitions = await conn.partitions('gracedb-dev.test')
+ * ```
+ */
+export class ProducerConnection {
+  readonly acks: -1 | 1
+  readonly idempotent: boolean
+  readonly #opts: ProducerOptions
+  readonly #brokers: string
+  readonly #tokens: KafkaTokenProvider
+  readonly #kafka: Kafka
+  readonly #producerConfig: ReturnType<typeof kafkaProducerSettings>['producerConfig']
+  #producer: Producer
+  #admin: Admin | undefined
+  #adminConnecting: Promise<Admin> | undefined
+  #connected = false
+  #everConnected = false
+  #connecting: Promise<void> | undefined
+  #tokenError: { error: KafkaError; at: number } | undefined
+  readonly #metadata = new Map<string, { at: number; partitions: PartitionMetadata[] }>()
+  /** Incremented each time the producer id is renewed. */
+  #generation = 0
+  #inFlight = 0
+  #renewing: Promise<void> | undefined
+  readonly #quiet = new Set<() => void>()
+
+  constructor(opts: ProducerOptions) {
+    this.#opts = opts
+    this.#brokers = opts.bootstrapServers.join(',')
+    this.#tokens = createKafkaTokenProvider(opts.bootstrapServers, {
+      scope: opts.tokenScope,
+      audience: opts.tokenAudience,
+      reloadCred: opts.reloadCred,
+      reloadBuffer: opts.reloadBuffer,
+    })
+    const config = buildKafkaConfig(opts, {
+      clientId: opts.tuning.clientId ?? opts.clientId ?? 'gracedb-kafka-producer',
+      oauthBearerProvider: () => this.#provideToken(),
+      kafkaConfig: opts.kafkaConfig,
+    })
+    // Every message carries an explicit partition (chosen by the sender); the partitioner keeps it.
+    const { acks, producerConfig } = kafkaProducerSettings(
+      opts,
+      createConsistentPartitioner(new PartitionAssignments()),
+    )
+    this.acks = acks
+    this.idempotent = producerConfig.idempotent === true
+    this.#producerConfig = producerConfig
+    this.#kafka = new Kafka(config as unknown as KafkaConfig)
+    this.#producer = this.#kafka.producer(producerConfig)
+  }
+
+  /** The kafkajs producer in use now (a new one after {@link ProducerConnection.renewProducerId}). */
+  get producer(): Producer {
+    return this.#producer
+  }
+
+  /** How many times the producer id was renewed. */
+  get generation(): number {
+    return this.#generation
+  }
+
+  /** Whether a connection was ever established (a producer that never reached the broker fails fast). */
+  get everConnected(): boolean {
+    return this.#everConnected
+  }
+
+  /** The token for the next authentication; a failure is recorded and thrown as {@link KafkaTokenError}. */
+  async discoverToken(): Promise<Token> {
+    try {
+      return await this.#tokens.provide()
+    } catch (err) {
+      const error =
+        err instanceof KafkaError
+          ? err
+          : new KafkaTokenError(`SciToken discovery failed: ${(err as Error)?.message ?? String(err)}`, {
+              cause: err,
+            })
+      this.#tokenError = { error, at: Date.now() }
+      throw error
+    }
+  }
+
+  /** Map a kafkajs error; a token failure recorded since `since` wins (kafkajs hides it behind SASL errors). */
+  mapError(err: unknown, since: number, topic?: string, partition?: number): KafkaError {
+    if (this.#tokenError && this.#tokenError.at >= since) return this.#tokenError.error
+    if (topic === undefined) {
+      return toKafkaError(err, { role: 'producer', action: `Connecting to Kafka broker ${this.#brokers}` })
+    }
+    return toKafkaError(err, {
+      role: 'delivery',
+      action: `Delivery to ${topic}${partition === undefined ? '' : ` [partition ${partition}]`}`,
+      topic,
+      ...(partition === undefined ? {} : { partition }),
+    })
+  }
+
+  /** Connect the kafkajs producer (and, idempotent, obtain a producer id), bounded by `connect.timeout.ms`. */
+  async ensureConnected(): Promise<void> {
+    if (this.#connected) return
+    this.#connecting ??= this.#connect().finally(() => {
+      this.#connecting = undefined
+    })
+    await this.#connecting
+  }
+
+  /** Drop every connection (after an authentication failure), so the next send authenticates from scratch. */
+  async reset(): Promise<void> {
+    if (!this.#connected) return
+    this.#connected = false
+    await this.#producer.disconnect().catch(() => {})
+  }
+
+  /**
+   * Start a produce request: waits while the producer id is being renewed, then returns the kafkajs producer
+   * to send with. Pair with {@link ProducerConnection.release}.
+   */
+  async acquire(): Promise<Producer> {
+    while (this.#renewing) await this.#renewing.catch(() => {})
+    this.#inFlight++
+    return this.#producer
+  }
+
+  /** End a produce request started with {@link ProducerConnection.acquire}. */
+  release(): void {
+    this.#inFlight--
+    if (this.#inFlight === 0) for (const wake of this.#quiet) wake()
+  }
+
+  /**
+   * Replace the kafkajs producer by a fresh one, which gets a new producer id with sequence numbers from 0
+   * (KIP-360's recovery when the broker lost or refused the producer's state). Waits until no request of the
+   * old producer is in flight. Does nothing when the id was already renewed since `seen` (a {@link generation}).
+   */
+  async renewProducerId(seen: number): Promise<void> {
+    if (this.#generation !== seen) return
+    this.#renewing ??= (async () => {
+      while (this.#inFlight > 0) await new Promise<void>((resolve) => this.#quiet.add(resolve))
+      this.#quiet.clear()
+      const old = this.#producer
+      this.#producer = this.#kafka.producer(this.#producerConfig)
+      this.#connected = false
+      this.#generation++
+      await old.disconnect().catch(() => {})
+    })().finally(() => {
+      this.#renewing = undefined
+    })
+    await this.#renewing
+    await this.ensureConnected()
+  }
+
+  /**
+   * The partitions of `topic` (cached for a minute, or fetched again with `refresh`). A topic the broker does
+   * not know is created when the broker auto-creates topics (the kafkajs producer asks for it), else the
+   * broker's error is thrown.
+   */
+  async partitions(topic: string, refresh = false): Promise<PartitionMetadata[]> {
+    const cached = this.#metadata.get(topic)
+    if (cached && !refresh && Date.now() - cached.at < METADATA_MAX_AGE_MS) return cached.partitions
+    const admin = await this.#connectAdmin()
+    let partitions: PartitionMetadata[]
+    try {
+      partitions = await this.#fetchPartitions(admin, topic)
+    } catch (err) {
+      const unknown = errorChain(err).some((e) => e.type === 'UNKNOWN_TOPIC_OR_PARTITION')
+      if (!unknown || this.#producerConfig.allowAutoTopicCreation === false) throw err
+      // An empty send makes the kafkajs producer ask for the topic's metadata, which creates it where the
+      // broker allows auto-creation.
+      await this.#producer.send({ topic, messages: [], acks: this.acks })
+      partitions = await this.#fetchPartitions(admin, topic)
+    }
+    this.#metadata.set(topic, { at: Date.now(), partitions })
+    return partitions
+  }
+
+  /** Every topic the broker lets this client see. */
+  async topicNames(): Promise<string[]> {
+    const admin = await this.#connectAdmin()
+    return admin.listTopics()
+  }
+
+  /** Forget a topic's cached partitions (after a send to it failed). */
+  invalidate(topic: string): void {
+    this.#metadata.delete(topic)
+  }
+
+  /** Disconnect everything (bounded) and stop the token source. */
+  async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const admin = this.#admin
+    await Promise.race([
+      Promise.all([this.#producer.disconnect().catch(() => {}), admin?.disconnect().catch(() => {})]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_DISCONNECT_TIMEOUT_MS)
+      }),
+    ])
+    clearTimeout(timer)
+    this.#connected = false
+    this.#tokens.close()
+  }
+
+  async #fetchPartitions(admin: Admin, topic: string): Promise<PartitionMetadata[]> {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] })
+    const partitions = topics.find((t) => t.name === topic)?.partitions ?? []
+    if (partitions.length === 0) {
+      throw Object.assign(new Error(`No partition metadata for ${topic}`), {
+        name: 'KafkaJSMetadataNotLoaded',
+        retriable: true,
+      })
+    }
+    return [...partitions].sort((a, b) => a.partitionId - b.partitionId)
+  }
+
+  async #connectAdmin(): Promise<Admin> {
+    if (this.#admin) return this.#admin
+    this.#adminConnecting ??= (async () => {
+      const admin = this.#kafka.admin()
+      try {
+        await admin.connect()
+      } catch (err) {
+        await admin.disconnect().catch(() => {})
+        throw err
+      }
+      this.#admin = admin
+      return admin
+    })().finally(() => {
+      this.#adminConnecting = undefined
+    })
+    return this.#adminConnecting
+  }
+
+  /** kafkajs's token provider: as `discoverToken`, but marked non-retriable so kafkajs does not retry it. */
+  async #provideToken(): Promise<Token> {
+    try {
+      return await this.discoverToken()
+    } catch (err) {
+      throw Object.assign(new Error((err as Error).message), {
+        name: 'KafkaJSNonRetriableError',
+        retriable: false,
+      })
+    }
+  }
+
+  async #connect(): Promise<void> {
+    const since = Date.now()
+    const limit = this.#opts.tuning.connectTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), limit)
+    })
+    const producer = this.#producer
+    try {
+      const outcome = await Promise.race([producer.connect().then(() => 'ok' as const), timedOut])
+      if (outcome === 'timeout') {
+        throw new KafkaConnectionError(
+          `Could not connect to Kafka broker ${this.#brokers} within ${limit / 1000}s (connect.timeout.ms). ` +
+            'Check bootstrapServers, network access, and that useSsl matches the broker listener.',
+        )
+      }
+      this.#connected = true
+      this.#everConnected = true
+    } catch (err) {
+      // kafkajs keeps a connection whose SASL exchange failed half-way and would reuse it (the broker then
+      // answers ILLEGAL_SASL_STATE): drop every connection so the next attempt starts clean.
+      await producer.disconnect().catch(() => {})
+      throw this.mapError(err, since)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}

@@ -1,0 +1,217 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  KafkaAuthenticationError,
+  KafkaConnectionError,
+  type KafkaError,
+  KafkaMessageDeliveryError,
+  KafkaProducerError,
+  KafkaTopicError,
+} from '@gracedb-kafka/core'
+import type { CompressionTypes, PartitionMetadata } from 'kafkajs'
+import { BatchQueue } from './batch-queue.js'
+import type { ProducerConnection } from './connection.js'
+import type { DeliveryLedger, Pending } from './delivery-ledger.js'
+import type { ProducerTuning } from './options.js'
+import { PartitionLane } from './partition-lane.js'
+import { choosePartition } from './partitioner.js'
+import { isTransient } from './transient.js'
+
+/**
+ * Moves produced messages to the broker: a queue lingers to form batches; each batch gets its partitions from
+ * the topic's metadata and is split into per-partition lanes ({@link PartitionLane}), which send, verify and
+ * retry on their own until `delivery.timeout.ms`. A deadline sweep fails what outlives its delivery timeout.
+ *
+ * @example
+ * ```ts
+ * const sender = new Sender(connection, ledger, opts.tuning, compression)
+ * sender.enqueue(pending)
+ * ```
+ */
+export class Sender {
+  readonly #conn: ProducerConnection
+  readonly #ledger: DeliveryLedger
+  readonly #tuning: ProducerTuning
+  readonly #compression: CompressionTypes
+  readonly #queue = new BatchQueue<Pending>()
+  readonly #lanes = new Map<string, PartitionLane>()
+  #batchNumber = 0
+  #lingerTimer: NodeJS.Timeout | undefined
+  #pumpScheduled = false
+  #dispatching: Promise<void> | undefined
+  #sweepTimer: NodeJS.Timeout | undefined
+  #flushing = 0
+  #closed = false
+
+  constructor(
+    conn: ProducerConnection,
+    ledger: DeliveryLedger,
+    tuning: ProducerTuning,
+    compression: CompressionTypes,
+  ) {
+    this.#conn = conn
+    this.#ledger = ledger
+    this.#tuning = tuning
+    this.#compression = compression
+  }
+
+  /** Messages queued (not yet given a partition), and their estimated bytes. */
+  get queued(): { count: number; bytes: number } {
+    return { count: this.#queue.count, bytes: this.#queue.bytes }
+  }
+
+  /** Queue a message; it is sent after the linger, or at once when a batch is full or a flush waits. */
+  enqueue(p: Pending): void {
+    this.#queue.push(p)
+    this.#schedule()
+    this.#armSweep()
+  }
+
+  /** While a flush (or ping) waits, queued messages are sent without lingering. */
+  hurry(): () => void {
+    this.#flushing++
+    this.#pump()
+    return () => {
+      this.#flushing--
+    }
+  }
+
+  /** Stop sending and retrying; fail everything not yet delivered with `error`. */
+  close(error: () => KafkaError): void {
+    this.#closed = true
+    clearTimeout(this.#lingerTimer)
+    clearTimeout(this.#sweepTimer)
+    this.#lingerTimer = undefined
+    this.#sweepTimer = undefined
+    for (const p of this.#queue.drain()) this.#ledger.fail(p, error())
+    for (const lane of this.#lanes.values()) lane.failAll(error)
+  }
+
+  /** The error a message gets when its delivery timeout runs out; it names the last cause. */
+  timeoutError(p: Pending, last: KafkaError | undefined): KafkaError {
+    const partition = p.message.partition
+    const where = `${p.topic}${partition === undefined ? '' : ` [partition ${partition}]`}`
+    const message =
+      `Message to ${where} was not acknowledged within ${this.#tuning.deliveryTimeoutMs / 1000}s ` +
+      `(delivery.timeout.ms)${last ? `; last error: ${last.message}` : ''}. It may still have been written.`
+    if (last instanceof KafkaConnectionError) return new KafkaConnectionError(message, { cause: last })
+    return new KafkaMessageDeliveryError(message, {
+      code: 'ERR_KAFKA_MESSAGE_TIMED_OUT',
+      topic: p.topic,
+      partition,
+      ...(last ? { cause: last } : {}),
+    })
+  }
+
+  #schedule(): void {
+    const t = this.#tuning
+    if (
+      this.#flushing > 0 ||
+      t.lingerMs === 0 ||
+      this.#queue.count >= t.batchNumMessages ||
+      this.#queue.bytes >= t.batchSize
+    ) {
+      if (!this.#pumpScheduled) {
+        this.#pumpScheduled = true
+        setImmediate(() => this.#pump())
+      }
+    } else if (this.#lingerTimer === undefined) {
+      this.#lingerTimer = setTimeout(() => this.#pump(), t.lingerMs)
+    }
+  }
+
+  #pump(): void {
+    this.#pumpScheduled = false
+    clearTimeout(this.#lingerTimer)
+    this.#lingerTimer = undefined
+    if (this.#closed || this.#dispatching || this.#queue.count === 0) return
+    this.#dispatching = this.#dispatch().finally(() => {
+      this.#dispatching = undefined
+      if (this.#queue.count > 0 && !this.#closed) this.#schedule()
+    })
+  }
+
+  /** Give queued batches their partitions and hand them to the lanes, one batch at a time (order kept). */
+  async #dispatch(): Promise<void> {
+    while (this.#queue.count > 0 && !this.#closed) {
+      const batch = this.#queue.take(this.#tuning.batchNumMessages, this.#tuning.batchSize)
+      const partitions = await this.#partitionsFor(batch)
+      if (partitions === undefined) continue
+      const sticky = this.#batchNumber++
+      const kicked = new Set<PartitionLane>()
+      for (const p of batch) {
+        if (p.settled) continue
+        p.message.partition = choosePartition(p.message, partitions, sticky)
+        const id = `${p.topic}\u0000${p.message.partition}`
+        let lane = this.#lanes.get(id)
+        if (!lane) {
+          lane = new PartitionLane(p.topic, p.message.partition, {
+            conn: this.#conn,
+            ledger: this.#ledger,
+            tuning: this.#tuning,
+            compression: this.#compression,
+            closed: () => this.#closed,
+            timeoutError: (m, last) => this.timeoutError(m, last),
+            onIdle: (l) => {
+              if (this.#lanes.get(id) === l) this.#lanes.delete(id)
+            },
+          })
+          this.#lanes.set(id, lane)
+        }
+        lane.push(p)
+        kicked.add(lane)
+      }
+      for (const lane of kicked) lane.run()
+    }
+  }
+
+  /** The topic's partitions, retried while transient; `undefined` when the batch was failed instead. */
+  async #partitionsFor(batch: Pending[]): Promise<PartitionMetadata[] | undefined> {
+    const topic = batch[0]!.topic
+    let last: KafkaError | undefined
+    for (let attempt = 0; ; attempt++) {
+      const now = Date.now()
+      for (const p of batch) if (p.deadline <= now) this.#ledger.fail(p, this.timeoutError(p, last))
+      const live = batch.filter((p) => !p.settled)
+      if (live.length === 0) return undefined
+      const since = Date.now()
+      try {
+        await this.#conn.ensureConnected()
+        return await this.#conn.partitions(topic, attempt > 0)
+      } catch (err) {
+        const error = this.#conn.mapError(err, since, topic)
+        last = error
+        const transient = isTransient(error, err) && !(error instanceof KafkaTopicError)
+        if (!this.#conn.everConnected || this.#closed || !transient) {
+          if (error instanceof KafkaAuthenticationError) {
+            this.#ledger.recordAuthError(error, live)
+            await this.#conn.reset()
+          }
+          for (const p of live) this.#ledger.fail(p, error)
+          // A producer that never reached the broker fails everything queued for that same connection.
+          if (!this.#conn.everConnected) for (const p of this.#queue.drain()) this.#ledger.fail(p, error)
+          return undefined
+        }
+        const first = Math.min(...live.map((p) => p.deadline))
+        await sleep(Math.max(0, Math.min(200 * 2 ** attempt, 2_000, first - Date.now())))
+      }
+    }
+  }
+
+  /** Fail what outlived its delivery timeout, wherever it waits; re-armed while anything is pending. */
+  #armSweep(): void {
+    if (this.#sweepTimer !== undefined || this.#closed) return
+    this.#sweepTimer = setTimeout(() => {
+      this.#sweepTimer = undefined
+      const now = Date.now()
+      for (const lane of this.#lanes.values()) lane.expire(now)
+      if (this.#ledger.pending > 0) this.#armSweep()
+    }, 100)
+  }
+}
+
+/** An error for a message whose send was abandoned because the producer closed. */
+export function closedError(): KafkaProducerError {
+  return new KafkaProducerError('The producer was closed before the message was delivered', {
+    code: 'ERR_KAFKA_PRODUCER_CLOSED',
+  })
+}
