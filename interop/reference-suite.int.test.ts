@@ -134,7 +134,7 @@ describe("the reference's integration suite (pytest) against the testkit broker"
       notPassed.map((c) => `  ${c.outcome.toUpperCase()} ${c.name}: ${c.message.split('\n')[0]}`).join('\n') +
       `\nbroker auto.create.topics.enable=${autoCreate}` +
       (autoCreate === 'true'
-        ? " (the suite's missing-topic tests need it off, as on GraceDB's brokers: the testkit's default)"
+        ? " (the suite's missing-topic tests need it off, as on GraceDB's brokers)"
         : '') +
       `\n--- pytest output (tail) ---\n${run.stdout.slice(-6000)}\n${run.stderr.slice(-2000)}`
     const slowest = [...cases]
