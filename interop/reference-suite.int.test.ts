@@ -119,7 +119,8 @@ describe("the reference's integration suite (pytest) against the testkit broker"
         '-p',
         'no:cacheprovider', // no .pytest_cache in site-packages
         `--junitxml=${junit}`,
-        '-rA',
+        '-rfEs', // the short summary lists failures, errors and skips with their reasons
+        '--tb=short',
         '--color=no',
       ],
       env,
