@@ -132,14 +132,21 @@ async function resolveOnce(log: (line: string) => void): Promise<string[]> {
 }
 
 /**
- * Write the log4j2 configuration the broker uses (console, INFO, noisy loggers quieted).
+ * Write the log4j2 configuration the broker uses (console, INFO, noisy loggers quieted), plus `levels`: extra
+ * logger levels by logger (class) name.
  *
  * @example
  * ```ts
- * await writeLog4jConfig('/tmp/kafka/log4j2.properties')
+ * await writeLog4jConfig('/tmp/kafka/log4j2.properties', {
+ *   'org.apache.kafka.common.security.authenticator.SaslServerAuthenticator': 'DEBUG',
+ * })
  * ```
  */
-export async function writeLog4jConfig(path: string): Promise<void> {
+export async function writeLog4jConfig(path: string, levels: Record<string, string> = {}): Promise<void> {
+  const extra = Object.entries(levels).flatMap(([name, level], i) => [
+    `logger.extra${i}.name = ${name}`,
+    `logger.extra${i}.level = ${level}`,
+  ])
   await writeFile(
     path,
     [
@@ -156,6 +163,7 @@ export async function writeLog4jConfig(path: string): Promise<void> {
       'logger.state.level = WARN',
       'logger.config.name = org.apache.kafka.common.config.AbstractConfig',
       'logger.config.level = WARN',
+      ...extra,
       '',
     ].join('\n'),
   )

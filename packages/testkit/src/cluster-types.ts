@@ -19,6 +19,11 @@ export interface StartKafkaOptions {
   startTimeoutMs?: number
   /** Extra broker settings (`server.properties` keys), applied last. */
   brokerConfig?: Record<string, string | number | boolean>
+  /**
+   * Broker log levels by logger name, e.g. `{ 'org.apache.kafka.common.security.authenticator.SaslServerAuthenticator': 'DEBUG' }`
+   * (each re-authentication is then logged as "Beginning re-authentication"). The rest logs at INFO.
+   */
+  logLevels?: Record<string, string>
   /** Extra JVM options, appended after the defaults (`-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1`). */
   jvmOptions?: string[]
   /** Where progress lines go; default `console.log`. Pass `() => {}` to silence. */

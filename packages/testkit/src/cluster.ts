@@ -88,7 +88,7 @@ async function startOnce(opts: StartKafkaOptions): Promise<KafkaTestCluster> {
     const jwksPath = join(root, 'jwks.json')
     await writeFile(jwksPath, JSON.stringify(issuer.jwks))
     const log4jPath = join(root, 'log4j2.properties')
-    await writeLog4jConfig(log4jPath)
+    await writeLog4jConfig(log4jPath, opts.logLevels)
 
     const ports = await freePorts(3 * count)
     for (let i = 0; i < count; i++) {

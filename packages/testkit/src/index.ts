@@ -1,4 +1,11 @@
 export { type AclOperation, type AclRule, createAcls, toAclEntries } from './acl.js'
+export {
+  groupCoordinator,
+  type PlaintextKafkaOptions,
+  partitionLeader,
+  plaintextKafka,
+  withAdmin,
+} from './admin.js'
 export { cacheDir, KAFKA_ARTIFACTS, KAFKA_VERSION, resolveKafkaClasspath } from './classpath.js'
 export {
   type CreateTopicOptions,
