@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { InvalidOptionError, redactTokens } from '@gracedb-kafka/core'
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
-import { consume } from './commands/consume.js'
-import { createEvent } from './commands/create-event.js'
-import { demo } from './commands/demo.js'
-import { dev } from './commands/dev.js'
-import { ping } from './commands/ping.js'
-import { produce } from './commands/produce.js'
-import { token } from './commands/token.js'
+// Commands are imported when they run, so `--help` does not load kafkajs and the clients.
+import type { consume } from './commands/consume.js'
+import type { createEvent } from './commands/create-event.js'
 import { topicDerive, topicMake, topicParse } from './commands/topic.js'
 import { ExitCode, UsageError } from './errors.js'
 import { Output, type Streams } from './output.js'
@@ -113,7 +109,11 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .action(async (o: { scope?: string; audience?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalFlags>()
       const broker = g.bootstrapServers ?? ctx.env[ENV.bootstrapServers] ?? 'localhost:9092'
-      await token(output(cmd), { broker, scope: o.scope, audience: o.audience })
+      await (await import('./commands/token.js')).token(output(cmd), {
+        broker,
+        scope: o.scope,
+        audience: o.audience,
+      })
     })
 
   program
@@ -122,7 +122,10 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--topic <pipeline>', 'pipeline to ping (default: test)')
     .option('--timeout <seconds>', 'seconds to wait for the delivery', nonNegativeNumber('--timeout'), 10)
     .action(async (o: { topic?: string; timeout: number }, cmd: Command) => {
-      await ping(output(cmd), connection(cmd, [o.topic]), { topic: o.topic, timeout: o.timeout })
+      await (await import('./commands/ping.js')).ping(output(cmd), connection(cmd, [o.topic]), {
+        topic: o.topic,
+        timeout: o.timeout,
+      })
     })
 
   program
@@ -133,7 +136,12 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--key <key>', 'message key')
     .option('--header <k=v>', 'message header (repeatable)', collect, [] as string[])
     .action(async (values: string[], o: { topic?: string; key?: string; header: string[] }, cmd: Command) => {
-      await produce(output(cmd), connection(cmd, [o.topic]), values, o)
+      await (await import('./commands/produce.js')).produce(
+        output(cmd),
+        connection(cmd, [o.topic]),
+        values,
+        o,
+      )
     })
 
   program
@@ -146,7 +154,7 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--manual-commit', 'commit each message only after it was written')
     .option('--timeout <seconds>', 'poll timeout per iteration', nonNegativeNumber('--timeout'), 1)
     .action(async (o: Parameters<typeof consume>[2], cmd: Command) => {
-      await consume(output(cmd), connection(cmd, [o.topics]), o)
+      await (await import('./commands/consume.js')).consume(output(cmd), connection(cmd, [o.topics]), o)
     })
 
   program
@@ -171,7 +179,15 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
         o: Parameters<typeof createEvent>[6],
         cmd: Command,
       ) => {
-        await createEvent(output(cmd), cmd.optsWithGlobals<GlobalFlags>(), ctx.env, group, pipeline, file, o)
+        await (await import('./commands/create-event.js')).createEvent(
+          output(cmd),
+          cmd.optsWithGlobals<GlobalFlags>(),
+          ctx.env,
+          group,
+          pipeline,
+          file,
+          o,
+        )
       },
     )
 
@@ -180,14 +196,14 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .description(
       'start the embedded local stack (broker, token, GraceDB stand-in) until Ctrl-C; prints shell exports',
     )
-    .action(async (_o, cmd: Command) => dev(output(cmd), ctx.signal))
+    .action(async (_o, cmd: Command) => (await import('./commands/dev.js')).dev(output(cmd), ctx.signal))
 
   program
     .command('demo')
     .description(
       'start the local stack, create an event over Kafka, consume it, show what GraceDB stored, stop',
     )
-    .action(async (_o, cmd: Command) => demo(output(cmd)))
+    .action(async (_o, cmd: Command) => (await import('./commands/demo.js')).demo(output(cmd)))
 
   return program
 }
