@@ -135,7 +135,7 @@ export class HttpTransport {
       }
       const contentType = res.headers.get('content-type') ?? ''
       if (
-        /\bZ_[A-Z_]+|zlib|incorrect header check|invalid (block|distance|code)|unexpected end of file/i.test(
+        /\bZ_[A-Z_]+|ERR__ERROR_|zlib|decompression failed|incorrect header check|invalid (block|distance|code)|unexpected end of file/i.test(
           `${names} ${chain.map((e) => e.message).join(' ')}`,
         )
       ) {
