@@ -56,8 +56,8 @@ function rejection(p: Promise<unknown>): Promise<unknown> {
 
 /** A producer that must never be reached. */
 const unusedProducer: KafkaEventProducer = {
-  defaultTopic: undefined,
   flushTimeout: 1,
+  connect: async () => undefined,
   produce: () => Promise.reject(new Error('produce must not be called')),
   flush: async () => 0,
 }

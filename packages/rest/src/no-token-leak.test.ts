@@ -72,7 +72,7 @@ describe('no token in what the REST client renders', () => {
     gracedb.injectFault('create', { status: 400, body: echo() })
     const err = await c.createEvent('Test', 'gstlal', coinc).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(GraceDbHttpError)
-    expect((err as GraceDbHttpError).serverMessage).toContain('[REDACTED-TOKEN]')
+    expect((err as GraceDbHttpError).serverMessage).toMatch(/\[REDACTED(-TOKEN)?\]/)
     expectNoToken(renderings(err))
   })
 
@@ -88,8 +88,8 @@ describe('no token in what the REST client renders', () => {
   it('the fallback warnings, when the reservation reply and the producer error both carry the token', async () => {
     await using c = client()
     const leaky: KafkaEventProducer = {
-      defaultTopic: undefined,
       flushTimeout: 1,
+      connect: async () => undefined,
       produce: () => Promise.reject(new Error(`broker refused Bearer ${token}`)),
       flush: async () => 0,
     }
@@ -101,7 +101,7 @@ describe('no token in what the REST client renders', () => {
     await new Promise((r) => setImmediate(r))
     const fallback = warnings.filter((w) => w.name === 'GraceDbFallbackWarning')
     expect(fallback).toHaveLength(2)
-    expect(fallback.map((w) => w.message).join('\n')).toContain('[REDACTED-TOKEN]')
+    expect(fallback.map((w) => w.message).join('\n')).toMatch(/\[REDACTED(-TOKEN)?\]/)
     expectNoToken(fallback.flatMap(renderings))
     expectNoToken(renderings(viaCreate.fallbackCause))
   })

@@ -1,8 +1,11 @@
+import type { UploadMessage as SchemaUploadMessage } from '@gracedb-kafka/core'
+
 /**
  * The Kafka message `createEvent` publishes, field for field as ligo-gracedb builds it (see
- * docs/reference-facts.md §6). The server-side supervisor decodes `eventFile[1]` from base64.
+ * docs/reference-facts.md §6): core's schema type `UploadMessage` with every field `createEvent` always sets.
+ * The server-side supervisor decodes `eventFile[1]` from base64.
  */
-export interface UploadMessage {
+export interface UploadMessage extends SchemaUploadMessage {
   type: 'upload'
   /** The client's unversioned service URL, with a trailing slash. */
   gracedb_server: string
@@ -14,7 +17,7 @@ export interface UploadMessage {
   pipeline: string
   gracedb_upload: boolean
   skip_supervisor: boolean
-  /** Labels, or `null` when none were given. */
+  /** Labels as given (an empty list stays `[]`), or `null` when none were given. */
   labels: string[] | null
   /** `[filename, base64 of the file bytes]`. */
   eventFile: [string, string]
