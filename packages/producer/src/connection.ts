@@ -1,21 +1,19 @@
-import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
+import { createOAuthCallback, type OAuthToken, SciTokenRefreshManager } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
-  errorChain,
   KafkaConnectionError,
   KafkaError,
   KafkaTokenError,
   toKafkaError,
 } from '@gracedb-kafka/core'
-import { type Admin, Kafka, type KafkaConfig, type PartitionMetadata, type Producer } from 'kafkajs'
+import { Kafka, type KafkaConfig, type Producer } from 'kafkajs'
 import { kafkaProducerSettings } from './kafka-settings.js'
 import type { ProducerOptions } from './options.js'
 import { createConsistentPartitioner, PartitionAssignments } from './partitioner.js'
+import { TopicMetadata } from './topic-metadata.js'
 
 type Token = { value: string; principal: string; scope: string }
 
-/** How long a topic's partition list is trusted before it is fetched again (librdkafka refreshes every 5 min). */
-const METADATA_MAX_AGE_MS = 60_000
 const CLOSE_DISCONNECT_TIMEOUT_MS = 5_000
 
 /**
@@ -35,17 +33,18 @@ export class ProducerConnection {
   readonly idempotent: boolean
   readonly #opts: ProducerOptions
   readonly #brokers: string
-  readonly #tokens: KafkaTokenProvider
+  /** The token refresh manager (with `reloadCred`), else `null`. */
+  readonly refreshManager: SciTokenRefreshManager | null
+  readonly #tokens: { provide: () => Promise<OAuthToken>; close: () => void }
   readonly #kafka: Kafka
   readonly #producerConfig: ReturnType<typeof kafkaProducerSettings>['producerConfig']
   #producer: Producer
-  #admin: Admin | undefined
-  #adminConnecting: Promise<Admin> | undefined
+  /** The broker's topics and their partitions. */
+  readonly metadata: TopicMetadata
   #connected = false
   #everConnected = false
   #connecting: Promise<void> | undefined
   #tokenError: { error: KafkaError; at: number } | undefined
-  readonly #metadata = new Map<string, { at: number; partitions: PartitionMetadata[] }>()
   /** Incremented each time the producer id is renewed. */
   #generation = 0
   #inFlight = 0
@@ -55,12 +54,22 @@ export class ProducerConnection {
   constructor(opts: ProducerOptions) {
     this.#opts = opts
     this.#brokers = opts.bootstrapServers.join(',')
-    this.#tokens = createKafkaTokenProvider(opts.bootstrapServers, {
+    // As ligo-gracedb builds its oauth_cb: a refresh manager with reloadCred, else discovery on each use.
+    const request = {
       scope: opts.tokenScope,
-      audience: opts.tokenAudience,
-      reloadCred: opts.reloadCred,
-      reloadBuffer: opts.reloadBuffer,
-    })
+      ...(opts.tokenAudience === undefined ? {} : { audience: opts.tokenAudience }),
+    }
+    if (opts.reloadCred) {
+      const manager = new SciTokenRefreshManager(opts.bootstrapServers, {
+        ...request,
+        refreshBuffer: opts.reloadBuffer,
+      })
+      this.refreshManager = manager
+      this.#tokens = { provide: manager.createCallback(), close: () => manager.close() }
+    } else {
+      this.refreshManager = null
+      this.#tokens = { provide: createOAuthCallback(opts.bootstrapServers, request), close: () => {} }
+    }
     const config = buildKafkaConfig(opts, {
       clientId: opts.tuning.clientId ?? opts.clientId ?? 'gracedb-kafka-producer',
       oauthBearerProvider: () => this.#provideToken(),
@@ -76,6 +85,13 @@ export class ProducerConnection {
     this.#producerConfig = producerConfig
     this.#kafka = new Kafka(config as unknown as KafkaConfig)
     this.#producer = this.#kafka.producer(producerConfig)
+    // An empty send makes the kafkajs producer ask for the topic, which creates it where the broker
+    // auto-creates topics (the admin client never asks for that).
+    const autoCreate =
+      producerConfig.allowAutoTopicCreation === false
+        ? undefined
+        : (topic: string) => this.#producer.send({ topic, messages: [], acks: this.acks })
+    this.metadata = new TopicMetadata(this.#kafka, autoCreate)
   }
 
   /** The kafkajs producer in use now (a new one after {@link ProducerConnection.renewProducerId}). */
@@ -177,47 +193,11 @@ export class ProducerConnection {
     await this.ensureConnected()
   }
 
-  /**
-   * The partitions of `topic` (cached for a minute, or fetched again with `refresh`). A topic the broker does
-   * not know is created when the broker auto-creates topics (the kafkajs producer asks for it), else the
-   * broker's error is thrown.
-   */
-  async partitions(topic: string, refresh = false): Promise<PartitionMetadata[]> {
-    const cached = this.#metadata.get(topic)
-    if (cached && !refresh && Date.now() - cached.at < METADATA_MAX_AGE_MS) return cached.partitions
-    const admin = await this.#connectAdmin()
-    let partitions: PartitionMetadata[]
-    try {
-      partitions = await this.#fetchPartitions(admin, topic)
-    } catch (err) {
-      const unknown = errorChain(err).some((e) => e.type === 'UNKNOWN_TOPIC_OR_PARTITION')
-      if (!unknown || this.#producerConfig.allowAutoTopicCreation === false) throw err
-      // An empty send makes the kafkajs producer ask for the topic's metadata, which creates it where the
-      // broker allows auto-creation.
-      await this.#producer.send({ topic, messages: [], acks: this.acks })
-      partitions = await this.#fetchPartitions(admin, topic)
-    }
-    this.#metadata.set(topic, { at: Date.now(), partitions })
-    return partitions
-  }
-
-  /** Every topic the broker lets this client see. */
-  async topicNames(): Promise<string[]> {
-    const admin = await this.#connectAdmin()
-    return admin.listTopics()
-  }
-
-  /** Forget a topic's cached partitions (after a send to it failed). */
-  invalidate(topic: string): void {
-    this.#metadata.delete(topic)
-  }
-
   /** Disconnect everything (bounded) and stop the token source. */
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined
-    const admin = this.#admin
     await Promise.race([
-      Promise.all([this.#producer.disconnect().catch(() => {}), admin?.disconnect().catch(() => {})]),
+      Promise.all([this.#producer.disconnect().catch(() => {}), this.metadata.close()]),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, CLOSE_DISCONNECT_TIMEOUT_MS)
       }),
@@ -225,36 +205,6 @@ export class ProducerConnection {
     clearTimeout(timer)
     this.#connected = false
     this.#tokens.close()
-  }
-
-  async #fetchPartitions(admin: Admin, topic: string): Promise<PartitionMetadata[]> {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] })
-    const partitions = topics.find((t) => t.name === topic)?.partitions ?? []
-    if (partitions.length === 0) {
-      throw Object.assign(new Error(`No partition metadata for ${topic}`), {
-        name: 'KafkaJSMetadataNotLoaded',
-        retriable: true,
-      })
-    }
-    return [...partitions].sort((a, b) => a.partitionId - b.partitionId)
-  }
-
-  async #connectAdmin(): Promise<Admin> {
-    if (this.#admin) return this.#admin
-    this.#adminConnecting ??= (async () => {
-      const admin = this.#kafka.admin()
-      try {
-        await admin.connect()
-      } catch (err) {
-        await admin.disconnect().catch(() => {})
-        throw err
-      }
-      this.#admin = admin
-      return admin
-    })().finally(() => {
-      this.#adminConnecting = undefined
-    })
-    return this.#adminConnecting
   }
 
   /** kafkajs's token provider: as `discoverToken`, but marked non-retriable so kafkajs does not retry it. */

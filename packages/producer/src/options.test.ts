@@ -21,7 +21,9 @@ describe('parseProducerOptions', () => {
       bootstrapServers: ['localhost:9092'],
       useSsl: true,
       skipHostnameVerification: false,
-      tokenScope: 'kafka.produce',
+      tokenScope: 'gracedb.read', // the reference's default: the scope GraceDB requires for publishing
+      validateToken: true,
+      checkForTopics: true,
       reloadCred: true,
       reloadBuffer: 300,
       flushTimeout: 10,
@@ -33,7 +35,23 @@ describe('parseProducerOptions', () => {
       maxInFlight: 1,
       deliveryTimeoutMs: 30_000,
       messageMaxBytes: 10_485_760,
+      compression: 'zstd', // the reference's compression.type
     })
+  })
+
+  it('accepts every compression of the reference; the compression option wins over compression.type', () => {
+    for (const c of ['zstd', 'gzip', 'lz4', 'snappy', 'none'] as const) {
+      expect(parseProducerOptions({ ...base, compression: c }).tuning.compression).toBe(c)
+      expect(
+        parseProducerOptions({ ...base, kafkaConfig: { 'compression.type': c } }).tuning.compression,
+      ).toBe(c)
+    }
+    const both = parseProducerOptions({
+      ...base,
+      compression: 'lz4',
+      kafkaConfig: { 'compression.type': 'gzip' },
+    })
+    expect(both.tuning.compression).toBe('lz4')
   })
 
   it('lets several requests fly without guaranteed delivery', () => {
@@ -52,7 +70,10 @@ describe('parseProducerOptions', () => {
     [{ ...base, kafkaConfig: 5 }, 'kafkaConfig'],
     [{ ...base, kafkaConfig: { 'linger.ms': -1 } }, 'kafkaConfig.linger.ms'],
     [{ ...base, kafkaConfig: { 'enable.idempotence': true } }, 'kafkaConfig.enable.idempotence'],
-    [{ ...base, kafkaConfig: { 'compression.type': 'zstd' } }, 'kafkaConfig.compression.type'],
+    [{ ...base, kafkaConfig: { 'compression.type': 'brotli' } }, 'kafkaConfig.compression.type'],
+    [{ ...base, compression: 'brotli' as never }, 'compression'],
+    [{ ...base, validateToken: 'yes' as never }, 'validateToken'],
+    [{ ...base, checkForTopics: 1 as never }, 'checkForTopics'],
     [{ ...base, kafkaConfig: { 'max.in.flight': 5 } }, 'kafkaConfig.max.in.flight.requests.per.connection'],
     [{ ...base, kafkaConfig: { producer: 'x' } }, 'kafkaConfig.producer'],
   ])('names the bad option in %j', (input, option) => {

@@ -1,4 +1,6 @@
 import {
+  COMPRESSION_NAMES,
+  type CompressionName,
   type ConnectionOptions,
   type ConnectionOptionsInput,
   connectionOptionsShape,
@@ -14,7 +16,7 @@ import { z } from 'zod'
  * - Dotted librdkafka-style keys that mean the same thing here are honoured (see {@link ProducerTuning}):
  *   `linger.ms`, `batch.num.messages`, `batch.size`, `message.max.bytes`, `delivery.timeout.ms`,
  *   `max.in.flight.requests.per.connection`, `queue.buffering.max.messages`, `queue.buffering.max.kbytes`,
- *   `compression.type` (`none` or `gzip`), `client.id`, and `connect.timeout.ms` (ours: the bound on the
+ *   `compression.type` (`zstd`, `gzip`, `lz4`, `snappy` or `none`), `client.id`, and `connect.timeout.ms` (ours: the bound on the
  *   first connection). Any other dotted key is rejected, rather than silently ignored.
  * - `producer`: merged into the kafkajs `kafka.producer(...)` configuration.
  * - Every other key is merged last into the kafkajs `new Kafka(...)` configuration (e.g. `connectionTimeout`,
@@ -26,8 +28,22 @@ export type ProducerKafkaConfig = Record<string, unknown>
 export interface ProducerOptionsInput extends ConnectionOptionsInput {
   /** Default pipeline name (e.g. `"gstlal"`), namespaced with the instance: `"gracedb-dev.gstlal"`. */
   topic?: string | undefined
-  /** Required SciToken scope (default `"kafka.produce"`). */
+  /** Required SciToken scope (default `"gracedb.read"`, the scope GraceDB requires for publishing). */
   tokenScope?: string | undefined
+  /**
+   * Look the SciToken up once at construction (default `true`): a missing, unreadable or expired token throws
+   * `KafkaTokenError` there, saying where it looked and how to get one (htgettoken). `false` when the token
+   * only appears after construction.
+   */
+  validateToken?: boolean | undefined
+  /**
+   * Check the broker's topics in `connect()` (and `create()`, the first `produce()`, `ping()` and
+   * `createEvent`), default `true`: the default topic must exist and be authorised, or without one the
+   * broker must have a topic for the instance. `false` for a producer that starts before its broker.
+   */
+  checkForTopics?: boolean | undefined
+  /** Batch compression (default `"zstd"`, as ligo-gracedb's `compression.type`). */
+  compression?: CompressionName | undefined
   /** Seconds `createEvent` waits for delivery when it flushes the producer (default 10). */
   flushTimeout?: number | undefined
   /**
@@ -65,8 +81,8 @@ export interface ProducerTuning {
   queueMaxBytes: number
   /** `connect.timeout.ms` (default 15,000): the bound on establishing the first connection. */
   connectTimeoutMs: number
-  /** `compression.type`: `none` (default) or `gzip`. */
-  compression: 'none' | 'gzip'
+  /** `compression.type`: `zstd` (default), `gzip`, `lz4`, `snappy` or `none`. */
+  compression: CompressionName
   /** `client.id`, if given. */
   clientId?: string | undefined
 }
@@ -74,6 +90,8 @@ export interface ProducerTuning {
 /** Options after parsing: defaults applied and `kafkaConfig` split into kafkajs config and tuning. */
 export interface ProducerOptions extends ConnectionOptions {
   tokenScope: string
+  validateToken: boolean
+  checkForTopics: boolean
   topic?: string | undefined
   flushTimeout: number
   guaranteedDelivery: boolean
@@ -88,9 +106,9 @@ const schema = refineConnectionOptions(
   z.strictObject({
     ...connectionOptionsShape,
     tokenScope: z
-      .string({ error: 'expected a scope string such as "kafka.produce"' })
+      .string({ error: 'expected a scope string such as "gracedb.read"' })
       .min(1, { error: 'expected a non-empty scope string' })
-      .default('kafka.produce'),
+      .default('gracedb.read'),
     topic: z
       .string({ error: 'expected a pipeline name such as "gstlal"' })
       .min(1, { error: 'expected a non-empty pipeline name' })
@@ -101,6 +119,13 @@ const schema = refineConnectionOptions(
       .nonnegative({ error: 'expected a number of seconds >= 0' })
       .default(10),
     guaranteedDelivery: z.boolean({ error: 'expected true or false' }).default(true),
+    validateToken: z.boolean({ error: 'expected true or false' }).default(true),
+    checkForTopics: z.boolean({ error: 'expected true or false' }).default(true),
+    compression: z
+      .enum(COMPRESSION_NAMES as [CompressionName, ...CompressionName[]], {
+        error: `expected one of ${COMPRESSION_NAMES.join(', ')}`,
+      })
+      .optional(),
     autoRefreshToken: z.boolean({ error: 'expected true or false' }).optional(),
     kafkaConfig: z
       .record(z.string(), z.unknown(), { error: 'expected an object of client configuration' })
@@ -148,7 +173,7 @@ export function splitKafkaConfig(
     queueMaxMessages: 1_000_000,
     queueMaxBytes: 1_048_576 * 1024,
     connectTimeoutMs: 15_000,
-    compression: 'none',
+    compression: 'zstd',
   }
   const kafkaConfig: Record<string, unknown> = {}
   let producerConfig: Record<string, unknown> = {}
@@ -177,10 +202,10 @@ export function splitKafkaConfig(
         bad(key, `expected an integer >= ${num.min}`)
       tuning[num.field] = key === 'queue.buffering.max.kbytes' ? (n as number) * 1024 : (n as number)
     } else if (key === 'compression.type' || key === 'compression.codec') {
-      if (value !== 'none' && value !== 'gzip') {
-        bad(key, 'expected "none" or "gzip" (kafkajs has no built-in zstd, lz4 or snappy codec)')
+      if (!(COMPRESSION_NAMES as readonly unknown[]).includes(value)) {
+        bad(key, `expected one of ${COMPRESSION_NAMES.join(', ')}`)
       }
-      tuning.compression = value as 'none' | 'gzip'
+      tuning.compression = value as CompressionName
     } else if (key === 'client.id') {
       if (typeof value !== 'string' || value === '') bad(key, 'expected a non-empty string')
       tuning.clientId = value as string
@@ -204,19 +229,22 @@ export function splitKafkaConfig(
  * @example
  * ```ts
  * const opts = parseProducerOptions({ bootstrapServers: 'localhost:9092', instanceName: 'gracedb-dev' })
- * opts.tokenScope // 'kafka.produce'
+ * opts.tokenScope // 'gracedb.read'
  * opts.flushTimeout // 10
  * ```
  */
 export function parseProducerOptions(input: ProducerOptionsInput): ProducerOptions {
   const parsed = parseOptions(schema, input, 'GraceDbKafkaProducer')
-  const { kafkaConfig, autoRefreshToken, ...rest } = parsed
+  const { kafkaConfig, autoRefreshToken, compression, ...rest } = parsed
   if (autoRefreshToken !== undefined) {
     process.emitWarning('autoRefreshToken is deprecated; use reloadCred instead', 'DeprecationWarning')
   }
+  const split = splitKafkaConfig(kafkaConfig, parsed.guaranteedDelivery)
+  // The `compression` option wins over kafkaConfig's `compression.type`.
+  if (compression !== undefined) split.tuning.compression = compression
   return {
     ...(rest as Omit<ProducerOptions, 'kafkaConfig' | 'producerConfig' | 'tuning'>),
     reloadCred: autoRefreshToken ?? rest.reloadCred,
-    ...splitKafkaConfig(kafkaConfig, parsed.guaranteedDelivery),
+    ...split,
   }
 }

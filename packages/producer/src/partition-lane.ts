@@ -126,7 +126,7 @@ export class PartitionLane {
           }
           continue
         } else {
-          conn.invalidate(this.topic)
+          conn.metadata.invalidate(this.topic)
         }
         const first = Math.min(...this.#records.map((p) => p.deadline))
         await sleep(Math.max(0, Math.min(200 * 2 ** attempt++, 2_000, first - Date.now())))

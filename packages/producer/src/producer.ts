@@ -1,13 +1,16 @@
 import {
+  compressionType,
   InvalidOptionError,
   KafkaMessageDeliveryError,
   KafkaProducerError,
+  registerCodecs,
   secondsToMs,
 } from '@gracedb-kafka/core'
 import { deriveInstanceName, makeTopicName, TopicNameError } from '@gracedb-kafka/topics'
-import { CompressionTypes, type Message } from 'kafkajs'
+import { CompressionCodecs, CompressionTypes, type Message } from 'kafkajs'
+import type { PingOptions, PingResult, ProduceOptions } from './api-types.js'
 import { ProducerConnection } from './connection.js'
-import { type DeliveryCallback, DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
+import { DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
 import { type ProducerOptions, type ProducerOptionsInput, parseProducerOptions } from './options.js'
 import { buildPingMessage } from './ping.js'
 import { closedError, Sender } from './sender.js'
@@ -16,42 +19,12 @@ import {
   encodeHeaders,
   encodeKey,
   encodeValue,
-  type ProduceHeaders,
   type ProduceValue,
   recordSize,
 } from './serialize.js'
 
+export type { PingOptions, PingResult, ProduceOptions } from './api-types.js'
 export type { DeliveryReport } from './delivery-ledger.js'
-
-/** Per-message options of {@link GraceDbKafkaProducer.produce}. */
-export interface ProduceOptions {
-  /** Pipeline name, namespaced with the instance; defaults to the producer's `topic`. */
-  topic?: string | undefined
-  /** Message key (a string is sent as UTF-8). Keyed messages go to `crc32(key) % partitions`, as librdkafka does. */
-  key?: string | Uint8Array | undefined
-  headers?: ProduceHeaders | undefined
-  /** An explicit partition. */
-  partition?: number | undefined
-  /** Called once with the outcome: `(null, report)` or `(error, null)`. */
-  onDelivery?: DeliveryCallback | undefined
-}
-
-/** Options of {@link GraceDbKafkaProducer.ping}. */
-export interface PingOptions {
-  /** Pipeline name to ping; defaults to the producer's topic, else `"test"` (i.e. `<instance>.test`). */
-  topic?: string | undefined
-  /** Seconds to wait for the broker's acknowledgement (default 10). */
-  timeout?: number | undefined
-}
-
-/** What {@link GraceDbKafkaProducer.ping} returns. */
-export interface PingResult {
-  topic: string
-  partition: number
-  offset: number
-  /** The payload that was sent. */
-  message: Record<string, unknown>
-}
 
 /**
  * Kafka producer with SciToken authentication for GraceDB events (ligo-gracedb's `GraceDbKafkaProducer`).
@@ -127,7 +100,8 @@ export class GraceDbKafkaProducer {
     this.defaultTopic = opts.topic
     this.flushTimeout = opts.flushTimeout
     this.#conn = new ProducerConnection(opts)
-    const compression = opts.tuning.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None
+    registerCodecs(CompressionCodecs, CompressionTypes)
+    const compression = compressionType(opts.tuning.compression, CompressionTypes)
     this.#sender = new Sender(this.#conn, this.#ledger, opts.tuning, compression)
   }
 

@@ -176,7 +176,7 @@ export class Sender {
       const since = Date.now()
       try {
         await this.#conn.ensureConnected()
-        return await this.#conn.partitions(topic, attempt > 0)
+        return await this.#conn.metadata.partitions(topic, attempt > 0)
       } catch (err) {
         const error = this.#conn.mapError(err, since, topic)
         last = error
