@@ -2,4 +2,10 @@ export { type LocalStack, startLocalStack } from './commands/dev.js'
 export { ExitCode, UsageError } from './errors.js'
 export { Output, type Streams } from './output.js'
 export { type RunContext, run } from './program.js'
-export { type ConnectionFlags, ENV, type ResolvedConnection, resolveConnection } from './settings.js'
+export {
+  type ConnectionFlags,
+  ENV,
+  type ResolvedConnection,
+  resolveBroker,
+  resolveConnection,
+} from './settings.js'
