@@ -113,6 +113,7 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
         broker,
         scope: o.scope,
         audience: o.audience,
+        env: ctx.env,
       })
     })
 

@@ -24,7 +24,13 @@ export interface TokenSummary {
  */
 export async function token(
   out: Output,
-  opts: { broker: string; scope?: string | undefined; audience?: string | undefined },
+  opts: {
+    broker: string
+    scope?: string | undefined
+    audience?: string | undefined
+    /** Environment for discovery (default `process.env`). */
+    env?: NodeJS.ProcessEnv | undefined
+  },
 ): Promise<void> {
   // With --scope or --audience the token must really meet the need (no expiry-only fallback); without them,
   // show whatever discovery finds, as the producer's fallback would.
@@ -33,6 +39,7 @@ export async function token(
     scope: opts.scope ?? '',
     ...(opts.audience === undefined ? {} : { audience: opts.audience }),
     fallback: !strict,
+    ...(opts.env === undefined ? {} : { env: opts.env }),
   })()
   const claims = decodeToken(found.value, found.source) as Record<string, unknown>
   const exp = typeof claims.exp === 'number' ? claims.exp : undefined

@@ -1,0 +1,233 @@
+// Bad command lines and environments, run in-process and as a spawned `gracedb-kafka` process: the exit code is
+// 2 for a usage error (1 for a runtime failure), the message names the culprit, and no secret is printed.
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type GraceDbStandIn, startGraceDbStandIn } from '@gracedb-kafka/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { run } from '../program.js'
+import { runCli } from '../testing/spawn-cli.js'
+import { memoryStreams } from '../testing/test-streams.js'
+import { claims, expectNoLeakInText, rawJwt } from './leaks.js'
+
+let dir: string
+let gracedb: GraceDbStandIn
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gk-cli-bad-'))
+  if (spawnSync('mkfifo', [join(dir, 'fifo')]).status !== 0) throw new Error('mkfifo failed')
+  gracedb = await startGraceDbStandIn({ requireAuth: false })
+})
+afterAll(async () => {
+  await gracedb?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const PASSWORD = 'Pa55/w0rd'
+// Tokens the command never reads: only the JSON-header heuristic can hide them when commander echoes them.
+const SPACED = rawJwt(claims(), '{ "alg": "ES256" }')
+// A token the command reads (BEARER_TOKEN) whose header no heuristic recognises: only redaction by value hides it.
+const READ = rawJwt(claims({ aud: 'other.example.org' }, -60), ' {"alg":"ES256"}')
+const CONN = ['--bootstrap-servers', 'localhost:1', '--instance-name', 'gracedb-dev']
+
+interface CliCase {
+  name: string
+  args: () => string[]
+  env?: () => NodeJS.ProcessEnv
+  code: number
+  /** Must match stderr (or stdout when `stdout` is set). */
+  says: RegExp
+  stdout?: boolean
+  secrets?: string[]
+}
+
+const CASES: CliCase[] = [
+  { name: 'no arguments: help on stderr, exit 2', args: () => [], code: 2, says: /Usage: gracedb-kafka/ },
+  { name: 'a command group alone', args: () => ['topic'], code: 2, says: /Usage: gracedb-kafka topic/ },
+  {
+    name: '--help: stdout, exit 0',
+    args: () => ['--help'],
+    code: 0,
+    says: /Usage: gracedb-kafka/,
+    stdout: true,
+  },
+  {
+    name: 'help COMMAND: exit 0',
+    args: () => ['help', 'ping'],
+    code: 0,
+    says: /Usage: gracedb-kafka ping/,
+    stdout: true,
+  },
+  { name: 'unknown command', args: () => ['pnig'], code: 2, says: /unknown command 'pnig'/ },
+  {
+    name: 'unknown option',
+    args: () => ['ping', '--tmeout', '3'],
+    code: 2,
+    says: /unknown option '--tmeout'/,
+  },
+  {
+    name: 'a token pasted as an unknown option',
+    args: () => ['ping', `--token=${SPACED}`],
+    code: 2,
+    says: /unknown option/,
+    secrets: [SPACED],
+  },
+  {
+    name: 'a token pasted as an extra argument',
+    args: () => ['topic', 'parse', 'a.b', SPACED],
+    code: 2,
+    says: /too many arguments|excess/i,
+    secrets: [SPACED],
+  },
+  {
+    name: 'missing argument',
+    args: () => ['topic', 'make', 'gracedb-dev'],
+    code: 2,
+    says: /missing required argument 'pipeline'/,
+  },
+  { name: 'bad topic', args: () => ['topic', 'parse', 'nodot'], code: 2, says: /nodot/ },
+  { name: 'bad instance', args: () => ['topic', 'make', 'grace.db', 'x'], code: 2, says: /grace\.db/ },
+  {
+    name: 'bad service URL',
+    args: () => ['topic', 'derive', 'gracedb.ligo.org'],
+    code: 2,
+    says: /Cannot parse hostname/,
+  },
+  {
+    name: 'negative --timeout',
+    args: () => ['ping', '--timeout', '-1', ...CONN],
+    code: 2,
+    says: /--timeout must be a number >= 0/,
+  },
+  {
+    name: '--timeout not a number',
+    args: () => ['ping', '--timeout', 'soon', ...CONN],
+    code: 2,
+    says: /--timeout/,
+  },
+  {
+    name: '--count 0',
+    args: () => ['consume', '--count', '0', ...CONN],
+    code: 2,
+    says: /positive whole number/,
+  },
+  ...(['ture', 'on', 'off', 'enabled', '2', 'y'] as const).map(
+    (v): CliCase => ({
+      name: `GRACEDB_KAFKA_USE_SSL=${v}`,
+      args: () => ['ping', ...CONN],
+      env: () => ({ GRACEDB_KAFKA_USE_SSL: v }),
+      code: 2,
+      says: new RegExp(`GRACEDB_KAFKA_USE_SSL="${v}" is not a boolean`),
+    }),
+  ),
+  {
+    name: 'a bad boolean fails even a command that does not connect',
+    args: () => ['topic', 'make', 'gracedb-dev', 'gstlal'],
+    env: () => ({ GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION: 'maybe' }),
+    code: 2,
+    says: /GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION="maybe" is not a boolean/,
+  },
+  {
+    name: 'documented booleans in any case are accepted',
+    args: () => ['topic', 'make', 'gracedb-dev', 'gstlal'],
+    env: () => ({ GRACEDB_KAFKA_USE_SSL: 'YES', GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION: 'False' }),
+    code: 0,
+    says: /^gracedb-dev\.gstlal\n$/,
+    stdout: true,
+  },
+  {
+    name: '--url with a password containing "/"',
+    args: () => ['ping', '--instance-name', 'x', '--url', `kafka://u:${PASSWORD}@host:9092/topic`],
+    code: 2,
+    says: /a password does not belong/,
+    secrets: [PASSWORD],
+  },
+  {
+    name: '--url with a password, --verbose (stack and causes shown)',
+    args: () => ['--verbose', 'ping', '--instance-name', 'x', '--url', `kafka://u:${PASSWORD}@host/t`],
+    code: 2,
+    says: /\*\*\*/,
+    secrets: [PASSWORD],
+  },
+  {
+    name: 'GRACEDB_KAFKA_URL with a password',
+    args: () => ['ping', '--instance-name', 'x'],
+    env: () => ({ GRACEDB_KAFKA_URL: `kafka://alice:${PASSWORD}@host/t` }),
+    code: 2,
+    says: /password/,
+    secrets: [PASSWORD],
+  },
+  {
+    name: '--bootstrap-servers as a kafka:// URL with a password',
+    args: () => ['ping', '--instance-name', 'x', '--bootstrap-servers', `KAFKA://u:${PASSWORD}@h/t`],
+    code: 2,
+    says: /password/,
+    secrets: [PASSWORD],
+  },
+  {
+    name: '--bootstrap-servers with user info',
+    args: () => ['ping', '--instance-name', 'x', '--bootstrap-servers', `u:${PASSWORD}@h:9092`],
+    code: 2,
+    says: /user info/,
+    secrets: [PASSWORD],
+  },
+  {
+    name: '--url that is not kafka://',
+    args: () => ['ping', '--instance-name', 'x', '--url', 'https://h/t'],
+    code: 2,
+    says: /unsupported scheme "https"/,
+  },
+  {
+    name: 'a token read from BEARER_TOKEN that is refused, --verbose',
+    args: () => [
+      '--verbose',
+      'token',
+      '--scope',
+      'kafka.produce',
+      '--bootstrap-servers',
+      'kafka.example.org:9092',
+    ],
+    env: () => ({ BEARER_TOKEN: READ }),
+    code: 1,
+    says: /ERR_KAFKA_TOKEN_EXPIRED/,
+    secrets: [READ],
+  },
+  {
+    name: 'token --scope read (no path)',
+    args: () => ['token', '--scope', 'read', '--bootstrap-servers', 'kafka.example.org:9092'],
+    code: 2,
+    says: /needs a path/,
+  },
+  {
+    name: 'create-event with a FIFO: refused at once, nothing created',
+    args: () => ['create-event', 'Test', 'gstlal', join(dir, 'fifo'), '--service-url', gracedb.serviceUrl],
+    code: 1,
+    says: /is a FIFO, not a regular file.*\[ERR_GRACEDB_FILE_UNREADABLE\]/,
+  },
+]
+
+function envFor(c: CliCase): NodeJS.ProcessEnv {
+  return { XDG_RUNTIME_DIR: dir, ...(c.env?.() ?? {}) }
+}
+
+function check(c: CliCase, r: { code: number | string; stdout: string; stderr: string }): void {
+  expect(r.code, `stderr: ${r.stderr}`).toBe(c.code)
+  expect(c.stdout ? r.stdout : r.stderr).toMatch(c.says)
+  if (c.code === 2 && !c.stdout) expect(r.stdout).toBe('')
+  expectNoLeakInText(r.stdout + r.stderr, c.secrets ?? [])
+}
+
+describe('bad command lines, in-process', () => {
+  it.each(CASES)('$name', async (c) => {
+    const streams = memoryStreams()
+    const code = await run(c.args(), { streams, env: envFor(c) })
+    check(c, { code, stdout: streams.out(), stderr: streams.err() })
+  })
+})
+
+describe.concurrent('bad command lines, spawned', () => {
+  it.each(CASES)('$name', { timeout: 90_000 }, async (c) => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...envFor(c) }
+    check(c, await runCli(c.args(), env, { timeoutMs: 60_000 }))
+  })
+})
