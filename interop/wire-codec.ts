@@ -18,8 +18,15 @@ const PROBE = `
   const kafka = new kafkajs.Kafka({ brokers: [process.env.BROKER], logLevel: kafkajs.logLevel.NOTHING })
   const consumer = kafka.consumer({ groupId: 'wire-codec-' + Date.now() + '-' + Math.random() })
   const done = (line) => { console.log(line); process.exit(0) }
-  const timer = setTimeout(() => done('no record within 20 s'), 20000)
-  consumer.on(consumer.events.CRASH, (e) => { clearTimeout(timer); done(String(e.payload.error.message)) })
+  const timer = setTimeout(() => done('no record within 30 s'), 30000)
+  // A codec refusal is final. Anything else (e.g. the group coordinator still loading on a young broker) is
+  // reported only when kafkajs gives up; when it restarts the consumer, keep waiting.
+  consumer.on(consumer.events.CRASH, (e) => {
+    let err = e.payload.error
+    while (err.cause && !String(err.message).startsWith('wire codec: ')) err = err.cause
+    const message = String(err.message)
+    if (message.startsWith('wire codec: ') || !e.payload.restart) { clearTimeout(timer); done(message) }
+  })
   await consumer.connect()
   await consumer.subscribe({ topics: [process.env.TOPIC], fromBeginning: true })
   await consumer.run({ eachMessage: async () => { clearTimeout(timer); done('wire codec: none') } })
@@ -27,7 +34,7 @@ const PROBE = `
 
 /**
  * The codec of the first record batch of `topic` (read from the beginning over PLAINTEXT), or the text of what
- * went wrong instead (e.g. `no record within 20 s`).
+ * went wrong instead (e.g. `no record within 30 s`).
  *
  * @example
  * ```ts
