@@ -167,8 +167,9 @@ function brokerProblem(entry: string): string | { broker: string } {
  * registered with gracedb-kafka's secret registry so later messages cannot show it either.
  */
 function maskPassword(url: string): { shown: string; password: boolean } {
+  // A scheme only when what precedes "://" is one (a password may itself contain "://").
   const sep = url.indexOf('://')
-  const start = sep < 0 ? 0 : sep + 3
+  const start = sep > 0 && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(url.slice(0, sep)) ? sep + 3 : 0
   const at = url.lastIndexOf('@')
   if (at < start) return { shown: url, password: false }
   const colon = url.indexOf(':', start)
