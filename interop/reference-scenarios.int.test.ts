@@ -241,11 +241,14 @@ describe('TestKafkaErrorHandling', () => {
   })
 
   it('testMissingTopicFailsAtConstruction', async () => {
-    const err = await rejection(GraceDbKafkaProducer.create(options({ topic: MISSING })))
-    expect(err).toBeInstanceOf(KafkaTopicError)
-    expect(err.message).toContain(makeTopicName(INSTANCE, MISSING))
-    expect(err.message).toContain('does not exist')
-    expect(err.message).toContain('checkForTopics')
+    const viaCreate = await rejection(GraceDbKafkaProducer.create(options({ topic: MISSING })))
+    const viaConnect = await rejection(makeProducer({ topic: MISSING }))
+    for (const err of [viaCreate, viaConnect]) {
+      expect(err).toBeInstanceOf(KafkaTopicError)
+      expect(err.message).toContain(makeTopicName(INSTANCE, MISSING))
+      expect(err.message).toContain('does not exist')
+      expect(err.message).toContain('checkForTopics')
+    }
   })
 
   it('testWrongInstanceListsAvailableInstances', async () => {
