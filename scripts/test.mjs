@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check and every test, in order, then one summary line `N passed, N failed`.
 // Steps: lint, typecheck, API report, API docs, vitest (unit + integration on the real testkit broker) on the
-// machine's Node (the floor, 20) and again on the pinned Node 24 LTS, build, packaging checks.
+// machine's Node (the floor, 20) and again on the pinned Node 24 LTS, build, packaging checks, and a check that
+// the built packages load and the built command runs in plain Node (20 and 24).
 //
 //   npm test                       # everything
 //   npm test -- packages/topics    # only vitest, on both Node versions, with this file filter
@@ -116,12 +117,23 @@ if (node24 === undefined) {
 }
 
 if (only.length === 0) {
+  const afterBuild = [
+    ['packaging (publint + attw)', process.execPath, ['scripts/check-packages.mjs']],
+    ['auth/topics install without kafkajs', process.execPath, ['scripts/check-no-kafkajs.mjs']],
+    [
+      `built packages load, built command runs (Node ${process.versions.node})`,
+      process.execPath,
+      ['scripts/check-dist.mjs'],
+    ],
+  ]
+  if (node24 !== undefined) {
+    afterBuild.push(['built packages load, built command runs (Node 24)', node24, ['scripts/check-dist.mjs']])
+  }
   if (run('build', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only'])) {
-    run('packaging (publint + attw)', 'node', ['scripts/check-packages.mjs'])
-    run('auth/topics install without kafkajs', 'node', ['scripts/check-no-kafkajs.mjs'])
+    for (const [label, cmd, args] of afterBuild) run(label, cmd, args)
   } else {
-    failed += 2
-    failures.push('packaging skipped: build failed')
+    failed += afterBuild.length
+    failures.push(`skipped after the failed build: ${afterBuild.map(([label]) => label).join('; ')}`)
   }
 }
 
