@@ -1,26 +1,14 @@
 import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
-import {
-  buildKafkaConfig,
-  InvalidOptionError,
-  KafkaAuthenticationError,
-  KafkaConsumerError,
-  type KafkaError,
-  registerZstdCodec,
-  secondsToMs,
-  toKafkaError,
-} from '@gracedb-kafka/core'
+import { InvalidOptionError, KafkaConsumerError, type KafkaError, registerCodecs } from '@gracedb-kafka/core'
 import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
-import kafkajs, {
-  type Consumer,
-  type EachBatchPayload,
-  Kafka,
-  type KafkaConfig,
-  type KafkaMessage,
-} from 'kafkajs'
+import kafkajs from 'kafkajs'
+import { BackPressure, type BufferedEntry } from './back-pressure.js'
+import { type PollOptions, parsePollOptions, parseStreamOptions, type StreamOptions } from './call-options.js'
+import { Committer } from './committer.js'
 import { type ConsumerMessage, decodeMessage } from './decode.js'
 import { generateGroupId } from './group-id.js'
-import { MessageBuffer } from './message-buffer.js'
-import { type CommitEntry, OffsetTracker } from './offset-tracker.js'
+import { GroupSession } from './group-session.js'
+import { OffsetTracker } from './offset-tracker.js'
 import {
   type AutoOffsetReset,
   type ConsumerOptions,
@@ -29,51 +17,15 @@ import {
 } from './options.js'
 import { onStopSignal } from './signals.js'
 
-/** Options of {@link GraceDbKafkaConsumer.poll}. */
-export interface PollOptions {
-  /** Seconds to wait for a message (default 1.0); a negative value waits without limit. */
-  timeout?: number | undefined
-}
-
-/** Options of {@link GraceDbKafkaConsumer.stream}. */
-export interface StreamOptions {
-  /** Seconds per wait (default 1.0): a stop request is noticed within this time at the latest. */
-  timeout?: number | undefined
-  /** Most messages to yield; without it the stream runs until stopped. */
-  count?: number | undefined
-  /** Ends the stream (without an error) when aborted. */
-  signal?: AbortSignal | undefined
-}
-
-interface Entry {
-  topic: string
-  partition: number
-  message: KafkaMessage
-  generation: number
-}
-
-const DEFAULT_CLIENT_ID = 'gracedb-kafka-consumer'
-
-/**
- * A `poll()`/`stream()` timeout in ms (default 1 s). Any negative number waits without limit, as documented
- * here (core's `secondsToMs` takes only -1 for that, so other negatives are mapped to -1 first).
- */
-function waitMs(value: number | undefined, option: string): number {
-  if (value === undefined) return 1000
-  const seconds = typeof value === 'number' && value < 0 ? -1 : value
-  return secondsToMs(seconds, option, { forever: true }) ?? Number.POSITIVE_INFINITY
-}
+export type { PollOptions, StreamOptions } from './call-options.js'
 
 /**
  * Kafka consumer with SciToken authentication for GraceDB events (the spec's `GraceDbKafkaConsumer`), on kafkajs.
  *
  * By default it streams live: an ephemeral group id, `autoOffsetReset: 'latest'` and auto-commit, so a fresh
  * consumer sees only messages produced after it joins. Give a stable `groupId` to resume after a restart, and
- * `autoOffsetReset: 'earliest'` with a new group to replay a topic.
- *
- * kafkajs pushes fetched batches into a bounded buffer; `poll()` and `stream()` pull from it. When the buffer is
- * full the partitions are paused, so memory stays flat with a slow caller. An offset is committed only after its
- * message was handed to the caller (auto-commit), or when the caller commits it (`autoCommit: false`).
+ * `autoOffsetReset: 'earliest'` with a new group to replay a topic. Memory stays bounded with a slow caller;
+ * an offset is committed only after its message reached the caller, and commits ride out coordinator failovers.
  *
  * @example
  * ```ts
@@ -100,16 +52,14 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
 
   private readonly options: ConsumerOptions
   private readonly tokens: KafkaTokenProvider
-  private readonly buffer: MessageBuffer<Entry>
+  private readonly bp: BackPressure
   private readonly tracker = new OffsetTracker()
-  private readonly lowWater: number
+  private readonly committer: Committer
   private readonly stoppers = new Set<() => void>()
-  private roomWaiters: (() => void)[] = []
   private topics: string[] | undefined
-  private kafkaConsumer: Consumer | undefined
-  private starting: Promise<void> | undefined
+  private session: GroupSession | undefined
+  private starting: Promise<GroupSession> | undefined
   private fatal: KafkaError | undefined
-  private generation = 0
   private commitTimer: NodeJS.Timeout | undefined
   private closing: Promise<void> | undefined
 
@@ -119,15 +69,21 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    */
   constructor(options: ConsumerOptionsInput) {
     this.options = parseConsumerOptions(options)
-    // The reference producer compresses batches with zstd; kafkajs has no codec for it.
-    // (Through the default export: Node cannot see these two as named exports of the CommonJS kafkajs.)
-    registerZstdCodec(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
+    // Other producers (the reference among them) compress batches with zstd, lz4 or snappy; kafkajs decodes
+    // only gzip. Through the default export: Node cannot see these as named exports of the CommonJS kafkajs.
+    registerCodecs(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
     this.instanceName = this.options.instanceName ?? deriveInstanceName(this.options.serviceUrl as string)
     this.groupId = this.options.groupId ?? generateGroupId()
     this.autoOffsetReset = this.options.autoOffsetReset
     this.autoCommit = this.options.autoCommit
-    this.buffer = new MessageBuffer<Entry>(this.options.maxBufferedMessages)
-    this.lowWater = Math.floor(this.options.maxBufferedMessages / 2)
+    this.bp = new BackPressure(this.options.maxBufferedMessages)
+    this.committer = new Committer(
+      this.tracker,
+      this.options.commitTimeoutMs,
+      () => this.session,
+      () =>
+        this.fatal ?? (this.closing !== undefined && this.session === undefined ? closedError() : undefined),
+    )
     this.topics = this.options.topics?.map((t) => makeTopicName(this.instanceName, t))
     this.tokens = createKafkaTokenProvider(this.options.bootstrapServers, {
       scope: this.options.tokenScope,
@@ -147,7 +103,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   get bufferedMessages(): number {
-    return this.buffer.size
+    return this.bp.size
   }
 
   /**
@@ -160,8 +116,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   get pausedPartitions(): { topic: string; partition: number }[] {
-    const paused = this.kafkaConsumer?.paused() ?? []
-    return paused.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })))
+    return this.session?.paused() ?? []
   }
 
   /** The namespaced topics currently subscribed (or to be subscribed on first use). */
@@ -211,13 +166,13 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * if (msg !== null) handle(msg.value)
    * ```
    */
-  async poll(options: PollOptions = {}): Promise<ConsumerMessage | null> {
-    const timeoutMs = waitMs(options.timeout, 'timeout')
+  async poll(options?: PollOptions): Promise<ConsumerMessage | null> {
+    const timeoutMs = parsePollOptions(options)
     await this.ensureStarted()
-    const entry = await this.take(timeoutMs, undefined)
+    const entry = await this.bp.take(timeoutMs, undefined, this.check)
     if (entry === null) return null
     this.markHandedOut(entry)
-    return this.decode(entry)
+    return decodeMessage(entry.topic, entry.partition, entry.message)
   }
 
   /**
@@ -225,19 +180,16 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * SIGINT or SIGTERM. While it runs, those two signals end the loop instead of the process; the previous
    * handlers are restored when the generator finishes (also on `break`, `return` or a thrown error).
    * With auto-commit, a message's offset becomes committable when the loop asks for the next one (or ends),
-   * that is after the caller has processed it.
+   * that is after the caller has processed it; the end of the loop commits them (waiting at most
+   * `commitTimeout`).
    *
    * @example
    * ```ts
    * for await (const msg of consumer.stream({ timeout: 1, count: 10 })) console.log(msg.offset, msg.value)
    * ```
    */
-  async *stream(options: StreamOptions = {}): AsyncGenerator<ConsumerMessage, void, undefined> {
-    const timeoutMs = waitMs(options.timeout, 'timeout')
-    const count = options.count
-    if (count !== undefined && (!Number.isInteger(count) || count < 0)) {
-      throw new InvalidOptionError('count', 'option "count": expected a whole number >= 0')
-    }
+  async *stream(options?: StreamOptions): AsyncGenerator<ConsumerMessage, void, undefined> {
+    const { waitMs, count, signal: external } = parseStreamOptions(options)
     const wake = new AbortController()
     let running = true
     const end = (): void => {
@@ -246,19 +198,19 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     }
     this.stoppers.add(end)
     const release = onStopSignal(end)
-    const external = options.signal
     external?.addEventListener('abort', end, { once: true })
     if (external?.aborted) end()
-    let pending: Entry | undefined
+    let pending: BufferedEntry | undefined
     let yielded = 0
     try {
       if (running) await this.ensureStarted()
       while (running && (count === undefined || yielded < count)) {
-        const entry = this.takeNow() ?? (await this.take(timeoutMs, wake.signal))
+        this.check()
+        const entry = this.bp.takeNow() ?? (await this.bp.take(waitMs, wake.signal, this.check))
         if (entry === null) continue
         pending = entry
         yielded++
-        yield this.decode(entry)
+        yield decodeMessage(entry.topic, entry.partition, entry.message)
         this.markHandedOut(entry)
         pending = undefined
       }
@@ -267,8 +219,8 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
       release()
       this.stoppers.delete(end)
       external?.removeEventListener('abort', end)
-      if (this.autoCommit && this.kafkaConsumer !== undefined && this.closing === undefined) {
-        await this.commitEntries(this.kafkaConsumer, this.tracker.pending()).catch(() => {})
+      if (this.autoCommit && this.session !== undefined && this.closing === undefined) {
+        await this.committer.commitPending(true).catch(() => {})
       }
     }
   }
@@ -276,10 +228,14 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   /**
    * Commit offsets now. With a message: everything of its partition up to and including it (hop-client's
    * `mark_done`); this is how to commit with `autoCommit: false`. Without one: every message handed out so far.
-   * A message of a partition this consumer no longer owns (after a rebalance) is not committed: its new owner
-   * will deliver it again.
    *
-   * @throws KafkaConsumerError when the broker refuses the commit.
+   * A commit is retried across coordinator failovers, re-joins and restarts of the group session for up to
+   * `commitTimeout` seconds (default 30). It never commits a partition this consumer no longer owns: then it
+   * resolves `false`, and the partition's owner (possibly this consumer again) delivers the message once more.
+   *
+   * @returns `true` when the offset is stored by the broker, `false` when its partition was revoked.
+   * @throws KafkaConsumerError when no coordinator accepted the commit within `commitTimeout` (`cause`: the last
+   * failure), or at once when the broker refuses it for good (e.g. not authorised).
    * @example
    * ```ts
    * for await (const msg of consumer.stream()) {
@@ -288,17 +244,17 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * }
    * ```
    */
-  async commit(message?: ConsumerMessage): Promise<void> {
-    this.assertOpen()
-    const kc = this.kafkaConsumer
-    if (kc === undefined) return
-    let entries: CommitEntry[]
-    if (message === undefined) entries = this.tracker.pending()
-    else {
-      const entry = this.tracker.entryFor(message.topic, message.partition, message.offset)
-      entries = entry === undefined ? [] : [entry]
+  async commit(message?: ConsumerMessage): Promise<boolean> {
+    if (
+      message !== undefined &&
+      (message === null || typeof message !== 'object' || !Number.isInteger(message.offset))
+    ) {
+      throw new InvalidOptionError('message', 'commit(): expected a message received from this consumer')
     }
-    await this.commitEntries(kc, entries)
+    this.assertOpen()
+    if (this.session === undefined && this.starting === undefined) return message === undefined
+    if (message === undefined) return this.committer.commitPending(true)
+    return this.committer.commitMessage(message.topic, message.partition, message.offset)
   }
 
   /**
@@ -326,7 +282,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.stop()
-      this.buffer.wake()
+      this.bp.wake()
       await this.starting?.catch(() => {})
       try {
         await this.teardown()
@@ -342,13 +298,16 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     return this.close()
   }
 
-  private assertOpen(): void {
-    if (this.closing !== undefined) {
-      throw new KafkaConsumerError('the consumer is closed', { code: 'ERR_KAFKA_CONSUMER_CLOSED' })
-    }
+  /** Throws the fatal error that ended the session, if any (a bound arrow: passed to the buffer). */
+  private readonly check = (): void => {
+    if (this.fatal !== undefined) throw this.fatal
   }
 
-  private ensureStarted(): Promise<void> {
+  private assertOpen(): void {
+    if (this.closing !== undefined) throw closedError()
+  }
+
+  private ensureStarted(): Promise<GroupSession> {
     this.assertOpen()
     if (this.fatal !== undefined) return Promise.reject(this.fatal)
     if (this.starting !== undefined) return this.starting
@@ -368,27 +327,41 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     return starting
   }
 
-  private async take(timeoutMs: number, signal: AbortSignal | undefined): Promise<Entry | null> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      if (this.fatal !== undefined) throw this.fatal
-      const entry = await this.buffer.take(Math.max(0, deadline - Date.now()), signal)
-      if (this.fatal !== undefined) throw this.fatal
-      if (entry === null) return null
-      this.maybeResume()
-      if (entry.generation === this.generation) return entry
-      // an entry fetched before a rebalance: its partition restarts from the committed offset, drop it
+  private async start(topics: string[]): Promise<GroupSession> {
+    const session = await GroupSession.start(
+      this.options,
+      this.tokens,
+      this.groupId,
+      topics,
+      this.bp,
+      this.tracker,
+      {
+        // Commit what the caller already has before re-joining, so the next owner starts after it.
+        onRebalancing: () => {
+          if (this.autoCommit) this.committer.commitPending(false).catch(() => {})
+        },
+        onFatal: (error) => {
+          this.fatal = error
+          this.bp.wake()
+        },
+      },
+    )
+    this.session = session
+    if (this.autoCommit) {
+      let busy = false
+      this.commitTimer = setInterval(() => {
+        if (busy) return
+        busy = true
+        this.committer
+          .commitPending(false)
+          .catch(() => {})
+          .finally(() => {
+            busy = false
+          })
+      }, this.options.autoCommitIntervalMs)
+      this.commitTimer.unref()
     }
-  }
-
-  /** Take a buffered entry without waiting (the fast path of a busy stream), or `undefined`. */
-  private takeNow(): Entry | undefined {
-    if (this.fatal !== undefined) throw this.fatal
-    for (let entry = this.buffer.tryTake(); entry !== undefined; entry = this.buffer.tryTake()) {
-      this.maybeResume()
-      if (entry.generation === this.generation) return entry
-    }
-    return undefined
+    return session
   }
 
   /**
@@ -396,226 +369,31 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * kafkajs consumer) happened since it was fetched: the partition may belong to another member now, and its
    * owner reads the message again from the committed offset.
    */
-  private markHandedOut(entry: Entry): void {
-    if (entry.generation !== this.generation) return
+  private markHandedOut(entry: BufferedEntry): void {
+    if (entry.epoch !== this.bp.epoch) return
     this.tracker.markHandedOut(entry.topic, entry.partition, Number(entry.message.offset))
   }
 
-  private decode(entry: Entry): ConsumerMessage {
-    return decodeMessage(entry.topic, entry.partition, entry.message)
-  }
-
-  /** Wake the paused fetch loop once the caller has drained the buffer to the low-water mark. */
-  private maybeResume(): void {
-    if (this.roomWaiters.length === 0 || this.buffer.size > this.lowWater) return
-    this.wakeRoomWaiters()
-  }
-
-  private wakeRoomWaiters(): void {
-    const waiters = this.roomWaiters
-    this.roomWaiters = []
-    for (const w of waiters) w()
-  }
-
-  private waitForRoom(maxMs: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, maxMs)
-      const self = this
-      function done(): void {
-        clearTimeout(timer)
-        const i = self.roomWaiters.indexOf(done)
-        if (i >= 0) self.roomWaiters.splice(i, 1)
-        resolve()
-      }
-      this.roomWaiters.push(done)
-    })
-  }
-
-  /** Drop everything fetched but not handed out: after a rebalance kafkajs refetches from committed offsets. */
-  private invalidateBuffer(): void {
-    this.generation++
-    this.buffer.clear()
-    this.wakeRoomWaiters()
-  }
-
-  private async commitEntries(kc: Consumer, entries: CommitEntry[]): Promise<void> {
-    if (entries.length === 0) return
-    try {
-      await kc.commitOffsets(entries)
-      this.tracker.markCommitted(entries)
-    } catch (err) {
-      throw toKafkaError(err, { role: 'consumer', action: 'commit offsets' })
-    }
-  }
-
-  private async start(topics: string[]): Promise<void> {
-    // Discover the token first, so a missing or invalid token surfaces as itself (KafkaTokenError).
-    await this.tokens.provide()
-    const { client, consumer: settings } = this.options
-    const config = buildKafkaConfig(this.options, {
-      clientId: this.options.clientId ?? DEFAULT_CLIENT_ID,
-      oauthBearerProvider: this.tokens.provide,
-      // core sets the re-authentication threshold and token-redacting, silent-by-default logs
-      kafkaConfig: client,
-    })
-    const kafka = new Kafka(config as unknown as KafkaConfig)
-    const kc = kafka.consumer({
-      maxWaitTimeInMs: 500,
-      ...(settings as object),
-      groupId: this.groupId,
-    })
-    this.kafkaConsumer = kc
-    const servers = this.options.bootstrapServers.join(',')
-
-    let readyResolve: () => void = () => {}
-    let readyReject: (err: KafkaError) => void = () => {}
-    const ready = new Promise<void>((resolve, reject) => {
-      readyResolve = resolve
-      readyReject = reject
-    })
-    ready.catch(() => {})
-    let joined = false
-    let isReady = false
-
-    kc.on(kc.events.GROUP_JOIN, (event) => {
-      if (this.kafkaConsumer !== kc) return
-      this.invalidateBuffer()
-      this.tracker.assign(event.payload.memberAssignment)
-      joined = true
-    })
-    kc.on(kc.events.FETCH, () => {
-      if (joined && !isReady) {
-        isReady = true
-        readyResolve()
-      }
-    })
-    kc.on(kc.events.REBALANCING, () => {
-      if (this.kafkaConsumer !== kc) return
-      this.invalidateBuffer()
-      // Commit what the caller already has before re-joining, so the next owner starts after it. The request is
-      // queued now, ahead of kafkajs's FindCoordinator + JoinGroup round trips.
-      if (this.autoCommit) this.commitEntries(kc, this.tracker.pending()).catch(() => {})
-    })
-    kc.on(kc.events.CRASH, (event) => {
-      if (this.kafkaConsumer !== kc) return
-      this.invalidateBuffer()
-      const error = toKafkaError(event.payload.error, { role: 'consumer', action: `consume from ${servers}` })
-      const fatal = !event.payload.restart || error instanceof KafkaAuthenticationError
-      if (!isReady) {
-        // kafkajs restarts on retriable errors (e.g. a coordinator still loading): keep waiting, bounded below
-        if (fatal) readyReject(error)
-        return
-      }
-      if (fatal) {
-        this.fatal = error
-        this.buffer.wake()
-        kc.stop().catch(() => {})
-      }
-    })
-
-    const eachBatch = async ({
-      batch,
-      resolveOffset,
-      isRunning,
-      isStale,
-      heartbeat,
-      pause,
-    }: EachBatchPayload) => {
-      const generation = this.generation
-      const { topic, partition } = batch
-      const live = (): boolean =>
-        isRunning() && !isStale() && generation === this.generation && this.kafkaConsumer === kc
-      let last: string | undefined
-      try {
-        for (const message of batch.messages) {
-          if (!this.buffer.hasRoom()) {
-            // The caller is slower than the broker: pause this partition and hold the fetch loop until the
-            // caller has drained the buffer to the low-water mark (not merely one free slot, which would pause
-            // and resume once per message). Heartbeats keep the group membership alive; a rebalance surfaces as
-            // a heartbeat error, which kafkajs handles by re-joining.
-            if (last !== undefined) resolveOffset(last)
-            const resume = pause()
-            try {
-              while (this.buffer.size > this.lowWater && live()) {
-                await this.waitForRoom(1000)
-                await heartbeat()
-              }
-            } finally {
-              if (this.kafkaConsumer === kc) resume()
-            }
-          }
-          if (!live()) break
-          this.buffer.push({ topic, partition, message, generation })
-          last = message.offset
-        }
-      } finally {
-        // Advance kafkajs's fetch position past what the buffer took; anything else is fetched again.
-        if (last !== undefined && generation === this.generation) resolveOffset(last)
-      }
-    }
-
-    const fail = async (err: unknown, action: string): Promise<never> => {
-      const error = toKafkaError(err, { role: 'consumer', action })
-      if (this.kafkaConsumer === kc) this.kafkaConsumer = undefined
-      await kc.disconnect().catch(() => {})
-      throw error
-    }
-
-    try {
-      await kc.connect()
-    } catch (err) {
-      return fail(err, `connect to ${servers}`)
-    }
-    try {
-      await kc.subscribe({ topics, fromBeginning: this.autoOffsetReset === 'earliest' })
-    } catch (err) {
-      return fail(err, `subscribe to ${topics.join(', ')}`)
-    }
-    const rebalanceTimeout = settings.rebalanceTimeout ?? 60_000
-    const timer = setTimeout(
-      () =>
-        readyReject(
-          new KafkaConsumerError(`subscribe to ${topics.join(', ')} failed: timed out joining the group`, {
-            code: 'ERR_KAFKA_CONSUMER_JOIN_TIMEOUT',
-          }),
-        ),
-      rebalanceTimeout + 15_000,
-    )
-    try {
-      await kc.run({ eachBatch, autoCommit: false, eachBatchAutoResolve: false })
-      await ready
-    } catch (err) {
-      return fail(err, `subscribe to ${topics.join(', ')}`)
-    } finally {
-      clearTimeout(timer)
-    }
-    if (this.autoCommit) {
-      this.commitTimer = setInterval(() => {
-        if (this.kafkaConsumer === kc) this.commitEntries(kc, this.tracker.pending()).catch(() => {})
-      }, this.options.autoCommitIntervalMs)
-      this.commitTimer.unref()
-    }
-  }
-
-  /** Stop the current kafkajs consumer: with auto-commit, commit handed-out offsets; then leave the group. */
+  /** End the current session: with auto-commit, commit handed-out offsets first; then leave the group. */
   private async teardown(): Promise<void> {
     if (this.commitTimer !== undefined) clearInterval(this.commitTimer)
     this.commitTimer = undefined
-    const kc = this.kafkaConsumer
-    if (kc === undefined) return
+    const session = this.session
+    if (session === undefined) return
     let failure: unknown
     if (this.autoCommit && this.fatal === undefined) {
       try {
-        await this.commitEntries(kc, this.tracker.pending())
+        await this.committer.commitPending(false)
       } catch (err) {
         failure = err
       }
     }
-    this.kafkaConsumer = undefined
-    this.generation++
-    this.buffer.clear()
-    this.wakeRoomWaiters()
-    await kc.disconnect().catch(() => {})
+    this.session = undefined
+    await session.end()
     if (failure !== undefined) throw failure
   }
+}
+
+function closedError(): KafkaConsumerError {
+  return new KafkaConsumerError('the consumer is closed', { code: 'ERR_KAFKA_CONSUMER_CLOSED' })
 }

@@ -24,9 +24,19 @@ export class OffsetTracker {
   private readonly handed = new Map<string, CommitEntry & { next: number }>()
   private readonly committed = new Map<string, number>()
   private assigned: Set<string> | undefined
+  private suspended = false
+
+  /**
+   * The kafkajs session ended without a clean hand-over (a crash it restarts from): which partitions this member
+   * owns is unknown until the next {@link assign}, so nothing is committable meanwhile.
+   */
+  suspend(): void {
+    this.suspended = true
+  }
 
   /** Record the current assignment; bookkeeping for partitions no longer assigned is dropped. */
   assign(assignment: Record<string, number[]>): void {
+    this.suspended = false
     const next = new Set<string>()
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const p of partitions) next.add(tp(topic, p))
@@ -38,7 +48,19 @@ export class OffsetTracker {
 
   /** Whether `topic`/`partition` is in the current assignment (true before any assignment is known). */
   isAssigned(topic: string, partition: number): boolean {
+    if (this.suspended) return false
     return this.assigned === undefined || this.assigned.has(tp(topic, partition))
+  }
+
+  /**
+   * Where the message at `offset` of `topic`/`partition` stands: `'committed'` (covered by a commit),
+   * `'owned'` (committable by this member), `'unknown'` (the session is being re-established) or `'revoked'`
+   * (another member may own the partition: never commit it).
+   */
+  status(topic: string, partition: number, offset: number): 'committed' | 'owned' | 'unknown' | 'revoked' {
+    if (offset + 1 <= (this.committed.get(tp(topic, partition)) ?? -1)) return 'committed'
+    if (this.suspended) return 'unknown'
+    return this.isAssigned(topic, partition) ? 'owned' : 'revoked'
   }
 
   /**
@@ -59,6 +81,7 @@ export class OffsetTracker {
   /** Offsets handed out but not yet committed, one entry per partition. */
   pending(): CommitEntry[] {
     const out: CommitEntry[] = []
+    if (this.suspended) return out
     for (const [key, h] of this.handed) {
       if (h.next > (this.committed.get(key) ?? -1)) {
         out.push({ topic: h.topic, partition: h.partition, offset: h.offset })

@@ -5,6 +5,7 @@ import {
   InvalidOptionError,
   parseOptions,
   refineConnectionOptions,
+  secondsToMs,
 } from '@gracedb-kafka/core'
 import { z } from 'zod'
 
@@ -30,6 +31,11 @@ export interface ConsumerOptionsInput extends ConnectionOptionsInput {
   autoCommitInterval?: number | undefined
   /** Most messages held between fetching and the caller (default 5000); fetching pauses when it is full. */
   maxBufferedMessages?: number | undefined
+  /**
+   * Seconds a commit (`commit()`, auto-commit, the final commit of `close()`) keeps retrying across coordinator
+   * failovers and re-joins before it fails with `KafkaConsumerError` (default 30).
+   */
+  commitTimeout?: number | undefined
   /** Deprecated alias of `reloadCred`, as in the reference. */
   autoRefreshToken?: boolean | undefined
   /**
@@ -71,6 +77,8 @@ export interface ConsumerOptions extends ConnectionOptions {
   /** Milliseconds. */
   autoCommitIntervalMs: number
   maxBufferedMessages: number
+  /** Milliseconds a commit keeps retrying. */
+  commitTimeoutMs: number
   /** kafkajs consumer settings. */
   consumer: KafkaConsumerSettings
   /** Overrides merged into the kafkajs client config. */
@@ -101,6 +109,11 @@ const schema = refineConnectionOptions(
       .int({ error: 'expected a whole number >= 1' })
       .min(1, { error: 'expected a whole number >= 1' })
       .default(5000),
+    commitTimeout: z
+      .number({ error: 'expected a number of seconds > 0' })
+      .positive({ error: 'expected a number of seconds > 0' })
+      .finite({ error: 'expected a number of seconds > 0' })
+      .optional(),
     autoRefreshToken: z.boolean({ error: 'expected true or false' }).optional(),
     kafkaConfig: z.record(z.string(), z.unknown(), { error: 'expected an object' }).optional(),
   }),
@@ -188,7 +201,8 @@ function convert(key: string, kind: 'int' | 'bool' | 'string' | 'reset', raw: un
  */
 export function parseConsumerOptions(input: ConsumerOptionsInput): ConsumerOptions {
   const parsed = parseOptions(schema, input, 'GraceDbKafkaConsumer')
-  const { topics, kafkaConfig, autoRefreshToken, autoCommit, autoCommitInterval, ...rest } = parsed
+  const { topics, kafkaConfig, autoRefreshToken, autoCommit, autoCommitInterval, commitTimeout, ...rest } =
+    parsed
   const fromConfig: Record<string, unknown> = {}
   const consumer: Record<string, unknown> = {}
   const client: Record<string, unknown> = {}
@@ -235,6 +249,7 @@ export function parseConsumerOptions(input: ConsumerOptionsInput): ConsumerOptio
       5000,
     ),
     maxBufferedMessages: rest.maxBufferedMessages,
+    commitTimeoutMs: secondsToMs(commitTimeout ?? 30, 'commitTimeout') as number,
     consumer: consumer as KafkaConsumerSettings,
     client,
   }

@@ -1,0 +1,153 @@
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs'
+import { MessageBuffer } from './message-buffer.js'
+
+/** One fetched message waiting for the caller, stamped with the session epoch it was fetched in. */
+export interface BufferedEntry {
+  topic: string
+  partition: number
+  message: KafkaMessage
+  /** The {@link BackPressure.epoch} at fetch time; an entry of an older epoch is stale and never handed out. */
+  epoch: number
+}
+
+/**
+ * The bounded hand-off between kafkajs's fetch loop and the callers of `poll()`/`stream()`.
+ *
+ * kafkajs pushes fetched batches in through {@link BackPressure.handleBatch}; callers pull with
+ * {@link BackPressure.take}. When the buffer holds `capacity` entries, the batch's partition is paused and the
+ * fetch loop waits (heartbeating) until the caller has drained the buffer to the low-water mark (half), so a slow
+ * caller never makes memory grow. {@link BackPressure.invalidate} (a rebalance, a restart of the kafkajs
+ * consumer, a teardown) drops everything fetched and not handed out: kafkajs fetches it again from the
+ * committed offsets.
+ *
+ * @example
+ * ```ts
+ * const bp = new BackPressure(5000)
+ * await kafkaConsumer.run({ eachBatch: (p) => bp.handleBatch(p, () => true), eachBatchAutoResolve: false })
+ * const entry = await bp.take(1000, undefined) // a BufferedEntry or null after 1 s
+ * ```
+ */
+export class BackPressure {
+  /** Bumped by {@link invalidate}: entries of an older epoch are never handed out. */
+  epoch = 0
+  private readonly buffer: MessageBuffer<BufferedEntry>
+  private readonly lowWater: number
+  private roomWaiters: (() => void)[] = []
+
+  constructor(capacity: number) {
+    this.buffer = new MessageBuffer<BufferedEntry>(capacity)
+    this.lowWater = Math.floor(capacity / 2)
+  }
+
+  /** Entries fetched and not yet handed out. */
+  get size(): number {
+    return this.buffer.size
+  }
+
+  /**
+   * The kafkajs `eachBatch` body: push the batch's messages, pausing the partition while the buffer is full.
+   * `live()` says whether kafkajs still runs this session (a stop, a rebalance or a crash ends the batch).
+   */
+  async handleBatch(payload: EachBatchPayload, live: () => boolean): Promise<void> {
+    const { batch, resolveOffset, isRunning, isStale, heartbeat, pause } = payload
+    const epoch = this.epoch
+    const { topic, partition } = batch
+    const current = (): boolean => isRunning() && !isStale() && epoch === this.epoch && live()
+    let last: string | undefined
+    try {
+      for (const message of batch.messages) {
+        if (!this.buffer.hasRoom()) {
+          // The caller is slower than the broker: pause this partition and hold the fetch loop until the caller
+          // has drained the buffer to the low-water mark (not merely one free slot, which would pause and resume
+          // once per message). Heartbeats keep the membership alive; a rebalance surfaces as a heartbeat error,
+          // which kafkajs handles by re-joining.
+          if (last !== undefined) resolveOffset(last)
+          const resume = pause()
+          try {
+            while (this.buffer.size > this.lowWater && current()) {
+              await this.waitForRoom(1000)
+              await heartbeat()
+            }
+          } finally {
+            if (live()) resume()
+          }
+        }
+        if (!current()) break
+        this.buffer.push({ topic, partition, message, epoch })
+        last = message.offset
+      }
+    } finally {
+      // Advance kafkajs's fetch position past what the buffer took; anything else is fetched again.
+      if (last !== undefined && epoch === this.epoch) resolveOffset(last)
+    }
+  }
+
+  /**
+   * Wait up to `timeoutMs` (`Infinity`: no limit) for a current entry; `null` on timeout, when `signal` aborts or
+   * on {@link wake}. `check` runs before and after each wait (it throws the consumer's fatal error, if any).
+   */
+  async take(
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    check: () => void,
+  ): Promise<BufferedEntry | null> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      check()
+      const entry = await this.buffer.take(Math.max(0, deadline - Date.now()), signal)
+      check()
+      if (entry === null) return null
+      this.maybeResume()
+      if (entry.epoch === this.epoch) return entry
+      // fetched before a rebalance: its partition restarts from the committed offset, drop it
+    }
+  }
+
+  /** A current entry without waiting (the fast path of a busy stream), or `undefined`. */
+  takeNow(): BufferedEntry | undefined {
+    for (let entry = this.buffer.tryTake(); entry !== undefined; entry = this.buffer.tryTake()) {
+      this.maybeResume()
+      if (entry.epoch === this.epoch) return entry
+    }
+    return undefined
+  }
+
+  /** Drop everything fetched but not handed out and release a paused fetch loop; starts a new epoch. */
+  invalidate(): void {
+    this.epoch++
+    this.buffer.clear()
+    this.wakeRoomWaiters()
+  }
+
+  /** Release every waiting `take()` with `null` (stop, close, a fatal error). */
+  wake(): void {
+    this.buffer.wake()
+  }
+
+  /** Wake the paused fetch loop once the caller has drained the buffer to the low-water mark. */
+  private maybeResume(): void {
+    if (this.roomWaiters.length === 0 || this.buffer.size > this.lowWater) return
+    this.wakeRoomWaiters()
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters
+    this.roomWaiters = []
+    for (const w of waiters) w()
+  }
+
+  private waitForRoom(maxMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, maxMs)
+      const waiters = this.roomWaiters
+      const self = this
+      function done(): void {
+        clearTimeout(timer)
+        const i = self.roomWaiters.indexOf(done)
+        if (i >= 0) self.roomWaiters.splice(i, 1)
+        resolve()
+      }
+      waiters.push(done)
+    })
+  }
+}
