@@ -95,13 +95,25 @@ describe("the reference's integration suite (pytest) against the testkit broker"
       KAFKA_PERFORMANCE_TESTS: '1', // run the optional throughput test too: nothing is skipped
     }
     // The test issuer's `iss` is not a reachable URL; put its public keys in scitokens' key cache, as a
-    // download would, so igwn-auth-utils verifies the token for real (see peer_common.py).
-    const seeded = await runVenvPython(['-c', 'import peer_common'], {
+    // download would (see peer_common.py), and check that igwn-auth-utils then finds and verifies the token
+    // for the broker's audience and the scope, as the reference's discovery does before any fallback.
+    const check = [
+      'import sys, peer_common',
+      'from importlib.metadata import version',
+      'from igwn_auth_utils.scitokens import find_token',
+      "print(version('ligo-gracedb'))",
+      "print('verified' if find_token(sys.argv[1], sys.argv[2], skip_errors=True) else 'not found')",
+    ].join('\n')
+    const seeded = await runVenvPython(['-c', check, kafka.bootstrapServers.split(':')[0]!, 'gracedb.read'], {
       ...env,
       GK_ISSUER: kafka.issuer.issuer,
       GK_ISSUER_JWKS: JSON.stringify(kafka.issuer.jwks),
     })
     expect(seeded.code, seeded.stderr).toBe(0)
+    expect(seeded.stdout.trim().split('\n'), 'ligo-gracedb 2.16.1, and a token it verifies').toEqual([
+      '2.16.1',
+      'verified',
+    ])
 
     const ini = join(dir, 'pytest.ini')
     await writeFile(ini, '[pytest]\nmarkers =\n    integration: talks to a real Kafka broker\n')
