@@ -30,3 +30,15 @@ export interface PingResult {
   /** The payload that was sent. */
   message: Record<string, unknown>
 }
+
+/** Options of {@link GraceDbKafkaProducer.flush} in object form. */
+export interface FlushOptions {
+  /** Seconds to wait: `-1` (default) until done, `0` only checks. */
+  timeout?: number | undefined
+  /**
+   * Throw instead of returning a count when messages are still pending at the deadline, or a delivery failed
+   * since the last flush (seen or not): `KafkaConnectionError`, `KafkaTopicError` or
+   * `KafkaMessageDeliveryError`, with the cause and a hint (ligo-gracedb's `flush(strict=True)`).
+   */
+  strict?: boolean | undefined
+}

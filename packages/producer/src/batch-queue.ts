@@ -91,6 +91,11 @@ export class BatchQueue<T extends Queued> {
     return out
   }
 
+  /** The topics with messages queued. */
+  peekTopics(): string[] {
+    return [...this.#lanes.keys()]
+  }
+
   /** Remove and return everything queued, oldest first per topic. */
   drain(): T[] {
     const out: T[] = []

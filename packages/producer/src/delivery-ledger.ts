@@ -59,6 +59,7 @@ const MAX_REMEMBERED_FAILURES = 1000
 export class DeliveryLedger {
   #pending = 0
   #failures: Failure[] = []
+  #lastFailure: KafkaError | undefined
   #authError: { error: KafkaError; messages: Pending[] } | undefined
   readonly #idleWaiters = new Set<() => void>()
 
@@ -115,6 +116,7 @@ export class DeliveryLedger {
     if (p.settled) return
     this.#settle(p)
     p.reject(error)
+    this.#lastFailure = error
     if (this.#failures.length < MAX_REMEMBERED_FAILURES) this.#failures.push({ error, pending: p })
     this.#callback(p, error, null)
   }
@@ -134,6 +136,12 @@ export class DeliveryLedger {
     return auth.error
   }
 
+  /** Throw the recorded authentication failure, if the caller has not seen it (see `takeAuthError`). */
+  throwAuthError(): void {
+    const error = this.takeAuthError()
+    if (error) throw error
+  }
+
   /**
    * Forget every failure so far and return the one `flush()` must throw: the authentication failure, else the
    * first failure the caller never looked at (no awaited promise, no `onDelivery`), authentication first.
@@ -147,9 +155,11 @@ export class DeliveryLedger {
     return (unseen.find((f) => f.error instanceof KafkaAuthenticationError) ?? unseen[0])?.error
   }
 
-  /** The most recent failure not yet taken by `flush()`, if any. */
-  lastFailure(): KafkaError | undefined {
-    return this.#failures.at(-1)?.error
+  /** The most recent failure since the last call, seen by the caller or not (what a strict flush reports). */
+  takeLastFailure(): KafkaError | undefined {
+    const last = this.#lastFailure
+    this.#lastFailure = undefined
+    return last
   }
 
   /** Resolve when nothing is pending, or after `ms` (never, when `undefined`). */

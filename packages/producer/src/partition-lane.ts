@@ -15,6 +15,8 @@ export interface LaneContext {
   closed: () => boolean
   timeoutError: (p: Pending, last: KafkaError | undefined) => KafkaError
   onIdle: (lane: PartitionLane) => void
+  /** Told about every failed attempt (for a strict flush's explanation). */
+  onError: (error: KafkaError) => void
 }
 
 /**
@@ -45,6 +47,11 @@ export class PartitionLane {
     this.topic = topic
     this.partition = partition
     this.#ctx = ctx
+  }
+
+  /** Whether records wait here. */
+  get busy(): boolean {
+    return this.#records.some((p) => !p.settled)
   }
 
   /** Append a record (its `message.partition` is this lane's). */
@@ -111,6 +118,7 @@ export class PartitionLane {
       } catch (err) {
         const error = conn.mapError(err, since, this.topic, this.partition)
         this.#lastError = error
+        this.#ctx.onError(error)
         if (isProducerStateLost(err)) {
           // The broker no longer knows (or accepts) our producer id: send again under a new one (KIP-360).
           this.#mustRenew = true

@@ -1,3 +1,5 @@
+import { KafkaMessageDeliveryError, secondsToMs } from '@gracedb-kafka/core'
+
 /** The connectivity-test message `ping()` sends (ligo-gracedb's ping schema: `type`, `timestamp`, `client` required). */
 export interface PingMessage {
   [field: string]: unknown
@@ -35,5 +37,32 @@ export function buildPingMessage(
     client: PING_CLIENT,
     sub: token.principal === '' ? null : token.principal,
     scope: token.scope === '' ? null : token.scope,
+  }
+}
+
+/**
+ * Wait for a ping's delivery report at most `timeout` seconds.
+ *
+ * @throws the delivery's failure, or {@link KafkaMessageDeliveryError} `ERR_KAFKA_MESSAGE_TIMED_OUT`.
+ * @example
+ * ```ts
+ * const report = await confirmWithin(producer.produce(message), 10, 'gracedb-dev.test')
+ * ```
+ */
+export async function confirmWithin<T>(delivery: Promise<T>, timeout: number, topic: string): Promise<T> {
+  const ms = secondsToMs(timeout, 'timeout')
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      delivery,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const message = `Ping to ${topic} was not confirmed within ${timeout}s`
+          reject(new KafkaMessageDeliveryError(message, { code: 'ERR_KAFKA_MESSAGE_TIMED_OUT', topic }))
+        }, ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -16,6 +16,7 @@ function make(extra: Record<string, unknown> = {}): GraceDbKafkaProducer {
   const p = new GraceDbKafkaProducer({
     bootstrapServers: '127.0.0.1:1',
     instanceName: 'gracedb-dev',
+    validateToken: false, // no token here: the token check has its own tests (token-precheck.test.ts)
     ...extra,
   })
   open.push(p)
@@ -26,14 +27,21 @@ afterEach(async () => {
 })
 
 describe('GraceDbKafkaProducer (no broker)', () => {
-  it('derives the instance from serviceUrl and keeps the default topic as given', () => {
+  it('derives the instance from serviceUrl and namespaces the default topic (read-only getters)', () => {
     const p = make({
       instanceName: undefined,
       serviceUrl: 'https://gracedb-test.ligo.org/api/',
       topic: 'gstlal',
     })
     expect(p.instanceName).toBe('gracedb-test')
-    expect(p.defaultTopic).toBe('gstlal')
+    expect(p.defaultTopic).toBe('gracedb-test.gstlal') // the reference's default_topic
+    expect(p.bootstrapServers).toBe('127.0.0.1:1')
+    expect(p.tokenScope).toBe('gracedb.read')
+    expect(p.refreshManager).not.toBeNull() // reloadCred defaults to true
+    expect(make({ reloadCred: false }).refreshManager).toBeNull()
+    expect(() => {
+      ;(p as unknown as { defaultTopic: string }).defaultTopic = 'x'
+    }).toThrow(TypeError)
     expect(p.flushTimeout).toBe(10)
     expect(p.pendingMessages).toBe(0)
   })

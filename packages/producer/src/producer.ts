@@ -1,3 +1,4 @@
+import type { SciTokenRefreshManager } from '@gracedb-kafka/auth'
 import {
   compressionType,
   InvalidOptionError,
@@ -5,41 +6,34 @@ import {
   KafkaProducerError,
   registerCodecs,
   secondsToMs,
+  validatePingMessage,
 } from '@gracedb-kafka/core'
-import { deriveInstanceName, makeTopicName, TopicNameError } from '@gracedb-kafka/topics'
-import { CompressionCodecs, CompressionTypes, type Message } from 'kafkajs'
-import type { PingOptions, PingResult, ProduceOptions } from './api-types.js'
+import { makeTopicName } from '@gracedb-kafka/topics'
+import { CompressionCodecs, CompressionTypes } from 'kafkajs'
+import { checkProduceOptions } from './admission.js'
+import type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 import { ProducerConnection } from './connection.js'
 import { DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
+import { resolveNames } from './naming.js'
 import { type ProducerOptions, type ProducerOptionsInput, parseProducerOptions } from './options.js'
-import { buildPingMessage } from './ping.js'
+import { buildPingMessage, confirmWithin } from './ping.js'
 import { closedError, Sender } from './sender.js'
-import {
-  checkPartition,
-  encodeHeaders,
-  encodeKey,
-  encodeValue,
-  type ProduceValue,
-  recordSize,
-} from './serialize.js'
+import { encodeValue, type ProduceValue } from './serialize.js'
+import { precheckToken } from './token-precheck.js'
+import { StartupGate } from './topic-checks.js'
+import { flushOutcome } from './undelivered.js'
 
-export type { PingOptions, PingResult, ProduceOptions } from './api-types.js'
+export type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 export type { DeliveryReport } from './delivery-ledger.js'
 
 /**
  * Kafka producer with SciToken authentication for GraceDB events (ligo-gracedb's `GraceDbKafkaProducer`).
  *
- * `produce()` queues a message and returns a promise of its {@link DeliveryReport}; a sender coalesces queued
- * messages into batches (a few ms of linger, up to `batch.num.messages` / `batch.size`) and sends each batch
- * with one kafkajs `sendBatch`. Many un-awaited `produce()` calls followed by `flush()` therefore run at batch
- * speed. The connection is made lazily on the first message (or by {@link GraceDbKafkaProducer.connect}).
- *
- * Errors:
- * - `produce()` throws synchronously for a bad argument ({@link InvalidOptionError}, `TopicNameError`), a
- *   message over `message.max.bytes`, a full queue, a closed producer, and for an authentication failure
- *   recorded since the previous `produce()`/`flush()` ({@link KafkaAuthenticationError}).
- * - A delivery failure rejects that message's promise, calls its `onDelivery`, and — if neither was looked
- *   at by the caller — makes the next `flush()` reject with it. The promise never causes an unhandled rejection.
+ * `produce()` queues a message and returns a promise of its {@link DeliveryReport}. Queued messages are
+ * batched (a few ms of linger) and sent per partition; a message is reported delivered only when the broker
+ * returned an offset for its partition, and is sent again on any retriable failure until `delivery.timeout.ms`
+ * (see the README's "Delivery guarantees"). A delivery failure rejects the message's promise, calls its
+ * `onDelivery` and, if neither was looked at, makes the next `flush()` reject; never an unhandled rejection.
  *
  * @example
  * ```ts
@@ -57,52 +51,84 @@ export type { DeliveryReport } from './delivery-ledger.js'
 export class GraceDbKafkaProducer {
   /** The GraceDB instance topics are namespaced with, e.g. `"gracedb-dev"`. */
   readonly instanceName: string
-  /** The default pipeline name as given (not namespaced), or `undefined`. */
-  readonly defaultTopic: string | undefined
   /** Seconds `createEvent` waits when it flushes this producer. */
   readonly flushTimeout: number
 
   readonly #opts: ProducerOptions
-  readonly #defaultKafkaTopic: string | undefined
+  readonly #defaultTopic: string | undefined
   readonly #conn: ProducerConnection
   readonly #ledger = new DeliveryLedger()
   readonly #sender: Sender
+  readonly #gate: StartupGate
   /** Set when `close()` starts: no new message is accepted. */
   #closing: Promise<void> | undefined
 
   /**
-   * Validate the options and prepare the client. Nothing is read or dialled yet: the token is discovered and
-   * the broker contacted on the first message (or {@link GraceDbKafkaProducer.connect}).
+   * Validate the options and prepare the client. With `validateToken` (default) the token is looked up now;
+   * the broker is contacted (and, with `checkForTopics`, its topics checked) by {@link GraceDbKafkaProducer.connect},
+   * {@link GraceDbKafkaProducer.create} or the first message.
    *
-   * @throws {@link InvalidOptionError} naming the first invalid option (including an unreadable `caCertPath`).
+   * @throws {@link InvalidOptionError} naming the first invalid option (including an unreadable `caCertPath`);
+   *   {@link KafkaTokenError} with `validateToken` when no usable token is found (where it looked, htgettoken).
    */
   constructor(options: ProducerOptionsInput) {
     const opts = parseProducerOptions(options)
     this.#opts = opts
-    try {
-      this.instanceName = opts.instanceName ?? deriveInstanceName(opts.serviceUrl!)
-    } catch (err) {
-      const option = opts.instanceName === undefined ? 'serviceUrl' : 'instanceName'
-      throw new InvalidOptionError(
-        option,
-        `GraceDbKafkaProducer: option "${option}": ${(err as Error).message}`,
-      )
-    }
-    try {
-      makeTopicName(this.instanceName, 'test') // validates the instance name even without a default topic
-      this.#defaultKafkaTopic =
-        opts.topic === undefined ? undefined : makeTopicName(this.instanceName, opts.topic)
-    } catch (err) {
-      if (!(err instanceof TopicNameError)) throw err
-      const option = err.input === opts.topic ? 'topic' : 'instanceName'
-      throw new InvalidOptionError(option, `GraceDbKafkaProducer: option "${option}": ${err.message}`)
-    }
-    this.defaultTopic = opts.topic
+    const { instanceName, defaultTopic } = resolveNames(opts)
+    this.instanceName = instanceName
+    this.#defaultTopic = defaultTopic
     this.flushTimeout = opts.flushTimeout
+    if (opts.validateToken) precheckToken()
     this.#conn = new ProducerConnection(opts)
     registerCodecs(CompressionCodecs, CompressionTypes)
     const compression = compressionType(opts.tuning.compression, CompressionTypes)
-    this.#sender = new Sender(this.#conn, this.#ledger, opts.tuning, compression)
+    this.#gate = new StartupGate(this.#conn, opts.checkForTopics, {
+      instanceName: this.instanceName,
+      defaultTopic: this.defaultTopic,
+      brokers: this.bootstrapServers,
+    })
+    this.#sender = new Sender(this.#conn, this.#ledger, opts.tuning, compression, () => this.#gate.ready())
+  }
+
+  /**
+   * Construct and connect (with `checkForTopics`, check the broker's topics): the asynchronous counterpart of
+   * ligo-gracedb's constructor, which does both.
+   *
+   * @throws as the constructor and {@link GraceDbKafkaProducer.connect}; nothing is left open on failure.
+   * @example
+   * ```ts
+   * const producer = await GraceDbKafkaProducer.create({ bootstrapServers, serviceUrl, topic: 'test' })
+   * ```
+   */
+  static async create(options: ProducerOptionsInput): Promise<GraceDbKafkaProducer> {
+    const producer = new GraceDbKafkaProducer(options)
+    try {
+      await producer.connect()
+    } catch (err) {
+      await producer.close(0).catch(() => {})
+      throw err
+    }
+    return producer
+  }
+
+  /** The namespaced default topic (e.g. `"gracedb-dev.test"`), or `undefined` (ligo-gracedb's `default_topic`). */
+  get defaultTopic(): string | undefined {
+    return this.#defaultTopic
+  }
+
+  /** The bootstrap servers, comma-separated, as ligo-gracedb's `bootstrap_servers`. */
+  get bootstrapServers(): string {
+    return this.#opts.bootstrapServers.join(',')
+  }
+
+  /** The SciToken scope the producer asks for (default `"gracedb.read"`). */
+  get tokenScope(): string {
+    return this.#opts.tokenScope
+  }
+
+  /** The token refresh manager (with `reloadCred`, the default), else `null`. */
+  get refreshManager(): SciTokenRefreshManager | null {
+    return this.#conn.refreshManager
   }
 
   /** Number of messages produced but not yet acknowledged or failed (queued plus in flight). */
@@ -111,11 +137,13 @@ export class GraceDbKafkaProducer {
   }
 
   /**
-   * Connect now instead of on the first message: discover the token, authenticate and (with guaranteed
-   * delivery) obtain a producer id. Bounded by `connect.timeout.ms` (15 s by default).
+   * Connect now instead of on the first message: discover the token, authenticate, (with guaranteed delivery)
+   * obtain a producer id and, with `checkForTopics`, check the broker's topics (once it passed, not again).
+   * Connecting is bounded by `connect.timeout.ms` (15 s by default).
    *
    * @throws {@link KafkaConnectionError} when the broker cannot be reached, {@link KafkaAuthenticationError}
-   *   (or its subclass {@link KafkaTokenError}) when the token is missing or refused.
+   *   (or its subclass {@link KafkaTokenError}) when the token is missing or refused, {@link KafkaTopicError}
+   *   when the default topic is missing or not authorised, or (no default topic) the instance has no topic.
    * @example
    * ```ts
    * await producer.connect() // fail fast at start-up rather than on the first event
@@ -123,7 +151,7 @@ export class GraceDbKafkaProducer {
    */
   async connect(): Promise<void> {
     if (this.#closing) throw this.#closedError()
-    await this.#conn.ensureConnected()
+    await this.#gate.ready()
   }
 
   /**
@@ -145,19 +173,14 @@ export class GraceDbKafkaProducer {
    */
   produce(value: ProduceValue, options: ProduceOptions = {}): Promise<DeliveryReport> {
     if (this.#closing) throw this.#closedError()
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidOptionError('(options)', 'produce(): expected an options object')
-    }
-    this.#throwAuthError()
+    checkProduceOptions(options)
+    this.#ledger.throwAuthError()
     const topic =
-      options.topic !== undefined ? makeTopicName(this.instanceName, options.topic) : this.#defaultKafkaTopic
+      options.topic !== undefined ? makeTopicName(this.instanceName, options.topic) : this.defaultTopic
     if (topic === undefined) {
       throw new InvalidOptionError('topic', 'Topic must be specified (no default topic configured)')
     }
-    if (options.onDelivery !== undefined && typeof options.onDelivery !== 'function') {
-      throw new InvalidOptionError('onDelivery', 'produce(): option "onDelivery": expected a function')
-    }
-    return this.#enqueue(topic, encodeValue(value), options)
+    return this.#sender.produce(topic, encodeValue(value), options)
   }
 
   /**
@@ -167,10 +190,14 @@ export class GraceDbKafkaProducer {
    * @param timeout - seconds: `-1` waits until done (default; each message is still bounded by
    *   `delivery.timeout.ms`), `0` only checks. Longer than about 24.8 days (2**31-1 ms, `Infinity` included)
    *   waits that long.
+   * @param strict - throw instead of returning a count when messages are still pending at the deadline, or any
+   *   delivery failed since the last flush (ligo-gracedb's `strict=True`). Also `flush({ timeout, strict })`.
    * @returns the number of messages still pending.
    * @throws the first delivery failure since the previous `flush()` that the caller has not seen (its promise
    *   was never awaited/handled and it had no `onDelivery`): {@link KafkaMessageDeliveryError},
-   *   {@link KafkaConnectionError} or {@link KafkaAuthenticationError}.
+   *   {@link KafkaConnectionError} or {@link KafkaAuthenticationError}. With `strict`, the last failure, or
+   *   for a stall {@link KafkaConnectionError}, {@link KafkaTopicError} or {@link KafkaMessageDeliveryError}
+   *   with the last error and a hint.
    * @example
    * ```ts
    * for (const e of events) producer.produce(e)
@@ -178,20 +205,17 @@ export class GraceDbKafkaProducer {
    * if (left > 0) console.warn(`${left} message(s) not yet delivered`)
    * ```
    */
-  async flush(timeout = -1): Promise<number> {
-    const ms = secondsToMs(timeout, 'timeout', { forever: true })
-    if (this.#ledger.pending > 0 && ms !== 0) {
-      const done = this.#sender.hurry()
-      try {
-        await this.#ledger.waitIdle(ms)
-      } finally {
-        done()
-      }
-    }
-    // Everything failed so far is reported now (or was seen by the caller): the next flush starts afresh.
-    const failure = this.#ledger.takeUnseenFailure()
-    if (failure) throw failure
-    return this.#ledger.pending
+  async flush(timeout: number | FlushOptions = -1, strict = false): Promise<number> {
+    const opts = typeof timeout === 'object' && timeout !== null ? timeout : { timeout, strict }
+    const seconds = opts.timeout ?? -1
+    const ms = secondsToMs(seconds, 'timeout', { forever: true })
+    if (ms !== 0) await this.#sender.drain(ms)
+    return flushOutcome(this.#ledger, this.#sender, {
+      strict: opts.strict === true,
+      timeout: seconds,
+      brokers: this.bootstrapServers,
+      topicError: (topic) => this.#conn.metadata.topicError(topic),
+    })
   }
 
   /**
@@ -199,9 +223,13 @@ export class GraceDbKafkaProducer {
    * OAUTHBEARER, TLS, delivery). The payload is ligo-gracedb's: `type: "ping"`, `timestamp`, `client`, and the
    * `sub` and `scope` claims of the token in use.
    *
+   * The topic is checked first and the message validated against the ping schema: nothing is sent when either
+   * fails.
+   *
    * @throws {@link KafkaTokenError} without a token, {@link KafkaAuthenticationError} when it is refused,
-   *   {@link KafkaConnectionError} when the broker is unreachable, {@link KafkaMessageDeliveryError} when the
-   *   message is refused or not confirmed within `timeout`.
+   *   {@link KafkaConnectionError} when the broker is unreachable, {@link KafkaTopicError} when the topic is
+   *   missing or not authorised, {@link KafkaMessageDeliveryError} when the message is refused or not confirmed
+   *   within `timeout`.
    * @example
    * ```ts
    * const { topic, partition, offset, message } = await producer.ping({ topic: 'test' })
@@ -210,36 +238,22 @@ export class GraceDbKafkaProducer {
   async ping(options: PingOptions = {}): Promise<PingResult> {
     if (this.#closing) throw this.#closedError()
     const timeout = options.timeout ?? 10
-    const timeoutMs = secondsToMs(timeout, 'timeout')
+    secondsToMs(timeout, 'timeout')
     const topic =
       options.topic !== undefined
         ? makeTopicName(this.instanceName, options.topic)
-        : (this.#defaultKafkaTopic ?? makeTopicName(this.instanceName, 'test'))
-    this.#throwAuthError()
+        : (this.#defaultTopic ?? makeTopicName(this.instanceName, 'test'))
+    this.#ledger.throwAuthError()
     const token = await this.#conn.discoverToken()
     const message = buildPingMessage(token)
-    const delivery = this.#enqueue(topic, encodeValue(message), { onDelivery: () => {} })
+    validatePingMessage(message)
+    await this.#gate.checkTopic(topic) // nothing is sent to a topic that is missing or not authorised
+    const delivery = this.#sender.produce(topic, encodeValue(message), { onDelivery: () => {} })
     const done = this.#sender.hurry()
-    let timer: NodeJS.Timeout | undefined
     try {
-      const report = await Promise.race([
-        delivery,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new KafkaMessageDeliveryError(`Ping to ${topic} was not confirmed within ${timeout}s`, {
-                  code: 'ERR_KAFKA_MESSAGE_TIMED_OUT',
-                  topic,
-                }),
-              ),
-            timeoutMs,
-          )
-        }),
-      ])
+      const report = await confirmWithin(delivery, timeout, topic)
       return { topic: report.topic, partition: report.partition, offset: report.offset, message }
     } finally {
-      clearTimeout(timer)
       done()
     }
   }
@@ -267,51 +281,8 @@ export class GraceDbKafkaProducer {
     return this.close()
   }
 
-  // ---------------------------------------------------------------------------------------------------------
-
   #closedError(): KafkaProducerError {
     return new KafkaProducerError('The producer is closed', { code: 'ERR_KAFKA_PRODUCER_CLOSED' })
-  }
-
-  #throwAuthError(): void {
-    const error = this.#ledger.takeAuthError()
-    if (error) throw error
-  }
-
-  #enqueue(topic: string, value: Buffer, options: ProduceOptions): Promise<DeliveryReport> {
-    const key = encodeKey(options.key)
-    const headers = encodeHeaders(options.headers)
-    const partition = checkPartition(options.partition)
-    const size = recordSize(value, key, headers)
-    const { tuning } = this.#opts
-    if (size > tuning.messageMaxBytes) {
-      throw new KafkaMessageDeliveryError(
-        `Message of ${size} bytes for ${topic} is larger than message.max.bytes (${tuning.messageMaxBytes})`,
-        { code: 'ERR_KAFKA_MESSAGE_TOO_LARGE', topic, partition },
-      )
-    }
-    const queued = this.#sender.queued
-    if (this.#ledger.pending >= tuning.queueMaxMessages || queued.bytes + size > tuning.queueMaxBytes) {
-      throw new KafkaProducerError(
-        `The producer queue is full (${this.#ledger.pending} messages, ${queued.bytes} bytes queued): await flush() and retry`,
-        { code: 'ERR_KAFKA_QUEUE_FULL' },
-      )
-    }
-    const timestamp = Date.now()
-    const message: Message = { key, value, timestamp: String(timestamp) }
-    if (headers) message.headers = headers
-    if (partition !== undefined) message.partition = partition
-    const p = this.#ledger.create({
-      topic,
-      size,
-      message,
-      key,
-      timestamp,
-      deadline: timestamp + tuning.deliveryTimeoutMs,
-      onDelivery: options.onDelivery,
-    })
-    this.#sender.enqueue(p)
-    return p.promise
   }
 
   async #close(timeout: number): Promise<void> {

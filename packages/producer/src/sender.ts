@@ -8,9 +8,11 @@ import {
   KafkaTopicError,
 } from '@gracedb-kafka/core'
 import type { CompressionTypes, PartitionMetadata } from 'kafkajs'
+import { admit } from './admission.js'
+import type { ProduceOptions } from './api-types.js'
 import { BatchQueue } from './batch-queue.js'
 import type { ProducerConnection } from './connection.js'
-import type { DeliveryLedger, Pending } from './delivery-ledger.js'
+import type { DeliveryLedger, DeliveryReport, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
 import { PartitionLane } from './partition-lane.js'
 import { choosePartition } from './partitioner.js'
@@ -41,13 +43,17 @@ export class Sender {
   #sweepTimer: NodeJS.Timeout | undefined
   #flushing = 0
   #closed = false
+  #lastError: KafkaError | undefined
+  readonly #ready: () => Promise<void>
 
   constructor(
     conn: ProducerConnection,
     ledger: DeliveryLedger,
     tuning: ProducerTuning,
     compression: CompressionTypes,
+    ready: () => Promise<void>,
   ) {
+    this.#ready = ready
     this.#conn = conn
     this.#ledger = ledger
     this.#tuning = tuning
@@ -57,6 +63,28 @@ export class Sender {
   /** Messages queued (not yet given a partition), and their estimated bytes. */
   get queued(): { count: number; bytes: number } {
     return { count: this.#queue.count, bytes: this.#queue.bytes }
+  }
+
+  /** The last error a send or metadata request met since the last {@link Sender.takeLastError}. */
+  takeLastError(): KafkaError | undefined {
+    const last = this.#lastError
+    this.#lastError = undefined
+    return last
+  }
+
+  /** Topics with messages not yet delivered. */
+  pendingTopics(): string[] {
+    const topics = new Set(this.#queue.peekTopics())
+    for (const lane of this.#lanes.values()) if (lane.busy) topics.add(lane.topic)
+    return [...topics].sort()
+  }
+
+  /** Admit a message (see {@link admit}) and queue it; returns its delivery promise. */
+  produce(topic: string, value: Buffer, options: ProduceOptions): Promise<DeliveryReport> {
+    const ctx = { tuning: this.#tuning, ledger: this.#ledger, queuedBytes: this.#queue.bytes }
+    const p = admit(topic, value, options, ctx)
+    this.enqueue(p)
+    return p.promise
   }
 
   /** Queue a message; it is sent after the linger, or at once when a batch is full or a flush waits. */
@@ -72,6 +100,17 @@ export class Sender {
     this.#pump()
     return () => {
       this.#flushing--
+    }
+  }
+
+  /** Send queued messages at once and wait until nothing is pending, or `ms` pass (`undefined`: no limit). */
+  async drain(ms: number | undefined): Promise<void> {
+    if (this.#ledger.pending === 0) return
+    const done = this.hurry()
+    try {
+      await this.#ledger.waitIdle(ms)
+    } finally {
+      done()
     }
   }
 
@@ -151,6 +190,9 @@ export class Sender {
             compression: this.#compression,
             closed: () => this.#closed,
             timeoutError: (m, last) => this.timeoutError(m, last),
+            onError: (e) => {
+              this.#lastError = e
+            },
             onIdle: (l) => {
               if (this.#lanes.get(id) === l) this.#lanes.delete(id)
             },
@@ -175,11 +217,12 @@ export class Sender {
       if (live.length === 0) return undefined
       const since = Date.now()
       try {
-        await this.#conn.ensureConnected()
+        await this.#ready()
         return await this.#conn.metadata.partitions(topic, attempt > 0)
       } catch (err) {
         const error = this.#conn.mapError(err, since, topic)
         last = error
+        this.#lastError = error
         const transient = isTransient(error, err) && !(error instanceof KafkaTopicError)
         if (!this.#conn.everConnected || this.#closed || !transient) {
           if (error instanceof KafkaAuthenticationError) {

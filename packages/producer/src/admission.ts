@@ -1,0 +1,75 @@
+import { InvalidOptionError, KafkaMessageDeliveryError, KafkaProducerError } from '@gracedb-kafka/core'
+import type { Message } from 'kafkajs'
+import type { ProduceOptions } from './api-types.js'
+import type { DeliveryLedger, Pending } from './delivery-ledger.js'
+import type { ProducerTuning } from './options.js'
+import { checkPartition, encodeHeaders, encodeKey, recordSize } from './serialize.js'
+
+/**
+ * Turn an encoded value and its `produce()` options into a pending message registered with the ledger, after
+ * the checks `produce()` makes synchronously: the message fits `message.max.bytes`, and the queue limits
+ * (`queue.buffering.max.messages`, `queue.buffering.max.kbytes`) leave room for it.
+ *
+ * @throws {@link KafkaMessageDeliveryError} `ERR_KAFKA_MESSAGE_TOO_LARGE`, {@link KafkaProducerError}
+ *   `ERR_KAFKA_QUEUE_FULL`, `InvalidOptionError` for a bad key, header or partition.
+ * @example
+ * ```ts
+ * const pending = admit('gracedb-dev.test', encodeValue({ a: 1 }), {}, { tuning, ledger, queuedBytes: 0 })
+ * ```
+ */
+export function admit(
+  topic: string,
+  value: Buffer,
+  options: ProduceOptions,
+  ctx: { tuning: ProducerTuning; ledger: DeliveryLedger; queuedBytes: number },
+): Pending {
+  const { tuning, ledger } = ctx
+  const key = encodeKey(options.key)
+  const headers = encodeHeaders(options.headers)
+  const partition = checkPartition(options.partition)
+  const size = recordSize(value, key, headers)
+  if (size > tuning.messageMaxBytes) {
+    throw new KafkaMessageDeliveryError(
+      `Message of ${size} bytes for ${topic} is larger than message.max.bytes (${tuning.messageMaxBytes})`,
+      { code: 'ERR_KAFKA_MESSAGE_TOO_LARGE', topic, partition },
+    )
+  }
+  if (ledger.pending >= tuning.queueMaxMessages || ctx.queuedBytes + size > tuning.queueMaxBytes) {
+    throw new KafkaProducerError(
+      `The producer queue is full (${ledger.pending} messages, ${ctx.queuedBytes} bytes queued): await flush() and retry`,
+      { code: 'ERR_KAFKA_QUEUE_FULL' },
+    )
+  }
+  const timestamp = Date.now()
+  const message: Message = { key, value, timestamp: String(timestamp) }
+  if (headers) message.headers = headers
+  if (partition !== undefined) message.partition = partition
+  return ledger.create({
+    topic,
+    size,
+    message,
+    key,
+    timestamp,
+    deadline: timestamp + tuning.deliveryTimeoutMs,
+    onDelivery: options.onDelivery,
+  })
+}
+
+/**
+ * Check the shape of `produce()`'s options argument: an object, whose `onDelivery` (if any) is a function.
+ *
+ * @throws {@link InvalidOptionError}
+ * @example
+ * ```ts
+ * checkProduceOptions({ onDelivery: 'nope' }) // throws InvalidOptionError (onDelivery)
+ * ```
+ */
+export function checkProduceOptions(options: unknown): asserts options is ProduceOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError('(options)', 'produce(): expected an options object')
+  }
+  const { onDelivery } = options as ProduceOptions
+  if (onDelivery !== undefined && typeof onDelivery !== 'function') {
+    throw new InvalidOptionError('onDelivery', 'produce(): option "onDelivery": expected a function')
+  }
+}
