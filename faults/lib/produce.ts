@@ -20,7 +20,7 @@ export interface SteadyRun extends Outcomes {
   readonly produced: number
   /** Resolves once every message has been handed to `produce()`. */
   readonly done: Promise<void>
-  /** Resolves when every produced message has an outcome, or after `timeoutMs`; returns how many are pending. */
+  /** Resolves when every message of this run has an outcome, or after `timeoutMs`; returns how many have none. */
   settled(timeoutMs: number): Promise<number>
 }
 
@@ -60,6 +60,7 @@ export function produceSteadily(
   const reports = new Map<number, number>()
   const pending: Promise<unknown>[] = []
   let produced = 0
+  let unsettled = 0
   const fail = (n: number, err: unknown): void => {
     if (!outcomes.failed.has(n)) outcomes.failed.set(n, err)
     outcomes.failureLog.push({ n, atMs: Date.now() - start, error: describe(err) })
@@ -78,12 +79,17 @@ export function produceSteadily(
             if (count > 1) outcomes.reportedTwice.add(n)
           },
         })
+        unsettled++
         pending.push(
           p.then(
             (report) => {
+              unsettled--
               if (!outcomes.acked.has(n)) outcomes.acked.set(n, report)
             },
-            (err: unknown) => fail(n, err),
+            (err: unknown) => {
+              unsettled--
+              fail(n, err)
+            },
           ),
         )
       } catch (err) {
@@ -111,7 +117,7 @@ export function produceSteadily(
         }),
       ])
       clearTimeout(timer)
-      return produced - outcomes.acked.size - outcomes.failed.size
+      return unsettled
     },
   }
   return run
