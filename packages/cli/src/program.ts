@@ -153,6 +153,7 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--from-beginning', 'start from the earliest offset when the group has none')
     .option('--count <n>', 'stop after n messages', positiveInt)
     .option('--manual-commit', 'commit each message only after it was written')
+    .option('--write-files <dir>', "write each upload message's event file into <dir> (never overwriting)")
     .option('--timeout <seconds>', 'poll timeout per iteration', nonNegativeNumber('--timeout'), 1)
     .action(async (o: Parameters<typeof consume>[2], cmd: Command) => {
       await (await import('./commands/consume.js')).consume(output(cmd), connection(cmd, [o.topics]), o)
