@@ -13,6 +13,7 @@ const savedEnv = { ...process.env }
 
 beforeAll(async () => {
   kafka = await startKafka({ certHostname: 'kafka.elsewhere.example' })
+  await kafka.createTopic('gracedb-tls.tls') // testkit brokers do not auto-create topics (as GraceDB's)
   dir = mkdtempSync(join(tmpdir(), 'producer-tls-'))
   process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(
     await kafka.issuer.mint(),

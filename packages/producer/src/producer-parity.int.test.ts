@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  KafkaMessageDeliveryError,
+  KafkaTopicError,
+  MessageSchemaError,
+  validateUploadMessage,
+} from '@gracedb-kafka/core'
+import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GraceDbKafkaProducer } from './producer.js'
+import { readBack } from './testing/read-back.js'
+
+// Issue 11's producer items against the testkit broker with topic auto-creation off (as on GraceDB's brokers).
+let kafka: SharedKafka
+let dir: string
+const savedEnv = { ...process.env }
+const uniqueInstance = (): string => `par-${randomBytes(4).toString('hex')}`
+
+function producer(extra: Record<string, unknown> = {}): GraceDbKafkaProducer {
+  return new GraceDbKafkaProducer({
+    bootstrapServers: kafka.bootstrapServers,
+    caCertPath: kafka.caCertPath,
+    instanceName: uniqueInstance(),
+    ...extra,
+  })
+}
+
+beforeAll(async () => {
+  kafka = await sharedKafka()
+  dir = mkdtempSync(join(tmpdir(), 'producer-parity-'))
+  // The token carries gracedb.read (the default tokenScope) among its scopes.
+  process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(
+    await kafka.issuer.mint({ sub: 'producer-parity' }),
+    join(dir, 'token'),
+  )
+})
+
+afterAll(() => {
+  process.env = savedEnv
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('checkForTopics', () => {
+  it('connect() and create() refuse a missing default topic, naming the instances that have topics', async () => {
+    const other = uniqueInstance()
+    await kafka.createTopic(`${other}.cbc`, { partitions: 1 })
+    await using p = producer({ topic: 'cbc' })
+    const err = await p.connect().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaTopicError)
+    expect(err).toBeInstanceOf(KafkaMessageDeliveryError)
+    expect((err as KafkaTopicError).topic).toBe(`${p.instanceName}.cbc`)
+    expect((err as Error).message).toContain('does not exist')
+    expect((err as Error).message).toContain(other) // an instance that does have topics
+    expect((err as Error).message).toContain('checkForTopics: false')
+    await expect(p.produce('x')).rejects.toBeInstanceOf(KafkaTopicError) // the first produce() awaits it too
+    await expect(
+      GraceDbKafkaProducer.create({
+        bootstrapServers: kafka.bootstrapServers,
+        caCertPath: kafka.caCertPath,
+        instanceName: p.instanceName,
+        topic: 'cbc',
+      }),
+    ).rejects.toBeInstanceOf(KafkaTopicError)
+  })
+
+  it('without a default topic the instance must have a topic; create() resolves once it does', async () => {
+    const instance = uniqueInstance()
+    const options = {
+      bootstrapServers: kafka.bootstrapServers,
+      caCertPath: kafka.caCertPath,
+      instanceName: instance,
+    }
+    const err = await GraceDbKafkaProducer.create(options).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaTopicError)
+    expect((err as Error).message).toContain(`No topics found for GraceDB instance '${instance}'`)
+    await kafka.createTopic(`${instance}.gstlal`, { partitions: 1 })
+    await using p = await GraceDbKafkaProducer.create(options)
+    expect((await p.produce({ n: 1 }, { topic: 'gstlal' })).topic).toBe(`${instance}.gstlal`)
+  })
+
+  it('checkForTopics: false connects without looking; a missing topic then fails its message', async () => {
+    await using p = producer({ topic: 'missing', checkForTopics: false })
+    await p.connect()
+    const err = await p.produce('x').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaTopicError)
+    expect(p.pendingMessages).toBe(0)
+  })
+})
+
+describe('flush(timeout, strict)', () => {
+  it('strict: a failed report since the last flush throws even when the caller saw it; not strict: a count', async () => {
+    await using p = producer({ topic: 'strict', checkForTopics: false })
+    const seen: unknown[] = []
+    p.produce('x', { onDelivery: (e) => seen.push(e) }) // the topic does not exist
+    expect(await p.flush(30)).toBe(0) // seen through onDelivery: a plain flush does not throw
+    expect(seen[0]).toBeInstanceOf(KafkaTopicError)
+    p.produce('y', { onDelivery: (e) => seen.push(e) })
+    await expect(p.flush(30, true)).rejects.toBeInstanceOf(KafkaTopicError)
+    expect(await p.flush({ timeout: 0, strict: true })).toBe(0) // reported once
+  })
+
+  it('strict: messages still queued at the deadline throw with the count and a hint', async () => {
+    await using p = producer({ topic: 'slow' })
+    await kafka.createTopic(`${p.instanceName}.slow`, { partitions: 1 })
+    await p.connect()
+    const delivered = p.produce('x')
+    const err = await p.flush({ timeout: 0.001, strict: true }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaMessageDeliveryError)
+    expect((err as Error).message).toMatch(/with 1 message\(s\) still queued/)
+    expect((await delivered).offset).toBe(0) // it still goes through
+    expect(await p.flush(30, true)).toBe(0)
+  })
+})
+
+describe('ping()', () => {
+  it('a missing topic: KafkaTopicError and nothing is queued', async () => {
+    await using p = producer({ topic: 'here' })
+    await kafka.createTopic(`${p.instanceName}.here`, { partitions: 1 })
+    const err = await p.ping({ topic: 'absent', timeout: 10 }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaTopicError)
+    expect((err as KafkaTopicError).topic).toBe(`${p.instanceName}.absent`)
+    expect(p.pendingMessages).toBe(0)
+  })
+
+  it('sends a message valid against the ping schema', async () => {
+    await using p = producer({ topic: 'test' })
+    await kafka.createTopic(`${p.instanceName}.test`, { partitions: 1 })
+    const result = await p.ping()
+    expect(result.message).toMatchObject({ type: 'ping', client: 'gracedb-kafka' })
+    expect(() => validateUploadMessage({})).toThrow(MessageSchemaError) // the core validators are wired
+  })
+})
+
+describe('compression', () => {
+  it('every codec round-trips through the broker; zstd by default', async () => {
+    for (const compression of ['zstd', 'gzip', 'lz4', 'snappy', 'none'] as const) {
+      await using p = producer({ topic: 'codec', compression })
+      const topic = `${p.instanceName}.codec`
+      await kafka.createTopic(topic, { partitions: 1 })
+      const value = { compression, pad: 'gracedb '.repeat(500) }
+      await p.produce(value)
+      const [m] = await readBack(kafka.plaintextBootstrapServers, topic, 1)
+      expect(JSON.parse(m!.value!.toString())).toEqual(value)
+    }
+  })
+
+  it('zstd (the default) fits a compressible 3 MiB event under the broker 1 MiB limit; none does not', async () => {
+    const big = { filecontents: Buffer.alloc(3 * 1024 * 1024, 'coinc ').toString('base64') }
+    await using zstd = producer({ topic: 'big' })
+    await kafka.createTopic(`${zstd.instanceName}.big`, { partitions: 1 })
+    const report = await zstd.produce(big)
+    const [m] = await readBack(kafka.plaintextBootstrapServers, report.topic, 1)
+    expect(JSON.parse(m!.value!.toString())).toEqual(big)
+    await using plain = producer({ topic: 'big', compression: 'none' })
+    await kafka.createTopic(`${plain.instanceName}.big`, { partitions: 1 })
+    await expect(plain.produce(big)).rejects.toMatchObject({ code: 'ERR_KAFKA_MESSAGE_TOO_LARGE' })
+  })
+})
