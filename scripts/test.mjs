@@ -54,6 +54,10 @@ function vitest(label, node, reportName, env = process.env) {
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${report}`,
+    // Both passes share one on-disk cache of transformed modules (keyed by file content, not by Node
+    // version), so the Node 24 pass does not transform the sources again.
+    '--experimental.fsModuleCache',
+    `--experimental.fsModuleCachePath=${join(cache, 'vitest-modules')}`,
     ...only,
   ]
   const ok = run(label, node, args, { count: false, env })
