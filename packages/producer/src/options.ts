@@ -47,9 +47,10 @@ export interface ProducerOptionsInput extends ConnectionOptionsInput {
   /** Seconds `createEvent` waits for delivery when it flushes the producer (default 10). */
   flushTimeout?: number | undefined
   /**
-   * `true` (default): `acks=all`, an idempotent producer, retries on transient errors, one request in
-   * flight. `false`: `acks=1`, no idempotence, several requests in flight: faster, but a message acknowledged
-   * by a leader that then fails is lost, and a retried request can be written twice.
+   * `true` (default): `acks=all` and an idempotent producer; retriable failures are sent again (same producer
+   * id and sequence numbers) until `delivery.timeout.ms`. `false`: `acks=1`, no idempotence: a message
+   * acknowledged by a leader that then fails is lost, and a retried request can be written twice. Either way
+   * one request per partition is in flight at a time.
    */
   guaranteedDelivery?: boolean | undefined
   /**
@@ -73,7 +74,10 @@ export interface ProducerTuning {
   messageMaxBytes: number
   /** `delivery.timeout.ms` (default 30,000, as ligo-gracedb): time from `produce()` to a final report. */
   deliveryTimeoutMs: number
-  /** `max.in.flight.requests.per.connection` (1 with guaranteed delivery, else default 5). */
+  /**
+   * `max.in.flight.requests.per.connection` (1 with guaranteed delivery, else default 5). Accepted for
+   * compatibility: the sender keeps one request per partition in flight in either mode.
+   */
   maxInFlight: number
   /** `queue.buffering.max.messages` (default 1,000,000): `produce()` refuses more queued messages. */
   queueMaxMessages: number
