@@ -1,10 +1,11 @@
 // Spec: "Uploading events with Kafka — Basic example": reserve a graceid, then produce the event message.
-// With no default topic, the event is routed from group and pipeline: CBC/gstlal -> <instance>.gstlal.
-import { GraceDb, GraceDbKafkaProducer } from 'gracedb-kafka'
+// As in ligo-gracedb, createEvent always routes from group and pipeline (CBC/gstlal -> <instance>.gstlal,
+// Test -> <instance>.test), whatever the producer's default topic; createKafkaProducer's default is "test".
+import { GraceDb } from 'gracedb-kafka'
 import { bootstrapServers, caCertPath, coincXml, serviceUrl } from './settings.js'
 
 const client = new GraceDb(serviceUrl, { apiVersion: 'v2' })
-const producer = new GraceDbKafkaProducer({ bootstrapServers, serviceUrl, caCertPath })
+const producer = client.createKafkaProducer({ bootstrapServers, caCertPath })
 const response = await client.createEvent('CBC', 'gstlal', 'coinc.xml', {
   filecontents: coincXml,
   search: 'AllSky',

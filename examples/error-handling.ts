@@ -5,6 +5,7 @@ import {
   KafkaConnectionError,
   KafkaError,
   KafkaTokenError,
+  KafkaTopicError,
 } from 'gracedb-kafka'
 import { caCertPath, serviceUrl } from './settings.js'
 
@@ -21,6 +22,7 @@ try {
   if (err instanceof KafkaTokenError) console.log('no usable SciToken:', err.code)
   else if (err instanceof KafkaAuthenticationError) console.log('authentication failed:', err.code)
   else if (err instanceof KafkaConnectionError) console.log('broker unreachable:', err.code)
+  else if (err instanceof KafkaTopicError) console.log('no such topic, or not allowed:', err.topic, err.code)
   else if (err instanceof KafkaError) console.log('other Kafka error:', err.code)
   else throw err
 }
