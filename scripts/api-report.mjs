@@ -31,7 +31,9 @@ function publicPackages() {
       const src = typeof target === 'object' && target !== null ? target[SOURCE_CONDITION] : undefined
       if (typeof src === 'string') entries.push({ subpath, file: join(root, 'packages', d, src) })
     }
-    if (entries.length > 0) result.push({ name: pkg.name, dir: join(root, 'packages', d), entries })
+    const dependencies = Object.keys(pkg.dependencies ?? {})
+    if (entries.length > 0)
+      result.push({ name: pkg.name, dir: join(root, 'packages', d), entries, dependencies })
   }
   return result
 }
@@ -168,7 +170,46 @@ function report(pkg, program, packages) {
     if (lines.at(-1) === '') lines.pop()
     lines.push('```')
   }
+  lines.push(...leftOut(pkg, program, packages))
   return `${lines.join('\n')}\n`
+}
+
+/** Names of a module's exports. */
+function exportNames(checker, file, program) {
+  const sf = program.getSourceFile(file)
+  const sym = sf === undefined ? undefined : checker.getSymbolAtLocation(sf)
+  return sym === undefined ? [] : checker.getExportsOfModule(sym).map((s) => s.name)
+}
+
+/**
+ * For a package that re-exports workspace packages by name (the meta-package): the exports of those packages it
+ * leaves out, so that a new export in a dependency shows up here and is kept out (or added) on purpose.
+ */
+function leftOut(pkg, program, packages) {
+  const checker = program.getTypeChecker()
+  const deps = packages.filter((p) => pkg.dependencies.includes(p.name))
+  const main = pkg.entries.find((e) => e.subpath === '.')
+  if (main === undefined || deps.length === 0) return []
+  const source = readFileSync(main.file, 'utf8')
+  const reexported = deps.filter((d) => source.includes(`from '${d.name}'`))
+  if (reexported.length === 0) return []
+  const own = new Set(exportNames(checker, main.file, program))
+  const lines = [
+    '',
+    '## Left out',
+    '',
+    'Exports of the re-exported packages that this package does not re-export (internals, or not yet decided):',
+    '',
+  ]
+  for (const dep of reexported) {
+    const depMain = dep.entries.find((e) => e.subpath === '.')
+    if (depMain === undefined) continue
+    const names = exportNames(checker, depMain.file, program)
+      .filter((n) => !own.has(n))
+      .sort()
+    if (names.length > 0) lines.push(`- \`${dep.name}\`: ${names.map((n) => `\`${n}\``).join(', ')}`)
+  }
+  return lines
 }
 
 function reportFileName(pkgName) {

@@ -33,12 +33,17 @@ export {
   type ConsumerOptions,
   type ConsumerOptionsInput,
   GraceDbKafkaConsumer,
+  GraceDbMessageError,
+  type GraceDbStreamOptions,
+  type GraceDbUpload,
   type HeaderValue,
   type KafkaConsumerSettings,
   type PollOptions,
   type StreamOptions,
+  toGraceDbUpload,
 } from '@gracedb-kafka/consumer'
-// The error tree (ligo.gracedb.kafka.exceptions) and the connection options every client shares.
+// The error tree (ligo.gracedb.kafka.exceptions), the connection options every client shares, and the message
+// schemas (ligo.gracedb.kafka.schema).
 export {
   CodedError,
   type ConnectionOptions,
@@ -54,6 +59,11 @@ export {
   KafkaProducerError,
   KafkaTokenError,
   KafkaTopicError,
+  MessageSchemaError,
+  type MessageSchemaIssue,
+  validateMessage,
+  validatePingMessage,
+  validateUploadMessage,
 } from '@gracedb-kafka/core'
 // Producing.
 export {
