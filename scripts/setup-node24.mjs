@@ -89,7 +89,12 @@ export function ensureNode24() {
     if (version !== `v${NODE24.version}`) fail(`${spec} unpacked a node that reports ${version}`)
     writeFileSync(join(staged, 'VERSION'), `${NODE24.version}\n`)
     rmSync(NODE24_DIR, { recursive: true, force: true })
-    renameSync(staged, NODE24_DIR)
+    try {
+      renameSync(staged, NODE24_DIR)
+    } catch (err) {
+      // Another run installed it at the same moment: fine if what is there now is the pinned version.
+      if (installedVersion() !== NODE24.version) throw err
+    }
     process.stderr.write(
       `setup-node24: Node ${version} in ${NODE24_DIR} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`,
     )
