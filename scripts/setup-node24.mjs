@@ -46,8 +46,7 @@ function installedVersion() {
 }
 
 function fail(message) {
-  process.stderr.write(`setup-node24: ${message}\n`)
-  process.exit(1)
+  throw new Error(message)
 }
 
 function sh(cmd, args, opts = {}) {
@@ -108,5 +107,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--check')) {
     process.exit(installedVersion() === NODE24.version ? 0 : 1)
   }
-  process.stdout.write(`${ensureNode24()}\n`)
+  try {
+    process.stdout.write(`${ensureNode24()}\n`)
+  } catch (err) {
+    process.stderr.write(`setup-node24: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 1
+  }
 }
