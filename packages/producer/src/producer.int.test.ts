@@ -188,12 +188,13 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
   })
 
   it('a message over the broker limit fails clearly; an unseen failure rejects the next flush() once', async () => {
+    // Random bytes: zstd (the default compression) cannot shrink them below the broker's 1 MiB limit.
     await using p = producer({ topic: 'big' })
     const topic = `${p.instanceName}.big`
     await kafka.createTopic(topic, { partitions: 1 })
     const errors: unknown[] = []
     // Not awaited, no callback: only flush() can tell the caller.
-    p.produce(new Uint8Array(2 * 1024 * 1024))
+    p.produce(randomBytes(2 * 1024 * 1024))
     const flushed = p.flush(30)
     await expect(flushed).rejects.toBeInstanceOf(KafkaMessageDeliveryError)
     const err = (await flushed.catch((e: unknown) => e)) as KafkaMessageDeliveryError
@@ -203,8 +204,8 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
     expect(await p.flush(0)).toBe(0) // reported once
 
     // Seen through onDelivery or the promise: not reported again by flush().
-    p.produce(new Uint8Array(2 * 1024 * 1024), { onDelivery: (e) => errors.push(e) })
-    const awaited = p.produce(new Uint8Array(2 * 1024 * 1024))
+    p.produce(randomBytes(2 * 1024 * 1024), { onDelivery: (e) => errors.push(e) })
+    const awaited = p.produce(randomBytes(2 * 1024 * 1024))
     await expect(awaited).rejects.toMatchObject({ code: 'ERR_KAFKA_MESSAGE_TOO_LARGE' })
     expect(await p.flush(30)).toBe(0)
     expect(errors).toHaveLength(1)
