@@ -10,8 +10,15 @@ if (existsSync(dist)) {
   await import(dist.href)
 } else {
   const { register } = await import('node:module')
-  const { register: registerTsx } = await import('tsx/esm/api')
-  registerTsx()
+  const tsx = await import('tsx/esm/api').catch((err) => {
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+    process.stderr.write(
+      'gracedb-kafka: this copy is not built (no dist/) and tsx is not installed to run its sources: ' +
+        'run `npm ci` in the repository, or `npm run build`\n',
+    )
+    process.exit(1)
+  })
+  tsx.register()
   // Registered last, so it runs first: it adds the source condition, then hands over to tsx's resolver.
   const addSourceCondition = `export function resolve(specifier, context, next) {
     return next(specifier, { ...context, conditions: ['@gracedb-kafka/source', ...context.conditions] })

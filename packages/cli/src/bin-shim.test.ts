@@ -95,6 +95,21 @@ describe('the gracedb-kafka bin', () => {
     }
   })
 
+  it('without dist/ and without tsx says what to do (exit 1)', {
+    timeout: 2 * SPAWN_TIMEOUT_MS,
+  }, async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'gracedb-kafka-bare-'))
+    try {
+      cpSync(join(CLI, 'bin'), join(bare, 'bin'), { recursive: true })
+      const r = await run(process.execPath, [join(bare, 'bin', 'gracedb-kafka.js'), '--help'], bare)
+      expect(r.code).toBe(1)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toMatch(/not built \(no dist\/\) and tsx is not installed.*npm ci/)
+    } finally {
+      rmSync(bare, { recursive: true, force: true })
+    }
+  })
+
   it('npx gracedb-kafka --help works in the checkout without asking the registry', {
     timeout: 2 * SPAWN_TIMEOUT_MS,
   }, async () => {
