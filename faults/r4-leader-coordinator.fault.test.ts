@@ -16,6 +16,10 @@ const TOTAL = 20_000
 const RATE = 200
 const KILL_AT_MS = 25_000
 const DOWN_MS = 30_000
+// `await commit()` after every 20th message: one commit per message (each a replicated write to
+// __consumer_offsets) cannot keep up with 200/s on this 2-core machine, and the scenario is about commits
+// surviving the coordinator's death, not about commit throughput.
+const COMMIT_EVERY = 20
 const SASL_SERVER = 'org.apache.kafka.common.security.authenticator.SaslServerAuthenticator'
 
 let kafka: KafkaTestCluster
@@ -63,7 +67,7 @@ it('R4: SIGKILL of the leader that is also the group coordinator, restarted 30 s
   }
   const consumer = consumeInBackground(
     { ...connection, topics: 'r4', groupId, autoOffsetReset: 'earliest', autoCommit: false },
-    { manualCommit: true },
+    { commitEvery: COMMIT_EVERY },
   )
   const producer = new GraceDbKafkaProducer({ ...connection, topic: 'r4', guaranteedDelivery: true })
   const t0 = Date.now()
@@ -80,8 +84,20 @@ it('R4: SIGKILL of the leader that is also the group coordinator, restarted 30 s
   const restartedAtS = secondsSince(t0)
   const pending = await run.settled(120_000)
   await producer.close()
-  const drained = Date.now() + 120_000
-  while (consumer.seen.size < TOTAL && Date.now() < drained) await sleep(250)
+  // Wait for the consumer while it makes progress: at most 60 s without a new message, 180 s in all.
+  const drainStart = Date.now()
+  let progressAt = Date.now()
+  for (
+    let last = -1;
+    consumer.seen.size < TOTAL && Date.now() - progressAt < 60_000 && Date.now() - drainStart < 180_000;
+  ) {
+    if (consumer.seen.size !== last) {
+      last = consumer.seen.size
+      progressAt = Date.now()
+    }
+    await sleep(250)
+  }
+  const drainedS = secondsSince(drainStart)
   await consumer.stop()
   const after = memory(kafka)
 
@@ -103,6 +119,9 @@ it('R4: SIGKILL of the leader that is also the group coordinator, restarted 30 s
     consumerDuplicates,
     consumerErrors: consumer.errors.slice(0, 5),
     consumerSessions: consumer.sessions,
+    consumerMaxUncommitted: consumer.maxUncommitted,
+    consumerLongestGapS: Math.round(consumer.longestGapMs / 100) / 10,
+    consumerDrainAfterProduceS: drainedS,
     victim,
     consumedAtKill,
     killedAtS,
@@ -123,10 +142,11 @@ it('R4: SIGKILL of the leader that is also the group coordinator, restarted 30 s
   expect(run.reportedTwice.size).toBe(0)
   expect(consumer.errors).toEqual([])
   expect(consumer.seen.size).toBe(TOTAL)
-  // One consumer, one message in hand at a time, its commit awaited before the next: each group event of the
-  // failover (the coordinator moving away, the consumer rejoining, the broker coming back) can redeliver at most
-  // the message whose commit was in flight.
-  expect(consumerDuplicates).toBeLessThanOrEqual(3)
+  // One consumer; at most COMMIT_EVERY messages handed out and not yet committed at any time. Each group event
+  // of the failover (the coordinator moving away, the consumer rejoining, the broker coming back) can redeliver
+  // at most those.
+  expect(consumer.maxUncommitted).toBeLessThanOrEqual(COMMIT_EVERY)
+  expect(consumerDuplicates).toBeLessThanOrEqual(3 * COMMIT_EVERY)
   for (const count of reauthentications) expect(count).toBeGreaterThan(0)
   expect(refused).toEqual([0, 0, 0])
 })
