@@ -20,20 +20,20 @@ export interface SteadyStream {
 }
 
 /**
- * Produce `{ seq, key }` JSON messages with keys `key-0` … `key-(keys-1)` at about `perSecond` messages per
+ * Produce `{ seq, key }` JSON messages (seq from `from`) with keys `key-0` … `key-(keys-1)` at about `perSecond` messages per
  * second, until `stop()`.
  */
 export function steadyStream(
   producer: GraceDbKafkaProducer,
-  { perSecond, keys }: { perSecond: number; keys: number },
+  { perSecond, keys, from = 0 }: { perSecond: number; keys: number; from?: number },
 ): SteadyStream {
   const outcomes: Outcome[] = []
   let running = true
   const loop = (async () => {
     const start = Date.now()
-    let seq = 0
+    let seq = from
     while (running) {
-      const due = Math.floor(((Date.now() - start) * perSecond) / 1000)
+      const due = from + Math.floor(((Date.now() - start) * perSecond) / 1000)
       while (seq < due) {
         const key = `key-${seq % keys}`
         const outcome: Outcome = { seq, key }

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type KafkaTestCluster, startKafka } from '@gracedb-kafka/testkit'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { GraceDbKafkaProducer } from './producer.js'
+import { readBack } from './testing/read-back.js'
+import { figures, steadyStream } from './testing/steady-stream.js'
+
+// The broker loses the idempotent producer's state: it expires producer ids idle for 5 s (what it does after
+// producer.id.expiration.ms, a day by default), so the next batches carry sequence numbers it no longer knows
+// (older brokers answer OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID; then the producer gets a new
+// producer id and sends again what was not acknowledged): 0 failed, nothing acknowledged lost, none twice.
+let kafka: KafkaTestCluster
+let dir: string
+const savedEnv = { ...process.env }
+
+beforeAll(async () => {
+  kafka = await startKafka({
+    autoCreateTopics: false,
+    brokerConfig: { 'producer.id.expiration.ms': 5_000, 'producer.id.expiration.check.interval.ms': 1_000 },
+  })
+  dir = mkdtempSync(join(tmpdir(), 'producer-state-'))
+  process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(
+    await kafka.issuer.mint(),
+    join(dir, 'token'),
+  )
+}, 120_000)
+
+afterAll(async () => {
+  process.env = savedEnv
+  await kafka?.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+it('across producer-id expiry on the broker (idle longer than producer.id.expiration.ms): nothing lost, failed or duplicated', async () => {
+  const topic = 'gracedb-state.cbc'
+  await kafka.createTopic(topic, { partitions: 3 })
+  await using producer = new GraceDbKafkaProducer({
+    bootstrapServers: kafka.bootstrapServers,
+    caCertPath: kafka.caCertPath,
+    instanceName: 'gracedb-state',
+    topic: 'cbc',
+  })
+  const first = steadyStream(producer, { perSecond: 200, keys: 9 })
+  await sleep(3_000)
+  await first.stop()
+  expect(await producer.flush(30)).toBe(0)
+  await sleep(9_000) // idle: the broker expires the producer id
+  const second = steadyStream(producer, { perSecond: 200, keys: 9, from: first.outcomes.length })
+  await sleep(3_000)
+  await second.stop()
+  expect(await producer.flush(60)).toBe(0)
+
+  const outcomes = [...first.outcomes, ...second.outcomes]
+  const read = await readBack(kafka.plaintextBootstrapServers, topic, outcomes.length, { settleMs: 2_000 })
+  const f = figures(outcomes, read)
+  const idsOf = (seqs: Set<number>) =>
+    new Set(read.filter((m) => seqs.has(JSON.parse(m.value!.toString()).seq)).map((m) => m.batch.producerId))
+  const ids1 = idsOf(new Set(first.outcomes.map((o) => o.seq)))
+  const ids2 = idsOf(new Set(second.outcomes.map((o) => o.seq)))
+  const expiryLines = kafka
+    .readLog()
+    .split('\n')
+    .filter((l) => /expir/i.test(l) && /producer/i.test(l))
+  console.info(
+    `producer state loss: ${JSON.stringify(f)}; producer ids ${[...ids1]} then ${[...ids2]}; ` +
+      `broker log lines about producer expiry: ${expiryLines.length}${expiryLines[0] ? ` (${expiryLines[0].slice(0, 200)})` : ''}`,
+  )
+  expect(outcomes.filter((o) => o.error).map((o) => String(o.error))).toEqual([])
+  expect(f).toMatchObject({ failed: 0, acked: f.produced, lost: 0, outOfOrderPartitions: 0 })
+  // Kafka 4.1 accepts an expired (unknown) producer id's next sequence numbers (the broker side of KIP-360), so
+  // the producer may go on with the same id; an older broker answers OUT_OF_ORDER_SEQUENCE_NUMBER or
+  // UNKNOWN_PRODUCER_ID, and the producer then starts over with a new id. Either way: nothing lost or failed.
+  expect(f.duplicated).toBe(0)
+}, 180_000)
