@@ -1,4 +1,5 @@
 import { InvalidOptionError, secondsToMs } from '@gracedb-kafka/core'
+import type { GraceDbStreamOptions } from './gracedb-message.js'
 
 /** Options of `GraceDbKafkaConsumer.poll`. */
 export interface PollOptions {
@@ -21,6 +22,9 @@ export interface StreamSettings {
   waitMs: number
   count: number | undefined
   signal: AbortSignal | undefined
+  /** Yield GraceDB uploads only (see `GraceDbStreamOptions`). */
+  gracedb: boolean
+  onInvalid: GraceDbStreamOptions['onInvalid']
 }
 
 /**
@@ -68,12 +72,12 @@ export function parsePollOptions(options: unknown): number {
  *
  * @example
  * ```ts
- * parseStreamOptions({ count: 10 }) // { waitMs: 1000, count: 10, signal: undefined }
+ * parseStreamOptions({ count: 10 }).count // 10
  * ```
  */
 export function parseStreamOptions(options: unknown): StreamSettings {
   const o = plainObject(options, 'stream()')
-  onlyKeys(o, ['timeout', 'count', 'signal'], 'stream()')
+  onlyKeys(o, ['timeout', 'count', 'signal', 'gracedb', 'onInvalid'], 'stream()')
   const count = o.count
   if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 0)) {
     throw new InvalidOptionError('count', 'stream(): option "count": expected a whole number >= 0')
@@ -82,5 +86,17 @@ export function parseStreamOptions(options: unknown): StreamSettings {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidOptionError('signal', 'stream(): option "signal": expected an AbortSignal')
   }
-  return { waitMs: waitMs(o.timeout), count, signal }
+  if (o.gracedb !== undefined && typeof o.gracedb !== 'boolean') {
+    throw new InvalidOptionError('gracedb', 'stream(): option "gracedb": expected true or false')
+  }
+  if (o.onInvalid !== undefined && typeof o.onInvalid !== 'function') {
+    throw new InvalidOptionError('onInvalid', 'stream(): option "onInvalid": expected a function')
+  }
+  return {
+    waitMs: waitMs(o.timeout),
+    count,
+    signal,
+    gracedb: o.gracedb === true,
+    onInvalid: o.onInvalid as StreamSettings['onInvalid'],
+  }
 }

@@ -55,6 +55,7 @@ type Selection = { entries: CommitEntry[] } | { done: boolean } | 'wait'
  */
 export class Committer {
   private queue: Promise<unknown> = Promise.resolve()
+  private timer: NodeJS.Timeout | undefined
 
   /**
    * @param tracker commit bookkeeping (what was handed out, what is owned, what is committed)
@@ -98,6 +99,28 @@ export class Committer {
       const entries = this.tracker.pending()
       return entries.length === 0 ? { done: true } : { entries }
     }, wait)
+  }
+
+  /** Commit what was handed out every `intervalMs` (one pass at a time; failures wait for the next tick). */
+  startAutoCommit(intervalMs: number): void {
+    this.stopAutoCommit()
+    let busy = false
+    this.timer = setInterval(() => {
+      if (busy) return
+      busy = true
+      this.commitPending(false)
+        .catch(() => {})
+        .finally(() => {
+          busy = false
+        })
+    }, intervalMs)
+    this.timer.unref()
+  }
+
+  /** Stop {@link startAutoCommit}'s timer. */
+  stopAutoCommit(): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
   }
 
   private async run(select: () => Selection, wait: boolean): Promise<boolean> {

@@ -72,4 +72,47 @@ describe('GraceDbKafkaConsumer (no broker needed)', () => {
     await expect(c.poll({ timeout: Number.NaN })).rejects.toMatchObject({ option: 'timeout' })
     await c.close()
   })
+
+  it.each([
+    ['a pipeline name with a space', { ...base, topics: 'gst lal' }, 'topics'],
+    ['a 250-character pipeline name', { ...base, topics: 'x'.repeat(250) }, 'topics'],
+    ['an instance name with a dot', { ...base, instanceName: 'gracedb.dev' }, 'instanceName'],
+    ['an empty topic list', { ...base, topics: [] }, 'topics'],
+    [
+      'an IPv6 service URL',
+      { bootstrapServers: 'localhost:1', serviceUrl: 'https://[::1]/api/' },
+      'serviceUrl',
+    ],
+    [
+      'a service URL without a host',
+      { bootstrapServers: 'localhost:1', serviceUrl: 'https:///api/' },
+      'serviceUrl',
+    ],
+    ['a commit timeout of 0', { ...base, commitTimeout: 0 }, 'commitTimeout'],
+  ])(
+    'refuses %s at construction with InvalidOptionError naming it, as the producer does',
+    (_, options, option) => {
+      let err: unknown
+      try {
+        new GraceDbKafkaConsumer(options as ConstructorParameters<typeof GraceDbKafkaConsumer>[0])
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(InvalidOptionError)
+      expect(err).toMatchObject({ option })
+    },
+  )
+  it('refuses bad poll()/stream()/commit()/subscribe() arguments before any network call', async () => {
+    const c = new GraceDbKafkaConsumer({ ...base, topics: 'test' })
+    const bad = [
+      () => c.poll(null as never),
+      () => c.stream(null as never).next(),
+      () => c.stream({ signal: 'stop' } as never).next(),
+      () => c.commit(null as never),
+      () => c.subscribe(['gst lal']),
+      () => c.subscribe([]),
+    ]
+    for (const call of bad) await expect(call()).rejects.toBeInstanceOf(InvalidOptionError)
+    await c.close()
+  })
 })

@@ -1,21 +1,14 @@
-import { createKafkaTokenProvider, type KafkaTokenProvider } from '@gracedb-kafka/auth'
-import { InvalidOptionError, KafkaConsumerError, type KafkaError, registerCodecs } from '@gracedb-kafka/core'
-import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
+import { createKafkaTokenProvider } from '@gracedb-kafka/auth'
+import { InvalidOptionError, registerCodecs } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
-import { BackPressure, type BufferedEntry } from './back-pressure.js'
 import { type PollOptions, parsePollOptions, parseStreamOptions, type StreamOptions } from './call-options.js'
-import { Committer } from './committer.js'
 import { type ConsumerMessage, decodeMessage } from './decode.js'
+import { ConsumerEngine } from './engine.js'
+import { type GraceDbStreamOptions, type GraceDbUpload, graceDbUploads } from './gracedb-message.js'
 import { generateGroupId } from './group-id.js'
-import { GroupSession } from './group-session.js'
-import { OffsetTracker } from './offset-tracker.js'
-import {
-  type AutoOffsetReset,
-  type ConsumerOptions,
-  type ConsumerOptionsInput,
-  parseConsumerOptions,
-} from './options.js'
-import { onStopSignal } from './signals.js'
+import { namespacedTopics, resolveInstanceName } from './naming.js'
+import { type AutoOffsetReset, type ConsumerOptionsInput, parseConsumerOptions } from './options.js'
+import { type StreamHost, streamEntries } from './stream-loop.js'
 
 export type { PollOptions, StreamOptions } from './call-options.js'
 
@@ -50,47 +43,32 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   /** Whether handed-out offsets are committed automatically. */
   readonly autoCommit: boolean
 
-  private readonly options: ConsumerOptions
-  private readonly tokens: KafkaTokenProvider
-  private readonly bp: BackPressure
-  private readonly tracker = new OffsetTracker()
-  private readonly committer: Committer
-  private readonly stoppers = new Set<() => void>()
+  private readonly engine: ConsumerEngine
+  private readonly host: StreamHost
   private topics: string[] | undefined
-  private session: GroupSession | undefined
-  private starting: Promise<GroupSession> | undefined
-  private fatal: KafkaError | undefined
-  private commitTimer: NodeJS.Timeout | undefined
-  private closing: Promise<void> | undefined
 
   /**
    * Validate the options (throws `InvalidOptionError` naming the bad one). Nothing touches the network or the
    * token until the first `subscribe()`, `poll()` or `stream()`.
    */
   constructor(options: ConsumerOptionsInput) {
-    this.options = parseConsumerOptions(options)
+    const parsed = parseConsumerOptions(options)
     // Other producers (the reference among them) compress batches with zstd, lz4 or snappy; kafkajs decodes
     // only gzip. Through the default export: Node cannot see these as named exports of the CommonJS kafkajs.
     registerCodecs(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
-    this.instanceName = this.options.instanceName ?? deriveInstanceName(this.options.serviceUrl as string)
-    this.groupId = this.options.groupId ?? generateGroupId()
-    this.autoOffsetReset = this.options.autoOffsetReset
-    this.autoCommit = this.options.autoCommit
-    this.bp = new BackPressure(this.options.maxBufferedMessages)
-    this.committer = new Committer(
-      this.tracker,
-      this.options.commitTimeoutMs,
-      () => this.session,
-      () =>
-        this.fatal ?? (this.closing !== undefined && this.session === undefined ? closedError() : undefined),
-    )
-    this.topics = this.options.topics?.map((t) => makeTopicName(this.instanceName, t))
-    this.tokens = createKafkaTokenProvider(this.options.bootstrapServers, {
-      scope: this.options.tokenScope,
-      audience: this.options.tokenAudience,
-      reloadCred: this.options.reloadCred,
-      reloadBuffer: this.options.reloadBuffer,
+    this.instanceName = resolveInstanceName(parsed)
+    this.groupId = parsed.groupId ?? generateGroupId()
+    this.autoOffsetReset = parsed.autoOffsetReset
+    this.autoCommit = parsed.autoCommit
+    this.topics = parsed.topics && namespacedTopics(this.instanceName, parsed.topics, 'topics')
+    const tokens = createKafkaTokenProvider(parsed.bootstrapServers, {
+      scope: parsed.tokenScope,
+      audience: parsed.tokenAudience,
+      reloadCred: parsed.reloadCred,
+      reloadBuffer: parsed.reloadBuffer,
     })
+    this.engine = new ConsumerEngine(parsed, this.groupId, tokens)
+    this.host = this.engine.host(() => this.topics)
   }
 
   /**
@@ -103,7 +81,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   get bufferedMessages(): number {
-    return this.bp.size
+    return this.engine.bp.size
   }
 
   /**
@@ -116,7 +94,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   get pausedPartitions(): { topic: string; partition: number }[] {
-    return this.session?.paused() ?? []
+    return this.engine.paused()
   }
 
   /** The namespaced topics currently subscribed (or to be subscribed on first use). */
@@ -144,15 +122,11 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
         'subscribe(): expected a pipeline name or a non-empty array of them',
       )
     }
-    const names = list.map((t) => makeTopicName(this.instanceName, t))
-    this.assertOpen()
-    if (this.starting !== undefined) {
-      await this.starting.catch(() => {})
-      this.starting = undefined
-      await this.teardown()
-    }
+    const names = namespacedTopics(this.instanceName, list, 'topics')
+    this.engine.assertOpen()
+    await this.engine.restart()
     this.topics = names
-    await this.ensureStarted()
+    await this.engine.ensureStarted(this.topics)
   }
 
   /**
@@ -168,11 +142,9 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    */
   async poll(options?: PollOptions): Promise<ConsumerMessage | null> {
     const timeoutMs = parsePollOptions(options)
-    await this.ensureStarted()
-    const entry = await this.bp.take(timeoutMs, undefined, this.check)
-    if (entry === null) return null
-    this.markHandedOut(entry)
-    return decodeMessage(entry.topic, entry.partition, entry.message)
+    await this.engine.ensureStarted(this.topics)
+    const entry = await this.engine.take(timeoutMs)
+    return entry === null ? null : decodeMessage(entry.topic, entry.partition, entry.message)
   }
 
   /**
@@ -181,47 +153,39 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * handlers are restored when the generator finishes (also on `break`, `return` or a thrown error).
    * With auto-commit, a message's offset becomes committable when the loop asks for the next one (or ends),
    * that is after the caller has processed it; the end of the loop commits them (waiting at most
-   * `commitTimeout`).
+   * `commitTimeout`). With `gracedb: true` it yields validated {@link GraceDbUpload}s only (event file decoded,
+   * pings skipped) and reports any other message to `onInvalid`; `count` then counts uploads.
    *
    * @example
    * ```ts
    * for await (const msg of consumer.stream({ timeout: 1, count: 10 })) console.log(msg.offset, msg.value)
+   * for await (const event of consumer.stream({ gracedb: true, onInvalid: (err) => console.warn(err.message) }))
+   *   console.log(event.upload.graceid, event.eventFile.filename, event.eventFile.contents.length)
    * ```
    */
-  async *stream(options?: StreamOptions): AsyncGenerator<ConsumerMessage, void, undefined> {
-    const { waitMs, count, signal: external } = parseStreamOptions(options)
-    const wake = new AbortController()
-    let running = true
-    const end = (): void => {
-      running = false
-      wake.abort()
-    }
-    this.stoppers.add(end)
-    const release = onStopSignal(end)
-    external?.addEventListener('abort', end, { once: true })
-    if (external?.aborted) end()
-    let pending: BufferedEntry | undefined
+  stream(options: StreamOptions & GraceDbStreamOptions): AsyncGenerator<GraceDbUpload, void, undefined>
+  stream(options?: StreamOptions): AsyncGenerator<ConsumerMessage, void, undefined>
+  stream(
+    options?: StreamOptions & Partial<GraceDbStreamOptions>,
+  ): AsyncGenerator<ConsumerMessage | GraceDbUpload> {
+    return this.streamImpl(options)
+  }
+
+  private async *streamImpl(
+    options: unknown,
+  ): AsyncGenerator<ConsumerMessage | GraceDbUpload, void, undefined> {
+    const settings = parseStreamOptions(options)
+    const { gracedb, count } = settings
+    const entries = streamEntries(this.host, gracedb ? { ...settings, count: undefined } : settings)
+    const messages = (async function* () {
+      for await (const e of entries) yield decodeMessage(e.topic, e.partition, e.message)
+    })()
+    if (!gracedb) return yield* messages
+    if (count === 0) return
     let yielded = 0
-    try {
-      if (running) await this.ensureStarted()
-      while (running && (count === undefined || yielded < count)) {
-        this.check()
-        const entry = this.bp.takeNow() ?? (await this.bp.take(waitMs, wake.signal, this.check))
-        if (entry === null) continue
-        pending = entry
-        yielded++
-        yield decodeMessage(entry.topic, entry.partition, entry.message)
-        this.markHandedOut(entry)
-        pending = undefined
-      }
-    } finally {
-      if (pending !== undefined) this.markHandedOut(pending)
-      release()
-      this.stoppers.delete(end)
-      external?.removeEventListener('abort', end)
-      if (this.autoCommit && this.session !== undefined && this.closing === undefined) {
-        await this.committer.commitPending(true).catch(() => {})
-      }
+    for await (const event of graceDbUploads(messages, { gracedb, onInvalid: settings.onInvalid })) {
+      yield event
+      if (++yielded === count) return
     }
   }
 
@@ -251,10 +215,10 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     ) {
       throw new InvalidOptionError('message', 'commit(): expected a message received from this consumer')
     }
-    this.assertOpen()
-    if (this.session === undefined && this.starting === undefined) return message === undefined
-    if (message === undefined) return this.committer.commitPending(true)
-    return this.committer.commitMessage(message.topic, message.partition, message.offset)
+    this.engine.assertOpen()
+    if (!this.engine.active) return message === undefined
+    if (message === undefined) return this.engine.committer.commitPending(true)
+    return this.engine.committer.commitMessage(message.topic, message.partition, message.offset)
   }
 
   /**
@@ -267,7 +231,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   stop(): void {
-    for (const end of [...this.stoppers]) end()
+    this.engine.stop()
   }
 
   /**
@@ -280,120 +244,11 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
    * ```
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.stop()
-      this.bp.wake()
-      await this.starting?.catch(() => {})
-      try {
-        await this.teardown()
-      } finally {
-        this.tokens.close()
-      }
-    })()
-    return this.closing
+    return this.engine.close()
   }
 
   /** `await using consumer = new GraceDbKafkaConsumer(...)` closes it at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }
-
-  /** Throws the fatal error that ended the session, if any (a bound arrow: passed to the buffer). */
-  private readonly check = (): void => {
-    if (this.fatal !== undefined) throw this.fatal
-  }
-
-  private assertOpen(): void {
-    if (this.closing !== undefined) throw closedError()
-  }
-
-  private ensureStarted(): Promise<GroupSession> {
-    this.assertOpen()
-    if (this.fatal !== undefined) return Promise.reject(this.fatal)
-    if (this.starting !== undefined) return this.starting
-    const topics = this.topics
-    if (topics === undefined) {
-      return Promise.reject(
-        new KafkaConsumerError('not subscribed: pass "topics" to the constructor or call subscribe() first', {
-          code: 'ERR_KAFKA_CONSUMER_NOT_SUBSCRIBED',
-        }),
-      )
-    }
-    const starting = this.start(topics)
-    this.starting = starting
-    starting.catch(() => {
-      if (this.starting === starting) this.starting = undefined
-    })
-    return starting
-  }
-
-  private async start(topics: string[]): Promise<GroupSession> {
-    const session = await GroupSession.start(
-      this.options,
-      this.tokens,
-      this.groupId,
-      topics,
-      this.bp,
-      this.tracker,
-      {
-        // Commit what the caller already has before re-joining, so the next owner starts after it.
-        onRebalancing: () => {
-          if (this.autoCommit) this.committer.commitPending(false).catch(() => {})
-        },
-        onFatal: (error) => {
-          this.fatal = error
-          this.bp.wake()
-        },
-      },
-    )
-    this.session = session
-    if (this.autoCommit) {
-      let busy = false
-      this.commitTimer = setInterval(() => {
-        if (busy) return
-        busy = true
-        this.committer
-          .commitPending(false)
-          .catch(() => {})
-          .finally(() => {
-            busy = false
-          })
-      }, this.options.autoCommitIntervalMs)
-      this.commitTimer.unref()
-    }
-    return session
-  }
-
-  /**
-   * The caller has `entry`: its offset may be committed from now on. Not when a rebalance (or a restart of the
-   * kafkajs consumer) happened since it was fetched: the partition may belong to another member now, and its
-   * owner reads the message again from the committed offset.
-   */
-  private markHandedOut(entry: BufferedEntry): void {
-    if (entry.epoch !== this.bp.epoch) return
-    this.tracker.markHandedOut(entry.topic, entry.partition, Number(entry.message.offset))
-  }
-
-  /** End the current session: with auto-commit, commit handed-out offsets first; then leave the group. */
-  private async teardown(): Promise<void> {
-    if (this.commitTimer !== undefined) clearInterval(this.commitTimer)
-    this.commitTimer = undefined
-    const session = this.session
-    if (session === undefined) return
-    let failure: unknown
-    if (this.autoCommit && this.fatal === undefined) {
-      try {
-        await this.committer.commitPending(false)
-      } catch (err) {
-        failure = err
-      }
-    }
-    this.session = undefined
-    await session.end()
-    if (failure !== undefined) throw failure
-  }
-}
-
-function closedError(): KafkaConsumerError {
-  return new KafkaConsumerError('the consumer is closed', { code: 'ERR_KAFKA_CONSUMER_CLOSED' })
 }

@@ -5,6 +5,7 @@ export {
   KafkaConsumerError,
   KafkaError,
   KafkaTokenError,
+  type UploadMessage,
 } from '@gracedb-kafka/core'
 export { GraceDbKafkaConsumer, type PollOptions, type StreamOptions } from './consumer.js'
 export {
@@ -15,6 +16,12 @@ export {
   decodeValue,
   type HeaderValue,
 } from './decode.js'
+export {
+  GraceDbMessageError,
+  type GraceDbStreamOptions,
+  type GraceDbUpload,
+  toGraceDbUpload,
+} from './gracedb-message.js'
 export { generateGroupId } from './group-id.js'
 export {
   type AutoOffsetReset,

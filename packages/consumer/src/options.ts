@@ -90,9 +90,15 @@ const schema = refineConnectionOptions(
     ...connectionOptionsShape,
     tokenScope: z.string({ error: 'expected a scope string such as "kafka.consume"' }).min(1).optional(),
     topics: z
-      .union([z.string().min(1), z.array(z.string().min(1))], {
-        error: 'expected a pipeline name or an array of pipeline names',
-      })
+      .union(
+        [
+          z.string().min(1),
+          z.array(z.string().min(1)).min(1, { error: 'expected at least one pipeline name' }),
+        ],
+        {
+          error: 'expected a pipeline name or an array of pipeline names',
+        },
+      )
       .optional(),
     groupId: z.string({ error: 'expected a non-empty group id' }).min(1).optional(),
     autoOffsetReset: z
