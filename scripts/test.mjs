@@ -8,7 +8,7 @@
 //   npm test -- packages/topics    # only vitest, on both Node versions, with this file filter
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { delimiter, dirname, join } from 'node:path'
+import { delimiter, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -87,6 +87,13 @@ function vitest(label, node, reportName, env = process.env) {
   process.stderr.write(
     `=== ${label}: ${r.numPassedTests ?? 0} passed, ${(r.numFailedTests ?? 0) + brokenSuites.length} failed\n`,
   )
+  // Where the time goes (to keep the whole run within CI's budget).
+  const slowest = (r.testResults ?? [])
+    .map((s) => ({ file: relative(root, s.name), ms: (s.endTime ?? 0) - (s.startTime ?? 0) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8)
+  for (const { file, ms } of slowest)
+    process.stderr.write(`    ${(ms / 1000).toFixed(1).padStart(7)} s  ${file}\n`)
 }
 
 if (only.length === 0) {
