@@ -48,6 +48,7 @@ export class ProducerConnection {
   /** Incremented each time the producer id is renewed. */
   #generation = 0
   #inFlight = 0
+  #renewDue = false
   #renewing: Promise<void> | undefined
   readonly #quiet = new Set<() => void>()
 
@@ -159,16 +160,29 @@ export class ProducerConnection {
    * Start a produce request: waits while the producer id is being renewed, then returns the kafkajs producer
    * to send with. Pair with {@link ProducerConnection.release}.
    */
-  async acquire(): Promise<Producer> {
+  async acquire(): Promise<{ producer: Producer; generation: number }> {
     while (this.#renewing) await this.#renewing.catch(() => {})
     this.#inFlight++
-    return this.#producer
+    return { producer: this.#producer, generation: this.#generation }
   }
 
   /** End a produce request started with {@link ProducerConnection.acquire}. */
   release(): void {
     this.#inFlight--
     if (this.#inFlight === 0) for (const wake of this.#quiet) wake()
+  }
+
+  /**
+   * Ask for a new producer id before the next request, because records sent under `generation` were given up
+   * (or refused) without a known outcome. Ignored when the id was renewed since.
+   */
+  requestRenewal(generation: number): void {
+    if (generation === this.#generation && this.idempotent) this.#renewDue = true
+  }
+
+  /** Renew the producer id if {@link ProducerConnection.requestRenewal} asked for it. */
+  async renewIfDue(): Promise<void> {
+    if (this.#renewDue) await this.renewProducerId(this.#generation)
   }
 
   /**
@@ -181,6 +195,7 @@ export class ProducerConnection {
     this.#renewing ??= (async () => {
       while (this.#inFlight > 0) await new Promise<void>((resolve) => this.#quiet.add(resolve))
       this.#quiet.clear()
+      this.#renewDue = false
       const old = this.#producer
       this.#producer = this.#kafka.producer(this.#producerConfig)
       this.#connected = false

@@ -32,8 +32,11 @@ export interface Pending {
   readonly reject: (err: unknown) => void
   readonly onDelivery: DeliveryCallback | undefined
   settled: boolean
-  /** Set while the message was sent in a request whose outcome is unknown (no answer yet, or a lost one). */
-  inDoubt: boolean
+  /**
+   * While the message was sent in a request whose outcome is unknown (no answer yet, or a lost one): the
+   * producer-id generation it was sent under; otherwise `undefined`.
+   */
+  inDoubt: number | undefined
 }
 
 interface Failure {
@@ -92,7 +95,7 @@ export class DeliveryLedger {
       reject,
       onDelivery: init.onDelivery,
       settled: false,
-      inDoubt: false,
+      inDoubt: undefined,
     }
   }
 

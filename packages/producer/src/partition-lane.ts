@@ -40,7 +40,6 @@ export class PartitionLane {
   readonly #ctx: LaneContext
   #records: Pending[] = []
   #running = false
-  #mustRenew = false
   #lastError: KafkaError | undefined
 
   constructor(topic: string, partition: number, ctx: LaneContext) {
@@ -89,11 +88,9 @@ export class PartitionLane {
       this.#dropSettled()
       if (this.#records.length === 0) return
       const since = Date.now()
-      const generation = conn.generation
       const request = this.#takeRequest()
       try {
-        if (this.#mustRenew && conn.idempotent) await conn.renewProducerId(generation)
-        this.#mustRenew = false
+        await conn.renewIfDue()
         await conn.ensureConnected()
         const metadata = await this.#send(request)
         const entry = metadata.find((m) => m.topicName === this.topic && m.partition === this.partition)
@@ -109,7 +106,7 @@ export class PartitionLane {
         const base = Number(offset)
         const logAppendTime = entry.logAppendTime === undefined ? -1 : Number(entry.logAppendTime)
         for (const [i, p] of request.entries()) {
-          p.inDoubt = false
+          p.inDoubt = undefined
           ledger.succeed(p, { partition: this.partition, offset: base + i, logAppendTime })
         }
         this.#records.splice(0, request.length)
@@ -121,7 +118,7 @@ export class PartitionLane {
         this.#ctx.onError(error)
         if (isProducerStateLost(err)) {
           // The broker no longer knows (or accepts) our producer id: send again under a new one (KIP-360).
-          this.#mustRenew = true
+          for (const p of request) if (p.inDoubt !== undefined) conn.requestRenewal(p.inDoubt)
         } else if (!isTransient(error, err) && !isMissingPartition(err)) {
           // Refused for good: the broker did not write these records.
           if (error instanceof KafkaAuthenticationError) {
@@ -129,7 +126,7 @@ export class PartitionLane {
             await conn.reset()
           }
           for (const p of request) {
-            p.inDoubt = false
+            p.inDoubt = undefined
             ledger.fail(p, error)
           }
           continue
@@ -145,8 +142,8 @@ export class PartitionLane {
 
   async #send(request: Pending[]): Promise<RecordMetadata[]> {
     const { conn, compression } = this.#ctx
-    for (const p of request) p.inDoubt = true
-    const producer = await conn.acquire()
+    const { producer, generation } = await conn.acquire()
+    for (const p of request) p.inDoubt = generation
     try {
       return await producer.sendBatch({
         topicMessages: [{ topic: this.topic, messages: request.map((p) => p.message) }],
@@ -177,7 +174,9 @@ export class PartitionLane {
    */
   #dropSettled(): void {
     if (!this.#records.some((p) => p.settled)) return
-    for (const p of this.#records) if (p.settled && p.inDoubt) this.#mustRenew = true
+    for (const p of this.#records) {
+      if (p.settled && p.inDoubt !== undefined) this.#ctx.conn.requestRenewal(p.inDoubt)
+    }
     this.#records = this.#records.filter((p) => !p.settled)
   }
 }

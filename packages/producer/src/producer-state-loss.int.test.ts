@@ -75,3 +75,35 @@ it('across producer-id expiry on the broker (idle longer than producer.id.expira
   // UNKNOWN_PRODUCER_ID, and the producer then starts over with a new id. Either way: nothing lost or failed.
   expect(f.duplicated).toBe(0)
 }, 180_000)
+
+it('messages given up while their outcome is unknown make the producer start over with a new producer id', async () => {
+  // With a 3 s delivery timeout and the broker killed, messages in flight time out: they may or may not have
+  // been written, so their sequence numbers must not be reused. The producer renews its id before sending on.
+  const topic = 'gracedb-state.renew'
+  await kafka.createTopic(topic, { partitions: 1 })
+  await using producer = new GraceDbKafkaProducer({
+    bootstrapServers: kafka.bootstrapServers,
+    caCertPath: kafka.caCertPath,
+    instanceName: 'gracedb-state',
+    topic: 'renew',
+    kafkaConfig: { 'delivery.timeout.ms': 3_000 },
+  })
+  const before = await Promise.all(Array.from({ length: 20 }, (_, i) => producer.produce({ phase: 1, i })))
+  await kafka.kill(0, 'SIGKILL')
+  const during = Array.from({ length: 20 }, (_, i) => producer.produce({ phase: 2, i }))
+  const outcomes = await Promise.allSettled(during)
+  expect(outcomes.every((o) => o.status === 'rejected')).toBe(true) // timed out while the broker was down
+  await kafka.restart(0)
+  const after = await Promise.all(Array.from({ length: 20 }, (_, i) => producer.produce({ phase: 3, i })))
+  expect(await producer.flush(30)).toBe(0)
+
+  const read = await readBack(kafka.plaintextBootstrapServers, topic, 40, { settleMs: 2_000 })
+  const byPhase = (phase: number) => read.filter((m) => JSON.parse(m.value!.toString()).phase === phase)
+  const ids = (phase: number) => new Set(byPhase(phase).map((m) => m.batch.producerId))
+  console.info(
+    `renewal: phase 1 ids ${[...ids(1)]}, phase 3 ids ${[...ids(3)]}; timed-out phase-2 messages stored: ${byPhase(2).length}`,
+  )
+  expect(byPhase(1).map((m) => m.offset)).toEqual(before.map((r) => r.offset))
+  expect(byPhase(3).map((m) => m.offset)).toEqual(after.map((r) => r.offset))
+  expect([...ids(3)].some((id) => !ids(1).has(id))).toBe(true)
+}, 180_000)
