@@ -2,15 +2,11 @@ import type { KafkaTokenProvider } from '@gracedb-kafka/auth'
 import { KafkaConsumerError, type KafkaError } from '@gracedb-kafka/core'
 import { BackPressure, type BufferedEntry } from './back-pressure.js'
 import { Committer } from './committer.js'
+import { closedError } from './deadline.js'
 import { GroupSession } from './group-session.js'
 import { OffsetTracker } from './offset-tracker.js'
 import type { ConsumerOptions } from './options.js'
 import type { StreamHost } from './stream-loop.js'
-
-/** `ERR_KAFKA_CONSUMER_CLOSED`. */
-export function closedError(): KafkaConsumerError {
-  return new KafkaConsumerError('the consumer is closed', { code: 'ERR_KAFKA_CONSUMER_CLOSED' })
-}
 
 /**
  * The consumer's parts wired together: the group session's life cycle (start on first use, restart on a new
@@ -33,6 +29,7 @@ export class ConsumerEngine {
   private starting: Promise<GroupSession> | undefined
   private fatal: KafkaError | undefined
   private closing: Promise<void> | undefined
+  private readonly closed = new AbortController()
 
   constructor(
     private readonly options: ConsumerOptions,
@@ -131,6 +128,7 @@ export class ConsumerEngine {
   /** Stop, commit (with auto-commit), leave the group, release the token source; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.closed.abort() // a session still connecting or joining gives up at once
       this.stop()
       this.bp.wake()
       await this.starting?.catch(() => {})
@@ -144,14 +142,11 @@ export class ConsumerEngine {
   }
 
   private async start(topics: string[]): Promise<GroupSession> {
-    const session = await GroupSession.start(
-      this.options,
-      this.tokens,
-      this.groupId,
-      topics,
-      this.bp,
-      this.tracker,
-      {
+    const session = await GroupSession.start(this.options, this.tokens, this.groupId, topics, {
+      bp: this.bp,
+      tracker: this.tracker,
+      signal: this.closed.signal,
+      hooks: {
         // Commit what the caller already has before re-joining, so the next owner starts after it.
         onRebalancing: () => {
           if (this.options.autoCommit) this.committer.commitPending(false).catch(() => {})
@@ -161,7 +156,7 @@ export class ConsumerEngine {
           this.bp.wake()
         },
       },
-    )
+    })
     this.session = session
     if (this.options.autoCommit) this.committer.startAutoCommit(this.options.autoCommitIntervalMs)
     return session

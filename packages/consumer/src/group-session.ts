@@ -2,6 +2,7 @@ import type { KafkaTokenProvider } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
   KafkaAuthenticationError,
+  KafkaConnectionError,
   KafkaConsumerError,
   type KafkaError,
   toKafkaError,
@@ -9,6 +10,7 @@ import {
 import { type Consumer, type EachBatchPayload, Kafka, type KafkaConfig } from 'kafkajs'
 import type { BackPressure } from './back-pressure.js'
 import type { CommitChannel } from './committer.js'
+import { withDeadline } from './deadline.js'
 import type { CommitEntry, OffsetTracker } from './offset-tracker.js'
 import type { ConsumerOptions, KafkaConsumerSettings } from './options.js'
 
@@ -67,19 +69,29 @@ export class GroupSession implements CommitChannel {
 
   /**
    * Connect, subscribe to `topics` and wait until the group is joined and the first fetch went out (so with
-   * `'latest'` every later message is seen). Rejects with a mapped {@link KafkaError}; nothing is left running.
+   * `'latest'` every later message is seen). Connecting (token, TCP, TLS, SASL, metadata) is bounded by
+   * `connect.timeout.ms`, joining by the rebalance timeout + 15 s; `signal` (close) ends the wait at once.
+   * Rejects with a mapped {@link KafkaError}; nothing is left running.
    */
   static async start(
     options: ConsumerOptions,
     tokens: KafkaTokenProvider,
     groupId: string,
     topics: string[],
-    bp: BackPressure,
-    tracker: OffsetTracker,
-    hooks: SessionHooks,
+    parts: { bp: BackPressure; tracker: OffsetTracker; hooks: SessionHooks; signal: AbortSignal },
   ): Promise<GroupSession> {
+    const { bp, tracker, hooks, signal } = parts
+    const servers = options.bootstrapServers.join(',')
+    const connectMs = options.connectTimeoutMs
+    const slow = () =>
+      new KafkaConnectionError(
+        `connect to ${servers} failed: no answer within ${connectMs / 1000}s (connect.timeout.ms)`,
+        { code: 'ERR_KAFKA_CONNECTION_TIMEOUT' },
+      )
+    const deadline = Date.now() + connectMs
+    const left = () => Math.max(0, deadline - Date.now())
     // Discover the token first, so a missing or invalid token surfaces as itself (KafkaTokenError).
-    await tokens.provide()
+    await withDeadline(tokens.provide(), left(), signal, slow)
     const config = buildKafkaConfig(options, {
       clientId: options.clientId ?? DEFAULT_CLIENT_ID,
       oauthBearerProvider: tokens.provide,
@@ -87,7 +99,6 @@ export class GroupSession implements CommitChannel {
       kafkaConfig: options.client,
     })
     const settings = consumerSettings(options.consumer)
-    const servers = options.bootstrapServers.join(',')
     let kc: Consumer
     try {
       kc = new Kafka(config as unknown as KafkaConfig).consumer({ ...(settings as object), groupId })
@@ -95,24 +106,27 @@ export class GroupSession implements CommitChannel {
       throw toKafkaError(err, { role: 'consumer', action: 'create the kafkajs consumer' })
     }
     const session = new GroupSession(kc, bp, tracker)
-    const fail = async (err: unknown, action: string): Promise<never> => {
+    const fail = (err: unknown, action: string): never => {
       session.ended = true
-      await kc.disconnect().catch(() => {})
+      // Not awaited: against a silent broker kafkajs may still be waiting for an answer (its own connection and
+      // request timeouts end that); the caller's bound must not wait for it.
+      kc.disconnect().catch(() => {})
       throw toKafkaError(err, { role: 'consumer', action })
     }
     try {
-      await kc.connect()
+      await withDeadline(kc.connect(), left(), signal, slow)
     } catch (err) {
       return fail(err, `connect to ${servers}`)
     }
     try {
-      await kc.subscribe({ topics, fromBeginning: options.autoOffsetReset === 'earliest' })
+      const subscribe = kc.subscribe({ topics, fromBeginning: options.autoOffsetReset === 'earliest' })
+      await withDeadline(subscribe, left(), signal, slow)
     } catch (err) {
       return fail(err, `subscribe to ${topics.join(', ')}`)
     }
     const joinMs = (settings.rebalanceTimeout ?? 60_000) + 15_000
     try {
-      await session.runUntilReady(hooks, servers, topics, joinMs)
+      await session.runUntilReady(hooks, servers, topics, joinMs, signal)
     } catch (err) {
       return fail(err, `subscribe to ${topics.join(', ')}`)
     }
@@ -151,7 +165,13 @@ export class GroupSession implements CommitChannel {
     await this.consumer.disconnect().catch(() => {})
   }
 
-  private async runUntilReady(hooks: SessionHooks, servers: string, topics: string[], joinMs: number) {
+  private async runUntilReady(
+    hooks: SessionHooks,
+    servers: string,
+    topics: string[],
+    joinMs: number,
+    signal: AbortSignal,
+  ) {
     const kc = this.consumer
     let joined = false
     let ready = false
@@ -198,27 +218,18 @@ export class GroupSession implements CommitChannel {
       }
     })
 
-    const timer = setTimeout(
-      () =>
-        settle?.reject(
-          new KafkaConsumerError(`subscribe to ${topics.join(', ')} failed: timed out joining the group`, {
-            code: 'ERR_KAFKA_CONSUMER_JOIN_TIMEOUT',
-          }),
-        ),
-      joinMs,
-    )
-    try {
-      await kc.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: (payload) => {
-          if (!this.ended) this.commitFn = { fn: payload.commitOffsetsIfNecessary, run: this.run }
-          return this.bp.handleBatch(payload, () => !this.ended)
-        },
+    await kc.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => {
+        if (!this.ended) this.commitFn = { fn: payload.commitOffsetsIfNecessary, run: this.run }
+        return this.bp.handleBatch(payload, () => !this.ended)
+      },
+    })
+    const joinTimeout = () =>
+      new KafkaConsumerError(`subscribe to ${topics.join(', ')} failed: timed out joining the group`, {
+        code: 'ERR_KAFKA_CONSUMER_JOIN_TIMEOUT',
       })
-      await readyPromise
-    } finally {
-      clearTimeout(timer)
-    }
+    await withDeadline(readyPromise, joinMs, signal, joinTimeout)
   }
 }

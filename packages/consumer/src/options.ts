@@ -42,7 +42,8 @@ export interface ConsumerOptionsInput extends ConnectionOptionsInput {
    * Extra configuration, like the reference's `**kafka_config`. librdkafka names that have a kafkajs
    * equivalent are translated (`'enable.auto.commit'`, `'auto.commit.interval.ms'`, `'session.timeout.ms'`,
    * `'heartbeat.interval.ms'`, `'max.poll.interval.ms'`, `'fetch.min.bytes'`, `'fetch.max.bytes'`,
-   * `'max.partition.fetch.bytes'`, `'fetch.wait.max.ms'`, `'group.id'`, `'auto.offset.reset'`, `'client.id'`);
+   * `'max.partition.fetch.bytes'`, `'fetch.wait.max.ms'`, `'group.id'`, `'auto.offset.reset'`, `'client.id'`,
+   * and `'connect.timeout.ms'` (ours: the bound on connecting, default 15 000));
    * other dotted names are rejected. kafkajs consumer options (`sessionTimeout`, `maxBytes`, …) go to the
    * kafkajs consumer; any other key is merged into the kafkajs client config (`logLevel`, `retry`, …).
    */
@@ -79,6 +80,8 @@ export interface ConsumerOptions extends ConnectionOptions {
   maxBufferedMessages: number
   /** Milliseconds a commit keeps retrying. */
   commitTimeoutMs: number
+  /** `connect.timeout.ms`: the bound on connecting (token, TCP, TLS, SASL, metadata) before joining. */
+  connectTimeoutMs: number
   /** kafkajs consumer settings. */
   consumer: KafkaConsumerSettings
   /** Overrides merged into the kafkajs client config. */
@@ -149,6 +152,7 @@ const LIBRDKAFKA: Record<string, { to: string; kind: 'int' | 'bool' | 'string' |
   'auto.offset.reset': { to: 'autoOffsetReset', kind: 'reset' },
   'group.id': { to: 'groupId', kind: 'string' },
   'client.id': { to: 'clientId', kind: 'string' },
+  'connect.timeout.ms': { to: 'connectTimeoutMs', kind: 'int' },
   'session.timeout.ms': { to: 'consumer.sessionTimeout', kind: 'int' },
   'heartbeat.interval.ms': { to: 'consumer.heartbeatInterval', kind: 'int' },
   'max.poll.interval.ms': { to: 'consumer.rebalanceTimeout', kind: 'int' },
@@ -256,6 +260,7 @@ export function parseConsumerOptions(input: ConsumerOptionsInput): ConsumerOptio
     ),
     maxBufferedMessages: rest.maxBufferedMessages,
     commitTimeoutMs: secondsToMs(commitTimeout ?? 30, 'commitTimeout') as number,
+    connectTimeoutMs: Math.max(1, pick(undefined, 'connectTimeoutMs', 15_000)),
     consumer: consumer as KafkaConsumerSettings,
     client,
   }

@@ -46,7 +46,11 @@ export async function* streamEntries(
   let pending: BufferedEntry | undefined
   let yielded = 0
   try {
-    if (running) await host.ensureStarted()
+    if (running) {
+      await host.ensureStarted().catch((err: unknown) => {
+        if (running) throw err // a stream stopped (or closed) while joining just ends
+      })
+    }
     while (running && (count === undefined || yielded < count)) {
       host.check()
       const entry = await host.next(waitMs, wake.signal)
