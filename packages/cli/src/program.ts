@@ -109,7 +109,8 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .action(async (o: { scope?: string; audience?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalFlags>()
       const broker = g.bootstrapServers ?? ctx.env[ENV.bootstrapServers] ?? 'localhost:9092'
-      await (await import('./commands/token.js')).token(output(cmd), {
+      const out = output(cmd)
+      await (await import('./commands/token.js')).token(out, {
         broker,
         scope: o.scope,
         audience: o.audience,
@@ -123,10 +124,9 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--topic <pipeline>', 'pipeline to ping (default: test)')
     .option('--timeout <seconds>', 'seconds to wait for the delivery', nonNegativeNumber('--timeout'), 10)
     .action(async (o: { topic?: string; timeout: number }, cmd: Command) => {
-      await (await import('./commands/ping.js')).ping(output(cmd), connection(cmd, [o.topic]), {
-        topic: o.topic,
-        timeout: o.timeout,
-      })
+      // Settings first (a usage error is reported without loading the clients), then the command.
+      const [out, settings] = [output(cmd), connection(cmd, [o.topic])]
+      await (await import('./commands/ping.js')).ping(out, settings, { topic: o.topic, timeout: o.timeout })
     })
 
   program
@@ -137,12 +137,8 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--key <key>', 'message key')
     .option('--header <k=v>', 'message header (repeatable)', collect, [] as string[])
     .action(async (values: string[], o: { topic?: string; key?: string; header: string[] }, cmd: Command) => {
-      await (await import('./commands/produce.js')).produce(
-        output(cmd),
-        connection(cmd, [o.topic]),
-        values,
-        o,
-      )
+      const [out, settings] = [output(cmd), connection(cmd, [o.topic])]
+      await (await import('./commands/produce.js')).produce(out, settings, values, o)
     })
 
   program
@@ -156,7 +152,8 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--write-files <dir>', "write each upload message's event file into <dir> (never overwriting)")
     .option('--timeout <seconds>', 'poll timeout per iteration', nonNegativeNumber('--timeout'), 1)
     .action(async (o: Parameters<typeof consume>[2], cmd: Command) => {
-      await (await import('./commands/consume.js')).consume(output(cmd), connection(cmd, [o.topics]), o)
+      const [out, settings] = [output(cmd), connection(cmd, [o.topics])]
+      await (await import('./commands/consume.js')).consume(out, settings, o)
     })
 
   program
@@ -181,8 +178,9 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
         o: Parameters<typeof createEvent>[6],
         cmd: Command,
       ) => {
+        const out = output(cmd)
         await (await import('./commands/create-event.js')).createEvent(
-          output(cmd),
+          out,
           cmd.optsWithGlobals<GlobalFlags>(),
           ctx.env,
           group,
