@@ -13,7 +13,10 @@ export interface StartKafkaOptions {
   partitions?: number
   /** Issue the server certificate for this name only (instead of `localhost` + `127.0.0.1`). */
   certHostname?: string
-  /** `auto.create.topics.enable`; default true. */
+  /**
+   * `auto.create.topics.enable`; default false, as on GraceDB's brokers: create topics with
+   * {@link KafkaTestCluster.createTopic} (the GraceDB stand-in creates its instance's topics itself).
+   */
   autoCreateTopics?: boolean
   /** Give up if the cluster is not ready after this many ms; default 60 000 (90 000 for 3 brokers). */
   startTimeoutMs?: number

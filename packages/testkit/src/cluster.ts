@@ -19,7 +19,9 @@ export type { CreateTopicOptions, KafkaTestCluster, StartKafkaOptions } from './
 /**
  * Start a real Apache Kafka (KRaft) cluster for tests: broker jars resolved by Maven (cached), a throwaway TLS
  * CA, a token issuer whose JWKS the broker trusts, and listeners PLAINTEXT (setup) + SASL_SSL/OAUTHBEARER
- * (what clients dial) on free ports. The JVMs die with this process, even on SIGKILL. A failed start throws with the tail of the broker log.
+ * (what clients dial) on free ports. As on GraceDB's brokers, topics are not auto-created (create them with
+ * `createTopic`, or set `autoCreateTopics`). The JVMs die with this process, even on SIGKILL. A failed start
+ * throws with the tail of the broker log.
  *
  * @example
  * ```ts
@@ -123,7 +125,7 @@ async function startOnce(opts: StartKafkaOptions): Promise<KafkaTestCluster> {
             issuer: issuer.issuer,
             audience: issuer.audience,
             partitions,
-            autoCreateTopics: opts.autoCreateTopics ?? true,
+            autoCreateTopics: opts.autoCreateTopics ?? false,
             reauthMs: opts.reauthMs,
             acls: opts.acls !== undefined,
             extra: opts.brokerConfig,

@@ -28,6 +28,36 @@ describe('shared broker (vitest global setup)', () => {
     expect(offsets).toHaveLength(3)
   })
 
+  it("does not auto-create topics, as GraceDB's brokers do not: producing to a missing topic fails", async () => {
+    const kafka = await sharedKafka()
+    const topic = `testkit-never-created-${Date.now()}`
+    const token = await kafka.issuer.mint({ sub: 'shared-worker' })
+    const client = new kafkajs.Kafka({
+      clientId: 'testkit-shared',
+      brokers: kafka.bootstrapServers.split(','),
+      ssl: { ca: [readFileSync(kafka.caCertPath, 'utf8')] },
+      sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
+      logLevel: kafkajs.logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 100 },
+    })
+    const producer = client.producer({ allowAutoTopicCreation: true })
+    await producer.connect()
+    try {
+      await expect(producer.send({ topic, messages: [{ value: 'nowhere' }] })).rejects.toThrow(
+        /does not host this topic-partition|UNKNOWN_TOPIC|not exist/i,
+      )
+    } finally {
+      await producer.disconnect()
+    }
+    const admin = client.admin()
+    await admin.connect()
+    try {
+      expect(await admin.listTopics()).not.toContain(topic)
+    } finally {
+      await admin.disconnect()
+    }
+  })
+
   it('started in under 30 s with the JVM heap capped at 512 MB (issue 3)', async () => {
     const kafka = await sharedKafka()
     expect(kafka.startupMs).toBeGreaterThan(0)

@@ -1,32 +1,20 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { deriveInstanceName, routeEventTopic } from '@gracedb-kafka/topics'
 import type { JWK } from 'jose'
-import { STANDIN_GROUPS, STANDIN_PIPELINES, STANDIN_SEARCHES, serviceInfoDocument } from './service-info.js'
+import { withAdmin } from '../admin.js'
+import { ensureTopics } from '../ensure-topics.js'
+import { applyFault, FaultQueue, type StandInEndpoint, type StandInFault } from './faults.js'
+import { dispatch } from './handlers.js'
+import { matchRoute, readBody, send } from './routes.js'
+import { STANDIN_GROUPS, STANDIN_PIPELINES } from './service-info.js'
 import { EventStore, type Reservation, type StoredEvent, type SupervisedMessage } from './store.js'
 import { type Supervisor, startSupervisor } from './supervisor.js'
-import { baseName, completeUpload, fileProblem, labelProblem } from './upload.js'
+import { completeUpload } from './upload.js'
 import { createTokenVerifier, type TokenCheck } from './verify-token.js'
 
-/** The endpoints a fault can be injected into. */
-export type StandInEndpoint = 'root' | 'reserve' | 'create' | 'upload'
-
-/** A fault the stand-in applies to the next request(s) to an endpoint. */
-export interface StandInFault {
-  /** Answer with this HTTP status (default 500 unless `reset`). */
-  status?: number
-  /** Body to send (default a JSON `{"detail": ...}`). */
-  body?: string
-  /** Content type of `body` (default `application/json`). */
-  contentType?: string
-  /** Extra response headers, e.g. `{ 'retry-after': '0' }`. */
-  headers?: Record<string, string>
-  /** Destroy the connection instead of answering (a connection reset). */
-  reset?: boolean
-  /** How many consecutive requests get the fault (default 1). */
-  times?: number
-}
+export type { StandInEndpoint, StandInFault } from './faults.js'
 
 /** One request the stand-in answered. */
 export interface StandInRequestLog {
@@ -50,7 +38,10 @@ export interface GraceDbStandInOptions {
   kafka?: StandInKafka
   /** Token issuer to trust when no `kafka` is given (e.g. from `createTokenIssuer()`). */
   issuer?: { issuer: string; jwks: { keys: JWK[] } }
-  /** Run the supervisor (default `true` when `kafka` is given). */
+  /**
+   * Run the supervisor (default `true` when `kafka` is given). Either way, with `kafka` the stand-in creates
+   * the instance's topics (every topic `createEvent` can route to), as GraceDB's brokers have them.
+   */
   supervisor?: boolean
   /** Require a valid bearer token (default `true`). */
   requireAuth?: boolean
@@ -111,7 +102,7 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
   const pipelines = opts.pipelines ?? STANDIN_PIPELINES
   const store = new EventStore(randomInt(100_000, 900_000))
   const requests: StandInRequestLog[] = []
-  const faults = new Map<StandInEndpoint, StandInFault[]>()
+  const faults = new FaultQueue()
   const sockets = new Set<Socket>()
   let serviceUrl = ''
   let audience = ''
@@ -140,22 +131,10 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
     }
     requests.push(log)
     const raw = await readBody(req)
-    if (route.endpoint !== 'other') {
-      const fault = takeFault(route.endpoint)
-      if (fault) {
-        if (fault.reset) {
-          log.status = 'reset'
-          req.socket.resetAndDestroy()
-          return
-        }
-        log.status = fault.status ?? 500
-        res.writeHead(log.status, {
-          'content-type': fault.contentType ?? 'application/json',
-          ...fault.headers,
-        })
-        res.end(fault.body ?? JSON.stringify({ detail: `injected fault ${log.status}` }))
-        return
-      }
+    const fault = route.endpoint === 'other' ? undefined : faults.take(route.endpoint)
+    if (fault) {
+      log.status = applyFault(req, res, fault)
+      return
     }
     let sub = 'anonymous'
     if (verify && requireAuth) {
@@ -168,116 +147,9 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
       sub = check.sub
       log.sub = check.sub
     }
-    const reply = await dispatch(route, req, raw, sub, url)
+    const reply = await dispatch({ store, pipelines, serviceUrl }, route, req, raw, sub, url)
     log.status = reply.status
     send(res, reply.status, reply.body)
-  }
-
-  async function dispatch(
-    route: Route,
-    req: IncomingMessage,
-    raw: Buffer,
-    sub: string,
-    url: URL,
-  ): Promise<{ status: number; body: unknown }> {
-    const root = `${serviceUrl}${route.versioned ? 'v2/' : ''}`
-    switch (route.endpoint) {
-      case 'root':
-        return { status: 200, body: serviceInfoDocument(root, { groups: STANDIN_GROUPS, pipelines }) }
-      case 'reserve': {
-        const form = await parseForm(req, raw, url)
-        if (!form) return badRequest({ detail: 'Unsupported or malformed request body.' })
-        const problem = checkNames(form, pipelines)
-        if (problem) return badRequest(problem)
-        const replayId = text(form, 'replay_id')
-        if (replayId !== null && !/^[A-Za-z0-9_-]{1,30}$/.test(replayId)) {
-          return badRequest({ replay_id: ['malformed replay_id'] })
-        }
-        const reservation: Reservation = {
-          graceid: store.nextGraceId(),
-          group: text(form, 'group') ?? '',
-          pipeline: text(form, 'pipeline') ?? '',
-          search: text(form, 'search'),
-          submitter: sub,
-          contentId: text(form, 'content_id'),
-          replayId,
-          created: new Date(),
-        }
-        store.reservations.set(reservation.graceid, reservation)
-        return {
-          status: 201,
-          body: {
-            graceid: reservation.graceid,
-            submitter: sub,
-            group: reservation.group,
-            pipeline: reservation.pipeline,
-            search: reservation.search,
-            ...(replayId ? { replay_id: replayId } : {}),
-            created: reservation.created.toISOString(),
-          },
-        }
-      }
-      case 'create': {
-        const form = await parseForm(req, raw, url)
-        if (!form) return badRequest({ detail: 'Unsupported or malformed request body.' })
-        const problem = checkNames(form, pipelines)
-        if (problem) return badRequest(problem)
-        const file = form.get('eventFile')
-        if (!(file instanceof File)) return badRequest(fileProblem(null))
-        const contents = new Uint8Array(await file.arrayBuffer())
-        const fileError = fileProblem(contents)
-        if (fileError) return badRequest(fileError)
-        const event: StoredEvent = {
-          graceid: store.nextGraceId(),
-          group: text(form, 'group') ?? '',
-          pipeline: text(form, 'pipeline') ?? '',
-          search: text(form, 'search'),
-          labels: form.getAll('labels').map(String),
-          offline: text(form, 'offline') === 'True',
-          filename: baseName(file.name),
-          contents,
-          via: 'http',
-          submitter: sub,
-          contentId: text(form, 'content_id'),
-          replayId: text(form, 'replay_id'),
-          kafkaServer: null,
-          kafkaTopic: null,
-          reserved: false,
-          created: new Date(),
-        }
-        store.add(event)
-        return { status: 201, body: eventJson(event, root) }
-      }
-      case 'upload': {
-        const graceid = route.graceid ?? ''
-        const form = await parseForm(req, raw, url)
-        if (!form) return badRequest({ detail: 'Unsupported or malformed request body.' })
-        const file = form.get('eventFile')
-        const result = completeUpload(store, {
-          graceid,
-          filename: file instanceof File ? file.name : '',
-          contents: file instanceof File ? new Uint8Array(await file.arrayBuffer()) : null,
-          labels: form.getAll('labels').map(String),
-          via: 'http',
-          kafkaServer: text(form, 'kafka_server'),
-          kafkaTopic: text(form, 'kafka_topic'),
-        })
-        if (!result.ok) return { status: result.status, body: result.body }
-        return { status: 201, body: eventJson(result.event, root) }
-      }
-      default:
-        return { status: 404, body: { detail: 'Not found.' } }
-    }
-  }
-
-  function takeFault(endpoint: StandInEndpoint): StandInFault | undefined {
-    const queue = faults.get(endpoint)
-    const fault = queue?.[0]
-    if (!queue || !fault) return undefined
-    const remaining = (fault.times ?? 1) - 1
-    if (remaining <= 0) queue.shift()
-    else queue[0] = { ...fault, times: remaining }
-    return fault
   }
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -296,12 +168,28 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
   }
 
   let supervisor: Supervisor | undefined
+  const topics = instanceTopics(deriveInstanceName(serviceUrl), pipelines)
+  if (opts.kafka && !(opts.supervisor ?? true)) {
+    // GraceDB's brokers do not auto-create topics: the instance's topics exist before any client runs.
+    const brokers = opts.kafka.plaintextBootstrapServers.split(',')
+    await withAdmin(brokers, (admin) =>
+      ensureTopics(
+        admin,
+        topics.map((topic) => ({ topic })),
+      ),
+    ).catch((err: unknown) => {
+      server.close()
+      for (const s of sockets) s.destroy()
+      throw err
+    })
+  }
   if (opts.kafka && (opts.supervisor ?? true)) {
     const brokers = opts.kafka.plaintextBootstrapServers.split(',')
     try {
+      // The supervisor creates the instance's topics before it subscribes.
       supervisor = await startSupervisor({
         brokers,
-        topics: instanceTopics(deriveInstanceName(serviceUrl), pipelines),
+        topics,
         groupId: `gracedb-standin-${port}-${randomInt(1e9)}`,
         handle: (message, topic) => {
           if (message.type !== 'upload') return 'not_upload'
@@ -361,11 +249,7 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
       return supervisor?.seen ?? []
     },
     waitForEvent: (graceid, timeoutMs = 15_000) => store.waitFor(graceid, timeoutMs),
-    injectFault(endpoint, fault) {
-      const queue = faults.get(endpoint) ?? []
-      queue.push(fault)
-      faults.set(endpoint, queue)
-    },
+    injectFault: (endpoint, fault) => faults.inject(endpoint, fault),
     clearFaults: () => faults.clear(),
     stop,
     [Symbol.asyncDispose]: stop,
@@ -385,91 +269,4 @@ function tokenAudience(serviceUrl: string): string {
 function instanceTopics(instance: string, pipelines: readonly string[]): string[] {
   const topics = STANDIN_GROUPS.flatMap((group) => pipelines.map((p) => routeEventTopic(instance, group, p)))
   return [...new Set(topics)]
-}
-
-interface Route {
-  endpoint: StandInEndpoint | 'other'
-  versioned: boolean
-  graceid?: string
-}
-
-function matchRoute(method: string, path: string): Route {
-  const m = /^\/api\/(v2\/)?(.*)$/.exec(path)
-  if (!m) return { endpoint: 'other', versioned: false }
-  const versioned = m[1] !== undefined
-  const rest = m[2] ?? ''
-  if (method === 'GET' && rest === '') return { endpoint: 'root', versioned }
-  if (method === 'POST' && rest === 'events/reserve/') return { endpoint: 'reserve', versioned }
-  if (method === 'POST' && rest === 'events/') return { endpoint: 'create', versioned }
-  const upload = /^events\/([^/]+)\/upload\/$/.exec(rest)
-  if (method === 'POST' && upload?.[1])
-    return { endpoint: 'upload', versioned, graceid: decodeURIComponent(upload[1]) }
-  return { endpoint: 'other', versioned }
-}
-
-function checkNames(form: FormData, pipelines: readonly string[]): Record<string, string[]> | null {
-  const group = text(form, 'group')
-  if (!group) return { group: ['This field is required.'] }
-  if (!STANDIN_GROUPS.includes(group)) return { group: [`Object with name=${group} does not exist.`] }
-  const pipeline = text(form, 'pipeline')
-  if (!pipeline) return { pipeline: ['This field is required.'] }
-  if (!pipelines.includes(pipeline)) return { pipeline: [`Object with name=${pipeline} does not exist.`] }
-  const search = text(form, 'search')
-  if (search && !STANDIN_SEARCHES.includes(search))
-    return { search: [`Object with name=${search} does not exist.`] }
-  return labelProblem(form.getAll('labels').map(String))
-}
-
-async function parseForm(req: IncomingMessage, raw: Buffer, url: URL): Promise<FormData | null> {
-  const contentType = req.headers['content-type'] ?? ''
-  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType)) return null
-  try {
-    return await new Request(url, {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body: raw,
-    }).formData()
-  } catch {
-    return null
-  }
-}
-
-function text(form: FormData, name: string): string | null {
-  const v = form.get(name)
-  return typeof v === 'string' && v.length > 0 ? v : null
-}
-
-function eventJson(event: StoredEvent, root: string): Record<string, unknown> {
-  return {
-    graceid: event.graceid,
-    submitter: event.submitter,
-    group: event.group,
-    pipeline: event.pipeline,
-    search: event.search,
-    labels: event.labels,
-    offline: event.offline,
-    created: event.created.toISOString(),
-    content_id: event.contentId,
-    file_sha256: createHash('sha256').update(event.contents).digest('hex'),
-    links: { self: `${root}events/${event.graceid}` },
-  }
-}
-
-function badRequest(body: unknown): { status: number; body: unknown } {
-  return { status: 400, body }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) })
-  res.end(payload)
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }
