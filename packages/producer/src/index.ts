@@ -8,6 +8,7 @@ export {
 export { buildPingMessage, PING_CLIENT, type PingMessage } from './ping.js'
 export {
   type DeliveryReport,
+  type FlushOptions,
   GraceDbKafkaProducer,
   type PingOptions,
   type PingResult,

@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = savedEnv
   await kafka?.stop()
-  rmSync(dir, { recursive: true, force: true })
+  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 it('keyed messages to 3 partitions survive a broker SIGKILL + restart: 0 failed, each stored once, in order', async () => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = savedEnv
   await kafka?.stop()
-  rmSync(dir, { recursive: true, force: true })
+  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 it('a leader SIGKILL mid-stream: every message reported delivered is on the broker at its offset, 0 failed', async () => {

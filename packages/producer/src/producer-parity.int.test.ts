@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -40,7 +40,37 @@ beforeAll(async () => {
 
 afterAll(() => {
   process.env = savedEnv
-  rmSync(dir, { recursive: true, force: true })
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('defaults', () => {
+  it('an HTCondor token granting only gracedb.read works with the default tokenScope, not with kafka.produce', async () => {
+    // As in an HTCondor job: the token is $_CONDOR_CREDS/scitokens.use, and no WLCG bearer token is around
+    // (the direct-read fallback, which checks only expiry, applies to WLCG tokens only).
+    const saved = { ...process.env }
+    const creds = join(dir, 'condor')
+    const empty = join(dir, 'xdg-empty')
+    mkdirSync(creds, { recursive: true })
+    mkdirSync(empty, { recursive: true })
+    const token = await kafka.issuer.mint({ sub: 'condor-job', scope: 'gracedb.read' })
+    await kafka.issuer.writeTokenFile(token, join(creds, 'scitokens.use'))
+    for (const v of ['BEARER_TOKEN_FILE', 'BEARER_TOKEN', 'SCITOKEN', 'SCITOKEN_FILE']) delete process.env[v]
+    process.env._CONDOR_CREDS = creds
+    process.env.XDG_RUNTIME_DIR = empty
+    try {
+      await using p = producer({ topic: 'scope' })
+      expect(p.tokenScope).toBe('gracedb.read')
+      await kafka.createTopic(`${p.instanceName}.scope`, { partitions: 1 })
+      expect((await p.produce('x')).offset).toBe(0)
+      await using strict = producer({ topic: 'scope', tokenScope: 'kafka.produce', checkForTopics: false })
+      await expect(strict.connect()).rejects.toMatchObject({
+        name: 'KafkaTokenError',
+        code: 'ERR_KAFKA_TOKEN_SCOPE',
+      })
+    } finally {
+      process.env = saved
+    }
+  })
 })
 
 describe('checkForTopics', () => {

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = savedEnv
   await kafka?.stop()
-  rmSync(dir, { recursive: true, force: true })
+  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 it('across producer-id expiry on the broker (idle longer than producer.id.expiration.ms): nothing lost, failed or duplicated', async () => {
