@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { KafkaAuthenticationError, KafkaError } from '@gracedb-kafka/core'
+import { KafkaAuthenticationError, KafkaConnectionError } from '@gracedb-kafka/core'
 import { type GraceDbStandIn, type SupervisedMessage, startGraceDbStandIn } from '@gracedb-kafka/testkit'
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FALLBACK_KAFKA_SERVER, GraceDb } from './client.js'
+import { GraceDb } from './client.js'
 import { GraceDbHttpError, reservedGraceId } from './errors.js'
 
 // The whole path on the real testkit broker: createEvent → reservation over HTTP → Kafka (SASL_SSL,
@@ -49,17 +48,13 @@ async function eventFile(): Promise<{ path: string; bytes: Buffer }> {
   return { path, bytes }
 }
 
+/** The first message the stand-in's supervisor handled that matches, waiting for it (bounded). */
 async function supervised(
   match: (m: SupervisedMessage) => boolean,
   timeoutMs = 20_000,
 ): Promise<SupervisedMessage> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const found = gracedb.supervised.find(match)
-    if (found) return found
-    if (Date.now() > until) throw new Error('the supervisor did not see the message in time')
-    await sleep(100)
-  }
+  await expect.poll(() => gracedb.supervised.some(match), { timeout: timeoutMs, interval: 100 }).toBe(true)
+  return gracedb.supervised.find(match) as SupervisedMessage
 }
 
 const fileNamed = (path: string) => (m: SupervisedMessage) =>
@@ -130,7 +125,7 @@ describe('createEvent over Kafka (real broker, stand-in supervisor)', () => {
     expect(stored.kafkaTopic).toBe('localhost.test')
   })
 
-  it('a producer with a default topic publishes there instead of the routed topic', async () => {
+  it('a producer with a default topic still publishes createEvent to the routed topic (as the reference)', async () => {
     await using fixed = client.createKafkaProducer({
       bootstrapServers: kafka.bootstrapServers,
       caCertPath: kafka.caCertPath,
@@ -138,8 +133,8 @@ describe('createEvent over Kafka (real broker, stand-in supervisor)', () => {
     })
     const { path } = await eventFile()
     const r = await client.createEvent('CBC', 'gstlal', path, { kafka: fixed })
-    expect(r.delivery?.topic).toBe('localhost.test')
-    expect((await gracedb.waitForEvent(r.graceid as string, 20_000)).kafkaTopic).toBe('localhost.test')
+    expect(r.delivery?.topic).toBe('localhost.gstlal')
+    expect((await gracedb.waitForEvent(r.graceid as string, 20_000)).kafkaTopic).toBe('localhost.gstlal')
   })
 
   it('gracedbUpload: false publishes without reserving; nothing is stored', async () => {
@@ -205,7 +200,7 @@ describe('createEvent fallbacks and failures', () => {
     expect(gracedb.requests.filter((q) => q.endpoint === 'create').length).toBe(createsBefore)
   })
 
-  it('the broker rejects the producer’s token → KafkaAuthenticationError carrying the reserved graceid', async () => {
+  it('the broker rejects the producer’s token → KafkaAuthenticationError from the start-up checks; nothing reserved', async () => {
     const { path } = await eventFile()
     const goodTokenFile = process.env.BEARER_TOKEN_FILE
     const { createTokenIssuer } = await import('@gracedb-kafka/testkit')
@@ -219,17 +214,19 @@ describe('createEvent fallbacks and failures', () => {
         caCertPath: kafka.caCertPath,
         flushTimeout: 5,
       })
+      const reservesBefore = gracedb.requests.filter((q) => q.endpoint === 'reserve').length
       const err = await client
         .createEvent('CBC', 'gstlal', path, { kafka: rejected })
         .catch((e: unknown) => e)
       expect(err).toBeInstanceOf(KafkaAuthenticationError)
-      expect(gracedb.reservations.has(reservedGraceId(err) as string)).toBe(true)
+      expect(reservedGraceId(err)).toBeUndefined()
+      expect(gracedb.requests.filter((q) => q.endpoint === 'reserve').length).toBe(reservesBefore)
     } finally {
       process.env.BEARER_TOKEN_FILE = goodTokenFile
     }
   })
 
-  describe('delivery fails after the reservation (broker unreachable)', () => {
+  describe('broker unreachable: the start-up checks fail before anything is reserved', () => {
     let dead: ReturnType<GraceDb['createKafkaProducer']>
     beforeAll(() => {
       dead = client.createKafkaProducer({
@@ -240,39 +237,29 @@ describe('createEvent fallbacks and failures', () => {
     })
     afterAll(() => dead?.close(1))
 
-    it('with httpFallback → uploadReservedEvent completes the same graceid; no second graceid', async () => {
+    it('with httpFallback → the event is created over plain HTTP; no graceid reserved', async () => {
       const { path, bytes } = await eventFile()
       const reservesBefore = gracedb.requests.filter((q) => q.endpoint === 'reserve').length
-      const createsBefore = gracedb.requests.filter((q) => q.endpoint === 'create').length
       const r = await client.createEvent('CBC', 'gstlal', path, {
         kafka: dead,
         httpFallback: true,
         labels: 'DQV',
       })
       expect(r.via).toBe('http')
-      expect(r.fallbackCause).toBeInstanceOf(KafkaError)
-      const graceid = r.graceid as string
-      const stored = await gracedb.waitForEvent(graceid, 1000)
-      expect(stored).toMatchObject({
-        via: 'http',
-        reserved: true,
-        kafkaServer: FALLBACK_KAFKA_SERVER,
-        labels: ['DQV'],
-      })
+      expect(r.fallbackCause).toBeInstanceOf(KafkaConnectionError)
+      const stored = await gracedb.waitForEvent(r.graceid as string, 1000)
+      expect(stored).toMatchObject({ via: 'http', reserved: false, labels: ['DQV'] })
       expect(Buffer.from(stored.contents).equals(bytes)).toBe(true)
-      expect(gracedb.requests.filter((q) => q.endpoint === 'reserve').length).toBe(reservesBefore + 1)
-      expect(gracedb.requests.filter((q) => q.endpoint === 'create').length).toBe(createsBefore)
+      expect(gracedb.requests.filter((q) => q.endpoint === 'reserve').length).toBe(reservesBefore)
     })
 
-    it('without httpFallback → the Kafka error propagates carrying the reserved graceid', async () => {
+    it('without httpFallback → KafkaConnectionError, and no graceid reserved', async () => {
       const { path } = await eventFile()
-      const started = Date.now()
+      const reservesBefore = gracedb.requests.filter((q) => q.endpoint === 'reserve').length
       const err = await client.createEvent('CBC', 'gstlal', path, { kafka: dead }).catch((e: unknown) => e)
-      expect(err).toBeInstanceOf(KafkaError)
-      const graceid = reservedGraceId(err)
-      expect(graceid).toMatch(/^G\d+$/)
-      expect(gracedb.reservations.has(graceid as string)).toBe(true)
-      expect(Date.now() - started).toBeLessThan(15_000)
+      expect(err).toBeInstanceOf(KafkaConnectionError)
+      expect(reservedGraceId(err)).toBeUndefined()
+      expect(gracedb.requests.filter((q) => q.endpoint === 'reserve').length).toBe(reservesBefore)
     })
   })
 })

@@ -100,6 +100,24 @@ describe('createEvent over Kafka', () => {
     expect(produced(calls)).toEqual([])
   })
 
+  it('failing start-up checks with httpFallback create the event over plain HTTP; nothing reserved', async () => {
+    await using c = client()
+    const reserves = gracedb.requests.filter((r) => r.endpoint === 'reserve').length
+    const creates = gracedb.requests.filter((r) => r.endpoint === 'create').length
+    const boom = new Error('broker unreachable')
+    const { producer, calls } = recorder({ connectError: boom })
+    const r = await c.createEvent('CBC', 'gstlal', coinc, { kafka: producer, httpFallback: true })
+    expect(r.via).toBe('http')
+    expect(r.fallbackCause).toBe(boom)
+    expect(gracedb.requests.filter((q) => q.endpoint === 'reserve').length).toBe(reserves)
+    expect(gracedb.requests.filter((q) => q.endpoint === 'create').length).toBe(creates + 1)
+    expect(produced(calls)).toEqual([])
+    // gracedbUpload: false asks GraceDB not to process the event: no HTTP fallback then.
+    await expect(
+      c.createEvent('CBC', 'gstlal', coinc, { kafka: producer, httpFallback: true, gracedbUpload: false }),
+    ).rejects.toBe(boom)
+  })
+
   it.each([
     [undefined, null],
     [[], []],

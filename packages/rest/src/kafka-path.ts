@@ -50,7 +50,8 @@ export interface KafkaCreateRequest {
 }
 
 /**
- * The reference's `_create_event_via_kafka`: start-up checks, reserve a graceid (unless `gracedbUpload` is
+ * The reference's `_create_event_via_kafka`: start-up checks (`producer.connect()`; when they fail, nothing is
+ * reserved, and with `httpFallback` the event is created over HTTP), reserve a graceid (unless `gracedbUpload` is
  * false), build the upload message and validate it against the schema (nothing is sent when it is invalid),
  * produce it to the routed topic (`test` for the Test group, else the pipeline lowercased; the producer prepends
  * its instance) keyed by the graceid, and flush strictly within the producer's `flushTimeout`. With
@@ -82,11 +83,19 @@ export async function createViaKafka(
     })
   // Refuse an invalid message before anything happens (no graceid reserved for a message that cannot be sent).
   validateUploadMessage(draft(gracedbUpload ? 'G0' : null, null))
-  await producer.connect()
+  const id = contentId(file.bytes)
+  try {
+    await producer.connect()
+  } catch (err) {
+    // Nothing is reserved yet: with httpFallback the event is created over plain HTTP, as after a failed
+    // reservation (never with gracedbUpload false, which asks GraceDB not to process the event).
+    if (!gracedbUpload || !opts.httpFallback || opts.signal?.aborted) throw err
+    warnFallback('Kafka producer start-up checks failed', err, 'falling back to HTTP POST')
+    return client.createViaHttp({ contentId: id, cause: err })
+  }
 
   let reservation: GraceDbResponse | undefined
   if (gracedbUpload) {
-    const id = contentId(file.bytes)
     try {
       reservation = await client.reserve(id)
     } catch (err) {

@@ -12,7 +12,7 @@ import {
 } from '@gracedb-kafka/testkit'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GraceDb } from './client.js'
+import { FALLBACK_KAFKA_SERVER, GraceDb } from './client.js'
 import { reservedGraceId } from './errors.js'
 import { createViaKafka } from './kafka-path.js'
 
@@ -151,6 +151,23 @@ describe('strict flush in createEvent: a pipeline whose topic does not exist', (
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(KafkaMessageDeliveryError)
     expect(noTopics.reservations.has(reservedGraceId(err) as string)).toBe(true)
+  })
+
+  it('with httpFallback, the reserved graceid is completed over HTTP (uploadReservedEvent); no second graceid', async () => {
+    await using producer = producerFor(other, 5)
+    const reserves = noTopics.requests.filter((q) => q.endpoint === 'reserve').length
+    const creates = noTopics.requests.filter((q) => q.endpoint === 'create').length
+    const r = await other.createEvent('CBC', 'NoTopicPipe', await eventFile(), {
+      kafka: producer,
+      httpFallback: true,
+      labels: [],
+    })
+    expect(r.via).toBe('http')
+    expect(r.fallbackCause).toBeInstanceOf(KafkaMessageDeliveryError)
+    const stored = await noTopics.waitForEvent(r.graceid as string, 5000)
+    expect(stored).toMatchObject({ via: 'http', reserved: true, kafkaServer: FALLBACK_KAFKA_SERVER })
+    expect(noTopics.requests.filter((q) => q.endpoint === 'reserve').length).toBe(reserves + 1)
+    expect(noTopics.requests.filter((q) => q.endpoint === 'create').length).toBe(creates)
   })
 
   // Passes once the producer's strict flush (flush(timeout, true)) traces a stalled delivery to the topic, as
