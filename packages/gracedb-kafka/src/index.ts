@@ -33,10 +33,14 @@ export {
   type ConsumerOptions,
   type ConsumerOptionsInput,
   GraceDbKafkaConsumer,
+  GraceDbMessageError,
+  type GraceDbStreamOptions,
+  type GraceDbUpload,
   type HeaderValue,
   type KafkaConsumerSettings,
   type PollOptions,
   type StreamOptions,
+  toGraceDbUpload,
 } from '@gracedb-kafka/consumer'
 // The error tree (ligo.gracedb.kafka.exceptions), the connection options every client shares, and the message
 // schemas (ligo.gracedb.kafka.schema).
@@ -64,6 +68,7 @@ export {
 // Producing.
 export {
   type DeliveryReport,
+  type FlushOptions,
   GraceDbKafkaProducer,
   type PingMessage,
   type PingOptions,
