@@ -5,6 +5,7 @@
 /** Longest Kafka topic name (Kafka's `Topic.MAX_NAME_LENGTH`). */
 const MAX_TOPIC_LENGTH = 249
 const TOPIC_CHARS = /^[A-Za-z0-9._-]+$/
+const INSTANCE_CHARS = /^[A-Za-z0-9_-]+$/
 
 /** Edit distance, for "did you mean". */
 const distance = (a: string, b: string): number => {
@@ -87,6 +88,20 @@ export function sharedProblem(value: unknown): { option: string; reason: string 
       : typeof v.serviceUrl === 'string' && URL.canParse(v.serviceUrl)
         ? new URL(v.serviceUrl).hostname.split('.')[0]
         : undefined
+  // The same instance rule for every client: non-empty, a-z A-Z 0-9 _ - (a dot would split the topic name).
+  if (instance !== undefined && !INSTANCE_CHARS.test(instance)) {
+    const option = typeof v.instanceName === 'string' ? 'instanceName' : 'serviceUrl'
+    return {
+      option,
+      reason:
+        option === 'instanceName'
+          ? 'expected an instance name of a-z, A-Z, 0-9, "_" and "-" (no dot), e.g. "gracedb-dev"'
+          : 'the first label of the host must be a usable instance name (a-z, A-Z, 0-9, "_", "-"), e.g. "https://gracedb-dev.ligo.org/api/"',
+    }
+  }
+  if (Array.isArray(v.topics) && v.topics.length === 0) {
+    return { option: 'topics', reason: 'expected at least one pipeline name (or leave "topics" out)' }
+  }
   const topics: Array<[string, unknown]> = [
     ['topic', v.topic],
     ['topics', v.topics],
