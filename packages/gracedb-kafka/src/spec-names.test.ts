@@ -83,6 +83,8 @@ const SPEC: Record<string, SpecClass | SpecFunction> = {
   derive_instance_name: { kind: 'function', ts: 'deriveInstanceName', arity: 1 }, // (service_url)
   make_topic_name: { kind: 'function', ts: 'makeTopicName', arity: 2 }, // (instance_name, pipeline)
   parse_topic_name: { kind: 'function', ts: 'parseTopicName', arity: 1 }, // (namespaced_topic)
+  // ligo.gracedb.kafka.schema
+  validate_message: { kind: 'function', ts: 'validateMessage', arity: 1 }, // (message)
 }
 
 /** ligo.gracedb.kafka.exceptions: each class and its direct base. */
