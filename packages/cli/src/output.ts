@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { redactTokens } from '@gracedb-kafka/core'
+import { redactSecrets, redactTokens } from '@gracedb-kafka/core'
 
 /** Where the command writes: stdout for scripts, stderr for people. */
 export interface Streams {
@@ -19,8 +19,8 @@ function describe(value: unknown): string {
 
 /**
  * Output helpers shared by every command: data lines to stdout, progress lines to stderr when it is a TTY
- * (or with `--verbose`), and one-line errors. Every line passes through core's `redactTokens` (registered
- * secrets, then anything shaped like a JWT).
+ * (or with `--verbose`), and one-line errors. Every line passes through core's redactor: results on stdout lose
+ * every registered secret (tokens read, URL passwords); lines on stderr also lose anything shaped like a JWT.
  *
  * @example
  * ```ts
@@ -42,7 +42,9 @@ export class Output {
   /** Print a result: as one JSON line with `--json`, else with `human` (or JSON when no formatter is given). */
   data<T>(value: T, human?: (value: T) => string): void {
     const text = this.json || human === undefined ? JSON.stringify(value) : human(value)
-    this.streams.stdout.write(`${redactTokens(String(text))}\n`)
+    // Results (consumed messages included) lose only registered secrets, never text that merely looks like a
+    // token: the JWT heuristic could alter a payload, the registry only removes what the process really read.
+    this.streams.stdout.write(`${redactSecrets(String(text))}\n`)
   }
 
   /** A progress line for long operations: stderr, only when it is a TTY or with `--verbose`. */

@@ -28,6 +28,8 @@ const PASSWORD = 'Pa55/w0rd'
 const SPACED = rawJwt(claims(), '{ "alg": "ES256" }')
 // A token the command reads (BEARER_TOKEN) whose header no heuristic recognises: only redaction by value hides it.
 const READ = rawJwt(claims({ aud: 'other.example.org' }, -60), ' {"alg":"ES256"}')
+// Shaped like a JWT with a JSON header, short enough to be a pipeline name.
+const SHORT_JWT = rawJwt('{"b":2}', '{ "a":1}', 'c2ln')
 const CONN = ['--bootstrap-servers', 'localhost:1', '--instance-name', 'gracedb-dev']
 
 interface CliCase {
@@ -145,6 +147,13 @@ const CASES: CliCase[] = [
     env: () => ({ GRACEDB_KAFKA_USE_SSL: 'YES', GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION: 'False' }),
     code: 0,
     says: /^gracedb-dev\.gstlal\n$/,
+    stdout: true,
+  },
+  {
+    name: 'a JWT-shaped pipeline name is a result, printed as given',
+    args: () => ['topic', 'make', 'gracedb-dev', SHORT_JWT],
+    code: 0,
+    says: new RegExp(`^gracedb-dev\\.${SHORT_JWT.replace(/[.]/g, '\\.')}\n$`),
     stdout: true,
   },
   {
