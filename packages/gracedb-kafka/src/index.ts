@@ -46,6 +46,7 @@ export {
 // schemas (ligo.gracedb.kafka.schema).
 export {
   CodedError,
+  type CompressionName,
   type ConnectionOptions,
   type ConnectionOptionsInput,
   type DeliveryTarget,
@@ -87,6 +88,7 @@ export {
   type CreateEventOptions,
   DEFAULT_SERVICE_URL,
   type EventFile,
+  type EventFileProblem,
   type FileContents,
   GraceDb,
   GraceDbConnectionError,
@@ -101,6 +103,7 @@ export {
   GraceDbResponse,
   GraceDbResponseError,
   type GraceDbResponseErrorDetails,
+  type GraceDbResponseInit,
   type KafkaEventProducer,
   type ReserveGraceIdOptions,
   type RetryPolicy,
