@@ -9,7 +9,7 @@ import {
   validatePingMessage,
 } from '@gracedb-kafka/core'
 import { makeTopicName } from '@gracedb-kafka/topics'
-import { CompressionCodecs, CompressionTypes } from 'kafkajs'
+import kafkajs, { CompressionTypes } from 'kafkajs'
 import { checkProduceOptions } from './admission.js'
 import type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 import { ProducerConnection } from './connection.js'
@@ -80,7 +80,7 @@ export class GraceDbKafkaProducer {
     this.flushTimeout = opts.flushTimeout
     if (opts.validateToken) precheckToken()
     this.#conn = new ProducerConnection(opts)
-    registerCodecs(CompressionCodecs, CompressionTypes)
+    registerCodecs(kafkajs.CompressionCodecs, CompressionTypes)
     const compression = compressionType(opts.tuning.compression, CompressionTypes)
     this.#gate = new StartupGate(this.#conn, opts.checkForTopics, {
       instanceName: this.instanceName,
