@@ -153,8 +153,8 @@ export async function lz4Decompress(data: Uint8Array): Promise<Buffer> {
  *
  * @example
  * ```ts
- * import { CompressionCodecs, CompressionTypes } from 'kafkajs'
- * CompressionCodecs[CompressionTypes.LZ4] = lz4Codec
+ * import kafkajs from 'kafkajs'
+ * kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4] = lz4Codec
  * ```
  */
 export function lz4Codec(): CompressionCodec {

@@ -36,8 +36,8 @@ function install(codecs: CompressionCodecTable, type: number, factory: () => Com
  *
  * @example
  * ```ts
- * import { CompressionCodecs, CompressionTypes } from 'kafkajs'
- * registerCodecs(CompressionCodecs, CompressionTypes)
+ * import kafkajs from 'kafkajs' // CompressionCodecs is not a named ESM export of the CommonJS package
+ * registerCodecs(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
  * ```
  */
 export function registerCodecs(codecs: CompressionCodecTable, types: CompressionTypesLike): void {
@@ -52,8 +52,8 @@ export function registerCodecs(codecs: CompressionCodecTable, types: Compression
  * @deprecated Use {@link registerCodecs}, which also registers LZ4 and snappy.
  * @example
  * ```ts
- * import { CompressionCodecs, CompressionTypes } from 'kafkajs'
- * registerZstdCodec(CompressionCodecs, CompressionTypes)
+ * import kafkajs from 'kafkajs'
+ * registerZstdCodec(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
  * ```
  */
 export function registerZstdCodec(codecs: CompressionCodecTable, types: { ZSTD: number }): void {

@@ -88,8 +88,8 @@ export async function snappyDecompress(data: Uint8Array): Promise<Buffer> {
  *
  * @example
  * ```ts
- * import { CompressionCodecs, CompressionTypes } from 'kafkajs'
- * CompressionCodecs[CompressionTypes.Snappy] = snappyCodec
+ * import kafkajs from 'kafkajs'
+ * kafkajs.CompressionCodecs[kafkajs.CompressionTypes.Snappy] = snappyCodec
  * ```
  */
 export function snappyCodec(): CompressionCodec {

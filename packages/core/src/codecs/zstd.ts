@@ -75,8 +75,8 @@ export async function zstdDecompress(data: Buffer): Promise<Buffer> {
  *
  * @example
  * ```ts
- * import { CompressionCodecs, CompressionTypes } from 'kafkajs'
- * CompressionCodecs[CompressionTypes.ZSTD] = zstdCodec
+ * import kafkajs from 'kafkajs'
+ * kafkajs.CompressionCodecs[kafkajs.CompressionTypes.ZSTD] = zstdCodec
  * ```
  */
 export function zstdCodec(): CompressionCodec {
