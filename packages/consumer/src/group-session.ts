@@ -13,6 +13,7 @@ import type { CommitChannel } from './committer.js'
 import { withDeadline } from './deadline.js'
 import type { CommitEntry, OffsetTracker } from './offset-tracker.js'
 import type { ConsumerOptions, KafkaConsumerSettings } from './options.js'
+import { leaveStaleMember } from './stale-member.js'
 
 const DEFAULT_CLIENT_ID = 'gracedb-kafka-consumer'
 
@@ -60,11 +61,17 @@ export class GroupSession implements CommitChannel {
   private run = 0
   private commitFn: { fn: CommitFn; run: number } | undefined
   private ended = false
+  /** This member's id in the group (from the last join) and how many joins there were. */
+  private memberId: string | undefined
+  private joins = 0
 
   private constructor(
     readonly consumer: Consumer,
     private readonly bp: BackPressure,
     private readonly tracker: OffsetTracker,
+    private readonly kafka: Kafka,
+    private readonly groupId: string,
+    private readonly sessionTimeout: number,
   ) {}
 
   /**
@@ -100,12 +107,13 @@ export class GroupSession implements CommitChannel {
     })
     const settings = consumerSettings(options.consumer)
     let kc: Consumer
+    const kafka = new Kafka(config as unknown as KafkaConfig)
     try {
-      kc = new Kafka(config as unknown as KafkaConfig).consumer({ ...(settings as object), groupId })
+      kc = kafka.consumer({ ...(settings as object), groupId })
     } catch (err) {
       throw toKafkaError(err, { role: 'consumer', action: 'create the kafkajs consumer' })
     }
-    const session = new GroupSession(kc, bp, tracker)
+    const session = new GroupSession(kc, bp, tracker, kafka, groupId, settings.sessionTimeout as number)
     const fail = (err: unknown, action: string): never => {
       session.ended = true
       // Not awaited: against a silent broker kafkajs may still be waiting for an answer (its own connection and
@@ -165,6 +173,21 @@ export class GroupSession implements CommitChannel {
     await this.consumer.disconnect().catch(() => {})
   }
 
+  /**
+   * kafkajs restarts as a new member: remove the old one (it could not leave if its coordinator died), so that
+   * the join does not wait for its session to time out. Stops once the new member has joined.
+   */
+  private removeStaleMember(): void {
+    const stale = this.memberId
+    if (stale === undefined) return
+    this.memberId = undefined
+    const joins = this.joins
+    const until = Date.now() + this.sessionTimeout + 5_000
+    leaveStaleMember(this.kafka, this.groupId, stale, until, () => this.ended || this.joins !== joins).catch(
+      () => {},
+    )
+  }
+
   private async runUntilReady(
     hooks: SessionHooks,
     servers: string,
@@ -185,6 +208,8 @@ export class GroupSession implements CommitChannel {
       if (this.ended) return
       this.bp.invalidate()
       this.tracker.assign(event.payload.memberAssignment)
+      this.memberId = event.payload.memberId
+      this.joins++
       joined = true
     })
     kc.on(kc.events.FETCH, () => {
@@ -206,6 +231,7 @@ export class GroupSession implements CommitChannel {
       this.tracker.suspend()
       const error = toKafkaError(event.payload.error, { role: 'consumer', action: `consume from ${servers}` })
       const fatal = !event.payload.restart || error instanceof KafkaAuthenticationError
+      if (!fatal) this.removeStaleMember()
       if (!ready) {
         // kafkajs restarts on retriable errors (e.g. a coordinator still loading): keep waiting, bounded below
         if (fatal) settle?.reject(error)
