@@ -14,7 +14,13 @@ const JSON_HEADER_JWT = /\be[wy][A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9
 function jsonHeader(token: string): boolean {
   const segment = token.slice(0, token.indexOf('.')).slice(0, 16)
   try {
-    const text = Buffer.from(segment, 'base64url').toString('latin1')
+    // atob, not Buffer: this package has no Node-only dependency. base64url → base64 first.
+    const text = atob(
+      segment
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .slice(0, segment.length - (segment.length % 4)),
+    )
     return /^\{\s*("|\}|$)/.test(text)
   } catch {
     return false
