@@ -110,6 +110,19 @@ function printStatement({ node, sf }) {
   return printer.printNode(ts.EmitHint.Unspecified, out, sf)
 }
 
+/** Names of the types a declaration refers to (`Foo` in `x: Foo<Bar>`, `extends Foo`, `typeof foo`). */
+function referencedNames(node, into) {
+  const visit = (n) => {
+    if (ts.isClassElement(n) && isPrivateMember(n)) return
+    if (ts.isTypeReferenceNode(n) && ts.isIdentifier(n.typeName)) into.add(n.typeName.text)
+    if (ts.isExpressionWithTypeArguments(n) && ts.isIdentifier(n.expression)) into.add(n.expression.text)
+    if (ts.isTypeQueryNode(n) && ts.isIdentifier(n.exprName)) into.add(n.exprName.text)
+    ts.forEachChild(n, visit)
+  }
+  visit(node)
+  return into
+}
+
 function kindOf(decl) {
   if (ts.isClassDeclaration(decl)) return 'class'
   if (ts.isFunctionDeclaration(decl)) return 'function'
@@ -131,6 +144,7 @@ function packageOfFile(fileName, packages) {
 /** Markdown report of one package. */
 function report(pkg, program, packages) {
   const checker = program.getTypeChecker()
+  const referenced = new Set()
   const lines = [
     `# API report: \`${pkg.name}\``,
     '',
@@ -163,14 +177,17 @@ function report(pkg, program, packages) {
       if (statements.length === 0) {
         lines.push(`declare const ${sym.name}: ${checker.typeToString(checker.getTypeOfSymbol(target))};`)
       } else {
-        for (const st of statements) lines.push(printStatement(st))
+        for (const st of statements) {
+          lines.push(printStatement(st))
+          referencedNames(st.node, referenced)
+        }
       }
       lines.push('')
     }
     if (lines.at(-1) === '') lines.pop()
     lines.push('```')
   }
-  lines.push(...leftOut(pkg, program, packages))
+  lines.push(...leftOut(pkg, program, packages, referenced))
   return `${lines.join('\n')}\n`
 }
 
@@ -182,15 +199,18 @@ function exportNames(checker, file, program) {
 }
 
 /**
- * For a package that re-exports workspace packages by name (the meta-package): the exports of those packages it
- * leaves out, so that a new export in a dependency shows up here and is kept out (or added) on purpose.
+ * For a package whose entry only re-exports workspace packages by name (the meta-package): the exports of those
+ * packages it leaves out, so that a new export in a dependency shows up here and is kept out (or added) on
+ * purpose, and the workspace types its signatures refer to that it does not export.
  */
-function leftOut(pkg, program, packages) {
+function leftOut(pkg, program, packages, referenced) {
   const checker = program.getTypeChecker()
   const deps = packages.filter((p) => pkg.dependencies.includes(p.name))
   const main = pkg.entries.find((e) => e.subpath === '.')
   if (main === undefined || deps.length === 0) return []
   const source = readFileSync(main.file, 'utf8')
+  // Only for an entry that is nothing but re-exports of workspace packages.
+  if (source.includes("from './")) return []
   const reexported = deps.filter((d) => source.includes(`from '${d.name}'`))
   if (reexported.length === 0) return []
   const own = new Set(exportNames(checker, main.file, program))
@@ -209,6 +229,19 @@ function leftOut(pkg, program, packages) {
       .sort()
     if (names.length > 0) lines.push(`- \`${dep.name}\`: ${names.map((n) => `\`${n}\``).join(', ')}`)
   }
+  // A type that a signature above refers to but that cannot be imported from this package.
+  const workspace = new Set(
+    packages.flatMap((p) => p.entries.flatMap((e) => exportNames(checker, e.file, program))),
+  )
+  const dangling = [...referenced].filter((n) => workspace.has(n) && !own.has(n)).sort()
+  lines.push(
+    '',
+    '## Referenced but not exported',
+    '',
+    dangling.length === 0
+      ? 'None: every workspace type that the signatures above refer to is exported here.'
+      : `Signatures above refer to these types, which cannot be imported from here: ${dangling.map((n) => `\`${n}\``).join(', ')}`,
+  )
   return lines
 }
 
