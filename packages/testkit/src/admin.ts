@@ -7,6 +7,8 @@ export interface PlaintextKafkaOptions {
   clientId?: string
   /** kafkajs retries of each request; default 2 (admin set-up retries on its own). */
   retries?: number
+  /** Use kafkajs's own timeouts and retry back-off (30 s requests, up to 30 s between retries): for consumers. */
+  patient?: boolean
 }
 
 /**
@@ -24,8 +26,12 @@ export function plaintextKafka(brokers: string[], opts: PlaintextKafkaOptions = 
     brokers,
     logLevel: kafkajs.logLevel.NOTHING,
     connectionTimeout: 2_000,
-    requestTimeout: 10_000,
-    retry: { retries: opts.retries ?? 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    ...(opts.patient
+      ? { retry: { retries: opts.retries ?? 5 } }
+      : {
+          requestTimeout: 10_000,
+          retry: { retries: opts.retries ?? 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+        }),
   })
 }
 

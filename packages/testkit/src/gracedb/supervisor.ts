@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { registerZstdCodec } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
-import { plaintextKafka } from '../admin.js'
+import { groupCoordinator, plaintextKafka } from '../admin.js'
 import { ensureTopics } from '../ensure-topics.js'
 import type { SupervisedMessage } from './store.js'
 
@@ -32,7 +33,7 @@ export async function startSupervisor(opts: {
 }): Promise<Supervisor> {
   // GraceDB's own supervisor reads the reference producer's zstd batches; so must the stand-in's.
   registerZstdCodec(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
-  const kafka = plaintextKafka(opts.brokers, { clientId: 'gracedb-standin-supervisor', retries: 5 })
+  const kafka = plaintextKafka(opts.brokers, { clientId: 'gracedb-standin-supervisor', patient: true })
   const admin = kafka.admin()
   await admin.connect()
   try {
@@ -44,12 +45,25 @@ export async function startSupervisor(opts: {
   } finally {
     await admin.disconnect()
   }
+  // On a fresh broker the group coordinator (the __consumer_offsets topic) may not be ready yet, which kafkajs's
+  // consumer.run() does not wait out for long: find it first, for up to 60 s.
+  await waitForCoordinator(opts.brokers, opts.groupId, 60_000)
   const consumer = kafka.consumer({ groupId: opts.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 })
   const seen: SupervisedMessage[] = []
   await consumer.connect()
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true })
-  const joined = new Promise<void>((resolve) => {
+  // Joining is bounded: a supervisor that cannot join its group fails the start instead of hanging it.
+  let joinTimer: NodeJS.Timeout | undefined
+  const joined = new Promise<void>((resolve, reject) => {
     consumer.on(consumer.events.GROUP_JOIN, () => resolve())
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) reject(e.payload.error)
+    })
+    joinTimer = setTimeout(
+      () =>
+        reject(new Error(`testkit: the stand-in's supervisor did not join group ${opts.groupId} in 60 s`)),
+      60_000,
+    )
   })
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
@@ -76,7 +90,14 @@ export async function startSupervisor(opts: {
       })
     },
   })
-  await joined
+  try {
+    await joined
+  } catch (err) {
+    await consumer.disconnect().catch(() => undefined)
+    throw err
+  } finally {
+    clearTimeout(joinTimer)
+  }
   let stopped = false
   return {
     seen,
@@ -85,5 +106,18 @@ export async function startSupervisor(opts: {
       stopped = true
       await consumer.disconnect().catch(() => undefined)
     },
+  }
+}
+
+async function waitForCoordinator(brokers: string[], groupId: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await groupCoordinator(brokers, groupId)
+      return
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await sleep(250)
+    }
   }
 }
