@@ -8,5 +8,5 @@ const producer = new GraceDbKafkaProducer({
   serviceUrl,
   caCertPath,
 })
-console.log(`producer for ${producer.instanceName}.${producer.defaultTopic}`)
+console.log(`producer for ${producer.defaultTopic}`) // defaultTopic is namespaced, as in ligo-gracedb
 await producer.close()
