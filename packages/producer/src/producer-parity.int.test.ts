@@ -120,6 +120,19 @@ describe('checkForTopics', () => {
   })
 })
 
+describe('explicit partitions', () => {
+  it('a partition the topic does not have fails at once (librdkafka _UNKNOWN_PARTITION)', async () => {
+    await using p = producer({ topic: 'two' })
+    await kafka.createTopic(`${p.instanceName}.two`, { partitions: 2 })
+    expect((await p.produce('a', { partition: 1 })).partition).toBe(1)
+    await expect(p.produce('b', { partition: 2 })).rejects.toMatchObject({
+      name: 'KafkaMessageDeliveryError',
+      code: 'ERR_KAFKA_UNKNOWN_PARTITION',
+      partition: 2,
+    })
+  })
+})
+
 describe('flush(timeout, strict)', () => {
   it('strict: a failed report since the last flush throws even when the caller saw it; not strict: a count', async () => {
     await using p = producer({ topic: 'strict', checkForTopics: false })

@@ -180,6 +180,10 @@ export class Sender {
       for (const p of batch) {
         if (p.settled) continue
         p.message.partition = choosePartition(p.message, partitions, sticky)
+        if (!partitions.some((m) => m.partitionId === p.message.partition)) {
+          this.#ledger.fail(p, unknownPartition(p.topic, p.message.partition, partitions.length))
+          continue
+        }
         const id = `${p.topic}\u0000${p.message.partition}`
         let lane = this.#lanes.get(id)
         if (!lane) {
@@ -250,6 +254,14 @@ export class Sender {
       if (this.#ledger.pending > 0) this.#armSweep()
     }, 100)
   }
+}
+
+/** librdkafka's `_UNKNOWN_PARTITION`: an explicit partition the topic does not have fails at once. */
+function unknownPartition(topic: string, partition: number, count: number): KafkaMessageDeliveryError {
+  return new KafkaMessageDeliveryError(
+    `Partition ${partition} does not exist in ${topic}, which has ${count} partition(s)`,
+    { code: 'ERR_KAFKA_UNKNOWN_PARTITION', topic, partition },
+  )
 }
 
 /** An error for a message whose send was abandoned because the producer closed. */

@@ -42,7 +42,9 @@ export async function undeliveredError(ctx: StallContext): Promise<KafkaError> {
     `broker ${ctx.brokers}`
   const last = ctx.lastError
   if (last instanceof KafkaConnectionError) {
-    return new KafkaConnectionError(`${base}. Last error: ${last.message}`, { cause: last })
+    const hint =
+      'Check bootstrapServers, network access to the broker, and that useSsl matches the broker listener.'
+    return new KafkaConnectionError(`${base}. Last error: ${last.message}. ${hint}`, { cause: last })
   }
   if (last instanceof KafkaTopicError) {
     return new KafkaTopicError(`${base}: ${last.message}`, {
