@@ -62,6 +62,13 @@ export class HttpTransport {
 
   /** Send `req` (with retries) and decode the JSON reply. */
   async requestJson(req: TransportRequest): Promise<JsonReply> {
+    if (!URL.canParse(req.url)) {
+      // The URL came from the server (a template or link of its API root): a bad one is a bad response.
+      throw new GraceDbResponseError(
+        `GraceDB's API root gave ${JSON.stringify(req.url.slice(0, 200))}, which is not an absolute URL (${req.method})`,
+        { status: 0, url: req.url, contentType: '', snippet: '', code: 'ERR_GRACEDB_BAD_RESPONSE' },
+      )
+    }
     const sameOrigin = new URL(req.url).origin === this.#origin
     const token = sameOrigin ? await this.#opts.token() : null
     // Whatever supplied it, the token is a secret: an echo of it (a server quoting the Authorization header in

@@ -78,6 +78,22 @@ export const BEHAVIOURS: Record<string, Behaviour> = {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(`{"broken": "${auth(req)}`)
   },
+  'bad-template': (_q, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(
+      JSON.stringify({
+        links: {},
+        templates: {
+          'event-reserve-template': 'not a url at all',
+          'event-upload-template': '/relative/{graceid}',
+        },
+        groups: ['Test'],
+        pipelines: ['gstlal'],
+        searches: ['AllSky'],
+        labels: [],
+      }),
+    )
+  },
   'echo-404-gzip': (req, res) => {
     res.writeHead(404, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
     res.end(gzipSync(Buffer.from(JSON.stringify({ detail: `Not found for ${auth(req)}` }))))

@@ -85,3 +85,26 @@ describe.each(HEADERS)('a misbehaving GraceDB, token with a %s', (_h, header) =>
     expectNoLeak(err, [token])
   })
 })
+
+describe('an API root whose templates are not URLs', () => {
+  it.each([
+    ['reserveGraceId', (c: GraceDb) => c.reserveGraceId('Test', 'gstlal')],
+    [
+      'uploadReservedEvent',
+      (c: GraceDb) => c.uploadReservedEvent('G1234', 'coinc.xml', { filecontents: '<x/>' }),
+    ],
+  ])('%s → GraceDbResponseError ERR_GRACEDB_BAD_RESPONSE', async (_name, call) => {
+    const client = new GraceDb(server.url('bad-template'), {
+      apiVersion: 'v2',
+      forceNoauth: true,
+      validate: false,
+    })
+    try {
+      const err = await Promise.resolve(call(client)).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(GraceDbResponseError)
+      expect((err as GraceDbResponseError).code).toBe('ERR_GRACEDB_BAD_RESPONSE')
+    } finally {
+      await client.close()
+    }
+  })
+})
