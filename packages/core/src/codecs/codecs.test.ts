@@ -14,7 +14,7 @@ import {
   zstdCodec,
 } from '../index.js'
 import { isXerialFramed } from './snappy.js'
-import { loadNativeZstd, nodeZstd } from './zstd.js'
+import { declaredContentSize, loadNativeZstd, nodeZstd } from './zstd.js'
 
 // Fixed vectors made with the zstd and lz4 command-line tools (zstd 1.5, lz4 1.9) from the inputs below.
 const PLAIN = '{"graceid": "G12345", "group": "CBC"}'.repeat(3)
@@ -151,6 +151,24 @@ describe('corrupt input rejects instead of returning garbage', () => {
     ['snappy (bad raw block)', snappyCodec, Buffer.from([0x05, 0x10, 0x68])],
   ])('%s', async (_label, factory, data) => {
     await expect(factory().decompress(data)).rejects.toThrow()
+  })
+
+  it('a zstd frame declaring more than the cap is refused before inflating', async () => {
+    // Frame header: magic, FHD = single segment + 8-byte content size, then 2**40 as the size, then junk.
+    const header = Buffer.alloc(14)
+    header.writeUInt32LE(0xfd2fb528, 0)
+    header[4] = 0xe0
+    header.writeBigUInt64LE(2n ** 40n, 5)
+    expect(declaredContentSize(header)).toBe(2 ** 40)
+    await expect(zstdCodec().decompress(header)).rejects.toMatchObject({ code: 'ERR_KAFKA_DECOMPRESS' })
+  })
+
+  it('reads the declared content size of real frames (absent when streamed)', async () => {
+    const oneShot = await zstdCodec().compress({ buffer: Buffer.from(BIG) })
+    const declared = declaredContentSize(oneShot)
+    expect(declared === undefined || declared === BIG.length).toBe(true)
+    expect(declaredContentSize(b64(VECTORS.zstdStream))).toBeUndefined()
+    expect(declaredContentSize(Buffer.from('not zstd'))).toBeUndefined()
   })
 
   it('a snappy length beyond the cap is refused before allocating it', async () => {

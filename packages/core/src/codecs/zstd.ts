@@ -1,7 +1,7 @@
 import * as zlib from 'node:zlib'
 import { decompress as fzstdDecompress } from 'fzstd'
 import { KafkaError } from '../errors.js'
-import { asBuffer, type CompressionCodec } from './types.js'
+import { asBuffer, type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './types.js'
 
 /** librdkafka's default zstd level (ZSTD_CLEVEL_DEFAULT). */
 const ZSTD_LEVEL = 3
@@ -9,7 +9,7 @@ const ZSTD_LEVEL = 3
 type Callback = (err: Error | null, out: Buffer) => void
 interface NodeZstd {
   zstdCompress(buf: Buffer, options: { params: Record<number, number> }, cb: Callback): void
-  zstdDecompress(buf: Buffer, cb: Callback): void
+  zstdDecompress(buf: Buffer, options: { maxOutputLength: number }, cb: Callback): void
   constants: { ZSTD_c_compressionLevel?: number }
 }
 interface NativeZstd {
@@ -61,11 +61,47 @@ export async function zstdCompress(data: Buffer): Promise<Buffer> {
 
 /** Decompress one or more zstd frames (with or without a content size) with the first backend available. */
 export async function zstdDecompress(data: Buffer): Promise<Buffer> {
+  const declared = declaredContentSize(data)
+  if (declared !== undefined && declared > MAX_DECOMPRESSED_BYTES) {
+    throw new KafkaError(`zstd frame declares ${declared} bytes, more than ${MAX_DECOMPRESSED_BYTES}`, {
+      code: 'ERR_KAFKA_DECOMPRESS',
+    })
+  }
   const node = nodeZstd()
-  if (node) return call((cb) => node.zstdDecompress(data, cb))
+  if (node) {
+    try {
+      return await call((cb) => node.zstdDecompress(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES }, cb))
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'ERR_BUFFER_TOO_LARGE') throw err
+      throw new KafkaError(`zstd data inflates to more than ${MAX_DECOMPRESSED_BYTES} bytes`, {
+        code: 'ERR_KAFKA_DECOMPRESS',
+        cause: err,
+      })
+    }
+  }
   const native = await loadNativeZstd()
   if (native) return native.decompress(data)
   return asBuffer(fzstdDecompress(data))
+}
+
+/**
+ * The content size the first zstd frame of `data` declares in its header, when it declares one (frames written
+ * in one shot do; streamed frames do not). Checked before inflating, whatever the backend.
+ */
+export function declaredContentSize(data: Uint8Array): number | undefined {
+  if (data.length < 6 || asBuffer(data).readUInt32LE(0) !== 0xfd2fb528) return undefined
+  const fhd = data[4] as number
+  const fcsFlag = fhd >> 6
+  const singleSegment = (fhd >> 5) & 1
+  const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag] as number
+  if (fcsBytes === 0) return undefined
+  const at = 5 + (singleSegment ? 0 : 1) + ([0, 1, 2, 4][fhd & 3] as number)
+  if (data.length < at + fcsBytes) return undefined
+  const view = asBuffer(data)
+  if (fcsBytes === 1) return view.readUInt8(at)
+  if (fcsBytes === 2) return view.readUInt16LE(at) + 256
+  if (fcsBytes === 4) return view.readUInt32LE(at)
+  return Number(view.readBigUInt64LE(at))
 }
 
 /**
