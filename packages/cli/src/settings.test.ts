@@ -1,12 +1,22 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UsageError } from './errors.js'
 import { ENV, resolveBroker, resolveConnection, singleTopic, topicList } from './settings.js'
+
+// Real files: a CA path that cannot be read is a usage error.
+const scratch = mkdtempSync(join(tmpdir(), 'gk-settings-'))
+const FLAG_PEM = join(scratch, 'flag.pem')
+const ENV_PEM = join(scratch, 'env-ca.pem')
+writeFileSync(FLAG_PEM, 'pem')
+writeFileSync(ENV_PEM, 'pem')
 
 describe('where settings come from', () => {
   const env = {
     [ENV.bootstrapServers]: 'env-broker:9092',
     [ENV.serviceUrl]: 'https://gracedb-env.ligo.org/api/',
-    [ENV.caCertPath]: '/env/ca.pem',
+    [ENV.caCertPath]: ENV_PEM,
   }
 
   it('flags beat environment variables', () => {
@@ -14,7 +24,7 @@ describe('where settings come from', () => {
       {
         bootstrapServers: 'flag-broker:9093',
         serviceUrl: 'https://gracedb-flag.ligo.org/api/',
-        caCertPath: '/flag.pem',
+        caCertPath: FLAG_PEM,
       },
       env,
       [],
@@ -22,7 +32,7 @@ describe('where settings come from', () => {
     expect(c).toMatchObject({
       bootstrapServers: 'flag-broker:9093',
       serviceUrl: 'https://gracedb-flag.ligo.org/api/',
-      caCertPath: '/flag.pem',
+      caCertPath: FLAG_PEM,
     })
   })
 
@@ -31,7 +41,7 @@ describe('where settings come from', () => {
     expect(c).toMatchObject({
       bootstrapServers: 'env-broker:9092',
       serviceUrl: 'https://gracedb-env.ligo.org/api/',
-      caCertPath: '/env/ca.pem',
+      caCertPath: ENV_PEM,
       useSsl: true,
       skipHostnameVerification: false,
     })
@@ -104,5 +114,25 @@ describe('where settings come from', () => {
       bootstrapServers: 'u:1',
       urlTopics: ['t'],
     })
+  })
+})
+
+describe('a CA bundle that cannot be read', () => {
+  it.each([
+    ['a missing file', { caCertPath: join(scratch, 'missing.pem') }, {}, '--ca-cert-path'],
+    ['a directory', { caCertPath: scratch }, {}, '--ca-cert-path'],
+    [
+      'a missing file from the environment',
+      {},
+      { [ENV.caCertPath]: join(scratch, 'nope.pem') },
+      ENV.caCertPath,
+    ],
+  ])('%s is a usage error naming where it came from', (_name, flags, env, named) => {
+    expect(() =>
+      resolveConnection({ bootstrapServers: 'h:1', instanceName: 'i', ...flags }, env, []),
+    ).toThrow(new RegExp(`^${named}: .* is not a readable file`))
+    expect(() =>
+      resolveConnection({ bootstrapServers: 'h:1', instanceName: 'i', ...flags }, env, []),
+    ).toThrow(UsageError)
   })
 })

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs'
 import { parseKafkaUrl } from '@gracedb-kafka/topics'
 import { parseBooleanEnv } from './env-values.js'
 import { UsageError } from './errors.js'
@@ -42,6 +43,15 @@ export const ENV: {
   skipHostnameVerification: 'GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION',
   useSsl: 'GRACEDB_KAFKA_USE_SSL',
   url: 'GRACEDB_KAFKA_URL',
+}
+
+const isReadableFile = (path: string): boolean => {
+  try {
+    accessSync(path, constants.R_OK)
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
 }
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
@@ -142,7 +152,14 @@ export function resolveConnection(
       `no GraceDB instance: pass --service-url URL or --instance-name NAME, or set ${ENV.serviceUrl} or ${ENV.instanceName}`,
     )
   }
-  if (caCertPath !== undefined) resolved.caCertPath = caCertPath
+  if (caCertPath !== undefined) {
+    // A CA bundle that cannot be read is a mistake in the command line, said before any token lookup.
+    if (!isReadableFile(caCertPath)) {
+      const from = nonEmpty(flags.caCertPath) !== undefined ? '--ca-cert-path' : ENV.caCertPath
+      throw new UsageError(`${from}: ${JSON.stringify(caCertPath)} is not a readable file (a PEM CA bundle)`)
+    }
+    resolved.caCertPath = caCertPath
+  }
   return resolved
 }
 

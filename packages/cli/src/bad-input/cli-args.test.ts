@@ -150,6 +150,18 @@ const CASES: CliCase[] = [
     stdout: true,
   },
   {
+    name: 'ping to a bad topic: usage error before any token lookup',
+    args: () => ['ping', '--topic', 'gst lal', ...CONN],
+    code: 2,
+    says: /pipeline "gst lal" contains " "/,
+  },
+  {
+    name: 'a CA bundle that does not exist: usage error before any token lookup',
+    args: () => ['ping', ...CONN, '--ca-cert-path', join(dir, 'missing-ca.pem')],
+    code: 2,
+    says: /--ca-cert-path: .*missing-ca\.pem" is not a readable file/,
+  },
+  {
     name: 'a JWT-shaped pipeline name is a result, printed as given',
     args: () => ['topic', 'make', 'gracedb-dev', SHORT_JWT],
     code: 0,

@@ -1,4 +1,5 @@
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
+import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
 import type { Output } from '../output.js'
 import { connectionOptions, type ResolvedConnection, singleTopic } from '../settings.js'
 
@@ -15,9 +16,13 @@ export async function ping(
   connection: ResolvedConnection,
   opts: { topic?: string | undefined; timeout: number },
 ): Promise<void> {
+  // Validate first, then act: a bad topic is a usage error before any token lookup or connection.
+  const topic = singleTopic(opts.topic, connection.urlTopics, 'ping')
+  if (topic !== undefined) {
+    makeTopicName(connection.instanceName ?? deriveInstanceName(connection.serviceUrl ?? ''), topic)
+  }
   out.progress(`pinging ${connection.bootstrapServers} ...`)
   await using producer = new GraceDbKafkaProducer({ ...connectionOptions(connection), reloadCred: false })
-  const topic = singleTopic(opts.topic, connection.urlTopics, 'ping')
   const result = await producer.ping({ ...(topic === undefined ? {} : { topic }), timeout: opts.timeout })
   out.data(result, (r) => `delivered ping to ${r.topic} [partition ${r.partition}] at offset ${r.offset}`)
 }
