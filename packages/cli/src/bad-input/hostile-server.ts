@@ -78,6 +78,10 @@ export const BEHAVIOURS: Record<string, Behaviour> = {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(`{"broken": "${auth(req)}`)
   },
+  'ok-root': (_q, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ links: {}, templates: {}, groups: ['Test'], pipelines: ['gstlal'] }))
+  },
   'bad-template': (_q, res) => {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(

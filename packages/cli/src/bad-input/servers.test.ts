@@ -108,3 +108,14 @@ describe('an API root whose templates are not URLs', () => {
     }
   })
 })
+
+describe('a huge requestTimeout is capped, not a RangeError on the first request', () => {
+  it.each([1e7, 1e12, Number.MAX_SAFE_INTEGER])('requestTimeout: %d', async (requestTimeout) => {
+    const client = new GraceDb(server.url('ok-root'), { forceNoauth: true, requestTimeout })
+    try {
+      expect(await client.serviceInfo()).toMatchObject({ groups: ['Test'] })
+    } finally {
+      await client.close()
+    }
+  })
+})
