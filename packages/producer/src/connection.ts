@@ -250,8 +250,10 @@ export class ProducerConnection {
             'Check bootstrapServers, network access, and that useSsl matches the broker listener.',
         )
       }
-      this.#connected = true
       this.#everConnected = true
+      // The producer was replaced (a new producer id) while it connected: connect the new one.
+      if (producer !== this.#producer) return await this.#connect()
+      this.#connected = true
     } catch (err) {
       // kafkajs keeps a connection whose SASL exchange failed half-way and would reuse it (the broker then
       // answers ILLEGAL_SASL_STATE): drop every connection so the next attempt starts clean.
