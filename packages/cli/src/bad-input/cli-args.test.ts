@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { type GraceDbStandIn, startGraceDbStandIn } from '@gracedb-kafka/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run } from '../program.js'
+import { claims, expectNoLeakInText, rawJwt } from '../testing/leaks.js'
 import { runCli } from '../testing/spawn-cli.js'
 import { memoryStreams } from '../testing/test-streams.js'
-import { claims, expectNoLeakInText, rawJwt } from './leaks.js'
 
 let dir: string
 let gracedb: GraceDbStandIn

@@ -12,7 +12,7 @@ import {
 } from '@gracedb-kafka/core'
 import { parseProducerOptions } from '@gracedb-kafka/producer'
 import { describe, expect, it } from 'vitest'
-import { expectNoLeak } from './leaks.js'
+import { expectNoLeak } from '../testing/leaks.js'
 
 const base = { bootstrapServers: 'kafka.example.org:9092', instanceName: 'gracedb-dev' }
 

@@ -11,8 +11,8 @@ import {
   GraceDbResponseError,
 } from '@gracedb-kafka/rest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type HostileServer, startHostileServer } from './hostile-server.js'
-import { claims, expectNoLeak, rawJwt } from './leaks.js'
+import { type HostileServer, startHostileServer } from '../testing/hostile-server.js'
+import { claims, expectNoLeak, rawJwt } from '../testing/leaks.js'
 
 let server: HostileServer
 let xdg: string

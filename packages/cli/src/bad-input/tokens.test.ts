@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { decodeToken, getScitokenForKafka, KafkaTokenError } from '@gracedb-kafka/auth'
 import { redactTokens } from '@gracedb-kafka/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { caught, claims, expectNoLeak, rawJwt } from './leaks.js'
+import { caught, claims, expectNoLeak, rawJwt } from '../testing/leaks.js'
 
 const now = () => Math.floor(Date.now() / 1000)
 const SPACED_HEADER = '{ "alg": "ES256", "typ": "JWT" }' // base64url starts "eyA", not "eyJ"

@@ -9,7 +9,7 @@ import {
   TopicNameError,
 } from '@gracedb-kafka/topics'
 import { describe, expect, it } from 'vitest'
-import { expectNoLeak, rawJwt } from './leaks.js'
+import { expectNoLeak, rawJwt } from '../testing/leaks.js'
 
 function thrownBy(fn: () => unknown): TopicNameError {
   try {
