@@ -107,7 +107,11 @@ export async function createViaKafka(
   const body = reservation?.json() ?? { graceid: null, submitter: null }
   const graceid = reservation?.graceid ?? null
   const message = draft(graceid, typeof body.submitter === 'string' ? body.submitter : null)
-  validateUploadMessage(message)
+  try {
+    validateUploadMessage(message)
+  } catch (err) {
+    throw graceid === null ? err : attachGraceId(err, graceid)
+  }
 
   let delivery: Delivery
   try {
