@@ -10,6 +10,7 @@ import {
   consumerOptions,
   freshTopic,
   jsonMessages,
+  plaintextClient,
   produce,
   recordCount,
   totalCommitted,
@@ -24,10 +25,11 @@ beforeAll(async () => {
     brokers: 3,
     partitions: 3,
     brokerConfig: { 'min.insync.replicas': 2 },
+    startTimeoutMs: 180_000, // the machine is shared with other brokers
     log: () => {},
   })
   await useToken(kafka)
-}, 180_000)
+}, 240_000)
 
 afterAll(async () => {
   await kafka?.stop()
@@ -42,6 +44,18 @@ async function groupOnLeaderOf(topic: string): Promise<{ groupId: string; victim
     if ((await kafka.coordinatorOf(groupId)) === leader) return { groupId, victim: leader }
   }
   throw new Error(`no group id coordinated by broker ${leader}`)
+}
+
+/** The id of the one member of `groupId`. */
+async function memberOf(groupId: string): Promise<string> {
+  const admin = plaintextClient(kafka).admin()
+  await admin.connect()
+  try {
+    const { groups } = await admin.describeGroups([groupId])
+    return groups[0]?.members[0]?.memberId ?? ''
+  } finally {
+    await admin.disconnect()
+  }
 }
 
 describe('coordinator failover', () => {
@@ -68,6 +82,7 @@ describe('coordinator failover', () => {
     let lastAt = 0
     let stallMs = 0 // the longest gap between two messages after the kill
     let restart: Promise<void> | undefined
+    let staleMember = '' // the member id the group knew before the kill
     const loop = (async () => {
       try {
         for await (const msg of consumer.stream({ timeout: 0.5 })) {
@@ -80,6 +95,7 @@ describe('coordinator failover', () => {
           await sleep(10) // the caller's work
           if (!(await consumer.commit(msg))) notCommitted++
           if (processed === 500) {
+            staleMember = await memberOf(groupId)
             await kafka.kill(victim, 'SIGKILL')
             killedAt = Date.now()
             restart = sleep(20_000).then(() => kafka.restart(victim))
@@ -108,6 +124,13 @@ describe('coordinator failover', () => {
     // (the coordinator moving, the broker coming back) can redeliver at most the message whose commit was in flight.
     expect(duplicates).toBeLessThanOrEqual(3)
     expect(duplicates).toBeLessThanOrEqual(notCommitted + 3)
+    // kafkajs restarted as a new member; the old one was removed by our LeaveGroup, not by its session expiring
+    expect(staleMember).not.toBe('')
+    const left = [0, 1, 2]
+      .flatMap((i) => kafka.readLog(i).split('\n'))
+      .filter((line) => line.includes(staleMember) && /has left group/.test(line))
+    console.log(`failover: the old member's removal: ${left[0] ?? '(none)'}`)
+    expect(left.some((line) => /explicit `?LeaveGroup/.test(line))).toBe(true)
     // Every offset committed: the group resumes exactly after the last message.
     await expect
       .poll(async () => totalCommitted(await committedOffsets(kafka, groupId, topic)), { timeout: 30_000 })
