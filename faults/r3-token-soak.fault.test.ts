@@ -112,6 +112,7 @@ it('R3: 5-minute soak with 30 s tokens rotated on disk, re-auth every 10 s and a
     tokensWritten: rotation.count,
     brokerReauthentications: reauthentications,
     brokerRefusedAuth: refused.length,
+    brokerRefusedAuthSample: refused.slice(0, 2).map((l) => l.slice(0, 300)),
     idleGapEndedAtS: idleEndS,
     soakS,
     rssBefore: before,
