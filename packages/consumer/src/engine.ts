@@ -113,8 +113,10 @@ export class ConsumerEngine {
         return () => this.stoppers.delete(end)
       },
       finish: async () => {
+        // Retried across coordinator moves, but not held for a session being re-established: what is not
+        // committed then is delivered again (the new session starts from the committed offsets).
         if (this.options.autoCommit && this.session !== undefined && this.closing === undefined) {
-          await this.committer.commitPending(true).catch(() => {})
+          await this.committer.commitPending(false).catch(() => {})
         }
       },
     }
