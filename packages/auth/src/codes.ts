@@ -74,3 +74,10 @@ export const HTGETTOKEN_HINT: string = 'Obtain a fresh token with: htgettoken -a
  * ```
  */
 export const CLOCK_SKEW_SECONDS = 30
+
+/**
+ * How auth registers what it reads as a secret: text shorter than 12 characters is not a credential worth hiding
+ * everywhere (a token file holding `test` must not turn every later "test" into `[REDACTED]`); real SciTokens
+ * are hundreds of characters long.
+ */
+export const TOKEN_SECRET: { readonly minLength: number } = { minLength: 12 }

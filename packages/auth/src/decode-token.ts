@@ -1,7 +1,7 @@
 import { KafkaTokenError, registerSecret } from '@gracedb-kafka/core'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { z } from 'zod'
-import { TOKEN_ERROR_CODES, type TokenErrorCode } from './codes.js'
+import { TOKEN_ERROR_CODES, TOKEN_SECRET, type TokenErrorCode } from './codes.js'
 import { safeText } from './safe-text.js'
 
 /**
@@ -69,7 +69,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/
  */
 export function tryDecodeToken(jwt: string): DecodeResult {
   // Whatever it turns out to be, a string handed to the decoder is treated as a secret from now on.
-  registerSecret(jwt)
+  registerSecret(jwt, TOKEN_SECRET)
   const malformed = (reason: string): DecodeResult => ({
     ok: false,
     code: TOKEN_ERROR_CODES.MALFORMED,
@@ -146,7 +146,7 @@ export function decodeToken(jwt: string, source: string): TokenClaims {
       { code: TOKEN_ERROR_CODES.MALFORMED, source: safeSource },
     )
   }
-  registerSecret(jwt)
+  registerSecret(jwt, TOKEN_SECRET)
   const result = tryDecodeToken(jwt.trim())
   if (result.ok) return result.claims
   throw new KafkaTokenError(`SciToken from ${safeSource} ${result.reason}`, {

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { KafkaTokenError, registerSecret } from '@gracedb-kafka/core'
 import { checkFallback, checkStrict } from './check-claims.js'
-import { HTGETTOKEN_HINT, TOKEN_ERROR_CODES, type TokenErrorCode } from './codes.js'
+import { HTGETTOKEN_HINT, TOKEN_ERROR_CODES, TOKEN_SECRET, type TokenErrorCode } from './codes.js'
 import { type TokenClaims, tryDecodeToken } from './decode-token.js'
 import { readTokenFile } from './read-token-file.js'
 import { safeText } from './safe-text.js'
@@ -95,7 +95,7 @@ export async function discoverToken(req: ResolvedRequest): Promise<DiscoveredTok
     token: string,
     wlcg: boolean,
   ): DiscoveredToken | undefined => {
-    registerSecret(token)
+    registerSecret(token, TOKEN_SECRET)
     const decoded = tryDecodeToken(token)
     if (!decoded.ok) {
       const attempt = record(label, source, decoded.code, decoded.reason)

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { registerSecret } from '@gracedb-kafka/core'
-import { TOKEN_ERROR_CODES, type TokenErrorCode } from './codes.js'
+import { TOKEN_ERROR_CODES, TOKEN_SECRET, type TokenErrorCode } from './codes.js'
 
 /** Bigger than any real SciToken (a few KiB); a file this large is refused without being read whole. */
 export const MAX_TOKEN_FILE_BYTES: number = 1024 * 1024
@@ -96,7 +96,7 @@ export async function readTokenFile(path: string): Promise<TokenFileResult> {
       return fail(true, TOKEN_ERROR_CODES.UNREADABLE, `cannot be read (${errnoOf(err)})`)
     }
     if (text === '') return fail(true, TOKEN_ERROR_CODES.EMPTY, 'is empty')
-    registerSecret(text)
+    registerSecret(text, TOKEN_SECRET)
     return { ok: true, present: true, text }
   } finally {
     await handle.close().catch(() => {})

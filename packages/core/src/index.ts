@@ -74,6 +74,7 @@ export {
   clearSecrets,
   isRegisteredSecret,
   MIN_SECRET_LENGTH,
+  type RegisterSecretOptions,
   redactSecrets,
   registerSecret,
   SECRET_PLACEHOLDER,

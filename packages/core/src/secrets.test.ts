@@ -34,6 +34,12 @@ describe('secret registry', () => {
     expect(redactSecrets('t=xxabcdxx-token')).toBe('t=[REDACTED]')
   })
 
+  it('honours a higher minLength, so text that may not be a secret is not hidden everywhere', () => {
+    registerSecret('test', { minLength: 12 })
+    registerSecret('a-long-enough-token', { minLength: 12 })
+    expect(redactSecrets('gracedb-dev.test a-long-enough-token')).toBe('gracedb-dev.test [REDACTED]')
+  })
+
   it('ignores values too short to register and non-strings', () => {
     registerSecret('ab')
     registerSecret(42)

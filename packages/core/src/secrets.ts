@@ -42,6 +42,16 @@ function variants(value: string): string[] {
   return [...out]
 }
 
+/** Options of {@link registerSecret}. */
+export interface RegisterSecretOptions {
+  /**
+   * Ignore values shorter than this (never less than {@link MIN_SECRET_LENGTH}). Whoever registers text that may
+   * not be a secret at all (the content of a token file, which could be `test`) sets it higher, so a common word
+   * is never removed from every later message.
+   */
+  minLength?: number
+}
+
 /**
  * Register a secret (a token, a password) so that {@link redactSecrets} removes it from every later message.
  * Values shorter than {@link MIN_SECRET_LENGTH} characters are ignored; non-strings are ignored.
@@ -52,11 +62,12 @@ function variants(value: string): string[] {
  * redactSecrets(`server said: Bearer ${tokenText}`) // 'server said: Bearer [REDACTED]'
  * ```
  */
-export function registerSecret(value: unknown): void {
+export function registerSecret(value: unknown, options: RegisterSecretOptions = {}): void {
   if (typeof value !== 'string') return
+  const min = Math.max(MIN_SECRET_LENGTH, options.minLength ?? 0)
   const set = registry()
   for (const v of variants(value)) {
-    if (v.length < MIN_SECRET_LENGTH || set.has(v)) continue
+    if (v.length < min || set.has(v)) continue
     set.add(v)
     if (set.size > MAX_SECRETS) {
       const oldest = set.values().next().value

@@ -172,3 +172,11 @@ describe('a token read once is redacted by value everywhere afterwards', () => {
     expect(echoed).toContain('Bearer [REDACTED]')
   })
 })
+
+describe('a token file holding a common word does not poison later output', () => {
+  it.each(['test', 'null', 'gracedb', 'password1'])('%s', async (word) => {
+    const err = await caught(() => getScitokenForKafka(BROKER, request({ BEARER_TOKEN: word })))
+    expect((err as KafkaTokenError).code).toBe('ERR_KAFKA_TOKEN_MALFORMED')
+    expect(redactTokens(`topic gracedb-dev.${word}`)).toBe(`topic gracedb-dev.${word}`)
+  })
+})
