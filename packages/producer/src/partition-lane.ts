@@ -41,6 +41,8 @@ export class PartitionLane {
   #records: Pending[] = []
   #running = false
   #lastError: KafkaError | undefined
+  /** The records of a request whose outcome is unknown: the next request must carry exactly these. */
+  #unanswered: Pending[] | undefined
 
   constructor(topic: string, partition: number, ctx: LaneContext) {
     this.topic = topic
@@ -88,7 +90,7 @@ export class PartitionLane {
       this.#dropSettled()
       if (this.#records.length === 0) return
       const since = Date.now()
-      const request = this.#takeRequest()
+      const request = this.#nextRequest()
       try {
         await conn.renewIfDue()
         await conn.ensureConnected()
@@ -110,6 +112,7 @@ export class PartitionLane {
           ledger.succeed(p, { partition: this.partition, offset: base + i, logAppendTime })
         }
         this.#records.splice(0, request.length)
+        this.#unanswered = undefined
         this.#lastError = undefined
         attempt = 0
       } catch (err) {
@@ -119,6 +122,7 @@ export class PartitionLane {
         if (isProducerStateLost(err)) {
           // The broker no longer knows (or accepts) our producer id: send again under a new one (KIP-360).
           for (const p of request) if (p.inDoubt !== undefined) conn.requestRenewal(p.inDoubt)
+          this.#unanswered = undefined // a new producer id starts a new sequence: a fresh request is fine
         } else if (!isTransient(error, err) && !isMissingPartition(err)) {
           // Refused for good: the broker did not write these records.
           if (error instanceof KafkaAuthenticationError) {
@@ -129,8 +133,13 @@ export class PartitionLane {
             p.inDoubt = undefined
             ledger.fail(p, error)
           }
+          this.#unanswered = undefined
           continue
         } else {
+          // Unknown outcome: send exactly the same records again (same sequence numbers, same batch), so the
+          // broker recognises the batch if it was written. A larger batch with the same first sequence number
+          // would be neither a duplicate nor in sequence (OUT_OF_ORDER_SEQUENCE_NUMBER).
+          this.#unanswered = request
           conn.metadata.invalidate(this.topic)
         }
         const first = Math.min(...this.#records.map((p) => p.deadline))
@@ -155,7 +164,18 @@ export class PartitionLane {
     }
   }
 
-  /** The next request: records from the head, within `batch.num.messages` and `batch.size`. */
+  /**
+   * The next request: the unanswered one again while all its records are still pending (after a state loss
+   * the producer id is renewed and a fresh request is taken), else records from the head.
+   */
+  #nextRequest(): Pending[] {
+    const again = this.#unanswered
+    if (again && again.every((p) => !p.settled) && this.#records[0] === again[0]) return again
+    this.#unanswered = undefined
+    return this.#takeRequest()
+  }
+
+  /** Records from the head, within `batch.num.messages` and `batch.size`. */
   #takeRequest(): Pending[] {
     const { batchNumMessages, batchSize } = this.#ctx.tuning
     const out: Pending[] = []
