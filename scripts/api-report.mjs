@@ -159,7 +159,7 @@ function report(pkg, program, packages) {
     lines.push('', `## \`${specifier}\``, '')
     const exports = moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol)
     exports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    lines.push(`${exports.length} exports: ${exports.map((s) => `\`${s.name}\``).join(', ')}`, '', '```ts')
+    lines.push(`${exports.length} exports, in code-point order of their names:`, '', '```ts')
     for (const sym of exports) {
       const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym
       const decls = target.declarations ?? []
@@ -227,7 +227,7 @@ function leftOut(pkg, program, packages, referenced) {
     const names = exportNames(checker, depMain.file, program)
       .filter((n) => !own.has(n))
       .sort()
-    if (names.length > 0) lines.push(`- \`${dep.name}\`: ${names.map((n) => `\`${n}\``).join(', ')}`)
+    for (const n of names) lines.push(`- \`${n}\` (${dep.name})`)
   }
   // A type that a signature above refers to but that cannot be imported from this package.
   const workspace = new Set(
