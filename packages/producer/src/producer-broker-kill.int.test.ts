@@ -39,7 +39,7 @@ it('keyed messages to 3 partitions survive a broker SIGKILL + restart: 0 failed,
     topic: 'cbc',
   })
   await producer.connect()
-  const stream = steadyStream(producer, { perSecond: 150, keys: 12 })
+  const stream = steadyStream(producer, { perSecond: 300, keys: 12, pad: 900 })
   await sleep(5_000)
   const killedAt = Date.now()
   await kafka.kill(0, 'SIGKILL')

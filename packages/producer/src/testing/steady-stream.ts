@@ -20,12 +20,12 @@ export interface SteadyStream {
 }
 
 /**
- * Produce `{ seq, key }` JSON messages (seq from `from`) with keys `key-0` … `key-(keys-1)` at about `perSecond` messages per
+ * Produce `{ seq, key }` JSON messages (seq from `from`, padded with `pad` characters) with keys `key-0` … `key-(keys-1)` at about `perSecond` messages per
  * second, until `stop()`.
  */
 export function steadyStream(
   producer: GraceDbKafkaProducer,
-  { perSecond, keys, from = 0 }: { perSecond: number; keys: number; from?: number },
+  { perSecond, keys, from = 0, pad = 0 }: { perSecond: number; keys: number; from?: number; pad?: number },
 ): SteadyStream {
   const outcomes: Outcome[] = []
   let running = true
@@ -38,7 +38,7 @@ export function steadyStream(
         const key = `key-${seq % keys}`
         const outcome: Outcome = { seq, key }
         outcomes.push(outcome)
-        producer.produce({ seq, key }, { key }).then(
+        producer.produce(pad > 0 ? { seq, key, pad: 'x'.repeat(pad) } : { seq, key }, { key }).then(
           (report) => {
             outcome.report = report
           },
