@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@gracedb-kafka/core'
+import { InvalidOptionError, MAX_TIMER_MS, parseOptions } from '@gracedb-kafka/core'
 import { z } from 'zod'
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js'
 
@@ -52,41 +52,63 @@ export interface GraceDbOptions {
   fetch: typeof fetch | undefined
 }
 
+/** The longest duration in seconds a Node timer can wait (about 24.8 days); longer values are capped to it. */
+const MAX_SECONDS = MAX_TIMER_MS / 1000
+
+/**
+ * A duration in seconds, validated as core's options and `secondsToMs` do: a finite number >= 0 (> 0 with
+ * `positive`), capped at the longest Node timer so "very long" never becomes a `RangeError` or a 1 ms timer.
+ */
+const seconds = (fallback: number, positive = false) =>
+  z
+    .number({ error: 'expected a number of seconds' })
+    .finite({ error: 'expected a finite number of seconds' })
+    .refine((v) => (positive ? v > 0 : v >= 0), {
+      error: positive ? 'expected a number of seconds > 0' : 'expected a number of seconds >= 0',
+    })
+    .transform((v) => Math.min(v, MAX_SECONDS))
+    .default(fallback)
+
+const bool = (fallback: boolean) => z.boolean({ error: 'expected true or false' }).default(fallback)
+
 const schema = z.strictObject({
-  apiVersion: z.string().min(1).optional(),
-  forceNoauth: z.boolean().default(false),
-  failIfNoauth: z.boolean().default(false),
-  tokenScope: z.string().min(1).default('gracedb.read'),
-  tokenAudience: z.string().min(1).optional(),
-  reloadBuffer: z.number().nonnegative().default(300),
-  retries: z.number().int().nonnegative().default(DEFAULT_RETRY_POLICY.retries),
-  backoffFactor: z.number().nonnegative().default(DEFAULT_RETRY_POLICY.backoffFactor),
-  retryCodes: z.array(z.number().int().min(100).max(599)).default([...DEFAULT_RETRY_POLICY.retryCodes]),
-  retryTimeout: z.number().nonnegative().default(DEFAULT_RETRY_POLICY.retryTimeout),
-  requestTimeout: z.number().positive().default(60),
-  validate: z.boolean().default(true),
-  env: z.record(z.string(), z.string().optional()).optional(),
+  apiVersion: z.string({ error: 'expected an API version such as "v2"' }).min(1).optional(),
+  forceNoauth: bool(false),
+  failIfNoauth: bool(false),
+  tokenScope: z.string({ error: 'expected a scope string' }).min(1).default('gracedb.read'),
+  tokenAudience: z.string({ error: 'expected an audience string' }).min(1).optional(),
+  reloadBuffer: seconds(300),
+  retries: z
+    .number({ error: 'expected a whole number of retries' })
+    .int({ error: 'expected a whole number of retries' })
+    .nonnegative({ error: 'expected a number of retries >= 0' })
+    .default(DEFAULT_RETRY_POLICY.retries),
+  backoffFactor: seconds(DEFAULT_RETRY_POLICY.backoffFactor),
+  retryCodes: z
+    .array(z.number().int().min(100).max(599), { error: 'expected a list of HTTP status codes' })
+    .default([...DEFAULT_RETRY_POLICY.retryCodes]),
+  retryTimeout: seconds(DEFAULT_RETRY_POLICY.retryTimeout),
+  requestTimeout: seconds(60, true),
+  validate: bool(true),
+  env: z.record(z.string(), z.string().optional(), { error: 'expected an environment object' }).optional(),
   fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'expected a fetch function').optional(),
 })
 
 /**
- * Parse and default {@link GraceDbOptionsInput}; a bad option throws `InvalidOptionError` naming it.
+ * Parse and default {@link GraceDbOptionsInput}. Anything but an options object (`null` included) is an
+ * `InvalidOptionError` with `option` `'(options)'`, as the producer's; a bad or mistyped key is one whose `option`
+ * is that exact key (with a "did you mean" when a known key is close). Durations must be finite seconds >= 0
+ * (`requestTimeout` > 0) and are capped at the longest Node timer (2147483.647 s).
  *
  * @example
  * ```ts
  * parseGraceDbOptions({ apiVersion: 'v2' }).tokenScope // 'gracedb.read'
+ * parseGraceDbOptions({ requestTimeout: 1e7 }).requestTimeout // 2147483.647 (capped)
+ * parseGraceDbOptions({ requestTimeOut: 5 } as never) // throws InvalidOptionError, option 'requestTimeOut'
  * ```
  */
 export function parseGraceDbOptions(input: GraceDbOptionsInput = {}): GraceDbOptions {
-  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))
-  const result = schema.safeParse(defined)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    const option =
-      issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'options')
-    throw new InvalidOptionError(option, `invalid GraceDb option "${option}": ${issue?.message ?? 'invalid'}`)
-  }
-  const o = result.data
+  const o = parseOptions(schema, input, 'GraceDb')
   if (o.forceNoauth && o.failIfNoauth) {
     throw new InvalidOptionError('forceNoauth', 'cannot select both forceNoauth and failIfNoauth')
   }

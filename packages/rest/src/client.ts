@@ -1,69 +1,35 @@
 import { InvalidOptionError } from '@gracedb-kafka/core'
 import { GraceDbKafkaProducer, type ProducerOptionsInput } from '@gracedb-kafka/producer'
-import { checkCreateEventArgs, normaliseLabels } from './arguments.js'
+import { checkCreateEventArgs, normaliseLabels, requireString } from './arguments.js'
+import {
+  type CreateEventOptions,
+  checkCreateOptions,
+  checkReserveOptions,
+  checkSignal,
+  checkUploadOptions,
+  type ReserveGraceIdOptions,
+  type UploadReservedEventOptions,
+} from './call-options.js'
 import {
   type GraceDbOptions,
   type GraceDbOptionsInput,
   gracedbAudience,
   parseGraceDbOptions,
 } from './client-options.js'
-import { type FileContents, readEventFile } from './event-file.js'
+import { readEventFile } from './event-file.js'
 import { createViaHttp, type HttpPath, reserveGraceId, uploadReservedEvent } from './http-path.js'
 import { HttpTransport } from './http-transport.js'
-import { createViaKafka, FALLBACK_KAFKA_SERVER, type KafkaEventProducer } from './kafka-path.js'
+import { createViaKafka, FALLBACK_KAFKA_SERVER } from './kafka-path.js'
 import type { GraceDbResponse } from './response.js'
 import { ServiceInfo } from './service-info.js'
 import { RestTokenSource } from './token-source.js'
 import { USER_AGENT } from './version.js'
 
+export type { CreateEventOptions, ReserveGraceIdOptions, UploadReservedEventOptions } from './call-options.js'
 export { FALLBACK_KAFKA_SERVER, type KafkaEventProducer } from './kafka-path.js'
 
 /** The production GraceDB API, the reference's default. */
 export const DEFAULT_SERVICE_URL = 'https://gracedb.ligo.org/api/'
-
-/** Options of {@link GraceDb.createEvent}. */
-export interface CreateEventOptions {
-  /** The event data; when given, `filename` only names the stored file. */
-  filecontents?: FileContents | undefined
-  /** Search type, e.g. `'AllSky'`. */
-  search?: string | undefined
-  /** One label or several, e.g. `'INJ'` or `['INJ', 'DQV']`; an empty list is sent as `[]`. */
-  labels?: string | string[] | undefined
-  /** The event was found by an offline analysis (default `false`; plain HTTP path only, as in the reference). */
-  offline?: boolean | undefined
-  /** A producer: reserve a graceid over HTTP, then publish the event to Kafka. */
-  kafka?: KafkaEventProducer | undefined
-  /** On Kafka-path failure fall back to HTTP (reservation failed → plain create; delivery failed → reserved upload). */
-  httpFallback?: boolean | undefined
-  /** Ask GraceDB to process the event (default `true`); `false` publishes without reserving a graceid. */
-  gracedbUpload?: boolean | undefined
-  /** Ask the server-side supervisor not to complete the upload (default `false`). */
-  skipSupervisor?: boolean | undefined
-  /** Replay-analysis identifier (recorded at reservation on the Kafka path, sent as a field over HTTP). */
-  replayId?: string | undefined
-  /** Aborts the HTTP parts of the call. */
-  signal?: AbortSignal | undefined
-}
-
-/** Options of {@link GraceDb.uploadReservedEvent}. */
-export interface UploadReservedEventOptions {
-  filecontents?: FileContents | undefined
-  labels?: string | string[] | undefined
-  /** Kafka broker that delivered the message (recorded as provenance). */
-  kafkaServer?: string | undefined
-  /** Kafka topic the message arrived on. */
-  kafkaTopic?: string | undefined
-  signal?: AbortSignal | undefined
-}
-
-/** Options of {@link GraceDb.reserveGraceId}. */
-export interface ReserveGraceIdOptions {
-  search?: string | undefined
-  /** Content id of the event file (see `contentId`). */
-  contentId?: string | undefined
-  replayId?: string | undefined
-  signal?: AbortSignal | undefined
-}
 
 /** Producer options for {@link GraceDb.createKafkaProducer}: the instance comes from the client. */
 export type ClientProducerOptions = Omit<ProducerOptionsInput, 'serviceUrl' | 'instanceName'>
@@ -95,6 +61,12 @@ export class GraceDb {
   #closed = false
 
   constructor(serviceUrl: string = DEFAULT_SERVICE_URL, options: GraceDbOptionsInput = {}) {
+    if (typeof serviceUrl !== 'string') {
+      throw new InvalidOptionError(
+        'serviceUrl',
+        'serviceUrl must be a string such as "https://gracedb.ligo.org/api/"',
+      )
+    }
     let url: URL
     try {
       url = new URL(serviceUrl)
@@ -149,6 +121,7 @@ export class GraceDb {
    */
   async serviceInfo(signal?: AbortSignal): Promise<Record<string, unknown>> {
     this.#assertOpen()
+    checkSignal(signal)
     return this.#path.info.get(signal)
   }
 
@@ -168,6 +141,10 @@ export class GraceDb {
     opts: ReserveGraceIdOptions = {},
   ): Promise<GraceDbResponse> {
     this.#assertOpen()
+    // Everything is checked before the first request: no `group=undefined` or `pipeline=42` is ever sent.
+    checkReserveOptions(opts)
+    requireString('group', group)
+    requireString('pipeline', pipeline)
     return reserveGraceId(this.#path, group, pipeline, opts)
   }
 
@@ -186,12 +163,14 @@ export class GraceDb {
     opts: UploadReservedEventOptions = {},
   ): Promise<GraceDbResponse> {
     this.#assertOpen()
+    checkUploadOptions(opts)
     if (typeof graceid !== 'string' || graceid.length === 0) {
       throw new InvalidOptionError('graceid', 'graceid must be a non-empty string')
     }
     const labels = normaliseLabels(opts.labels)
-    await this.#path.info.template('event-upload-template', 'uploadReservedEvent()', opts.signal)
+    // The file is checked (exists, regular, readable, not empty) before the server is contacted.
     const file = await readEventFile(filename, opts.filecontents)
+    await this.#path.info.template('event-upload-template', 'uploadReservedEvent()', opts.signal)
     return uploadReservedEvent(this.#path, graceid, file, { ...opts, labels })
   }
 
@@ -221,12 +200,15 @@ export class GraceDb {
     opts: CreateEventOptions = {},
   ): Promise<GraceDbResponse> {
     this.#assertOpen()
+    // Validate first, then act: every argument (the `kafka` producer included) and the event file are checked
+    // before the first request, so a bad argument never reserves a graceid it then cannot use.
+    checkCreateOptions(opts)
     checkCreateEventArgs(group, pipeline, opts)
     const labels = normaliseLabels(opts.labels)
+    const file = await readEventFile(filename, opts.filecontents)
     if (this.#opts.validate) {
       await this.#path.info.validateNames({ group, pipeline, search: opts.search, labels }, opts.signal)
     }
-    const file = await readEventFile(filename, opts.filecontents)
     const signal = opts.signal
     const viaHttp = (fallback?: { contentId: string; cause: unknown }) =>
       createViaHttp(this.#path, group, pipeline, file, labels, { ...opts, fallback })
