@@ -6,6 +6,7 @@ export {
   type ConnectionFlags,
   ENV,
   type ResolvedConnection,
+  requireBroker,
   resolveBroker,
   resolveConnection,
 } from './settings.js'

@@ -7,7 +7,7 @@ import type { createEvent } from './commands/create-event.js'
 import { topicDerive, topicMake, topicParse } from './commands/topic.js'
 import { ExitCode, UsageError } from './errors.js'
 import { Output, type Streams } from './output.js'
-import { type ConnectionFlags, checkEnvironment, ENV, resolveConnection } from './settings.js'
+import { type ConnectionFlags, checkEnvironment, ENV, requireBroker, resolveConnection } from './settings.js'
 
 const version: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -108,7 +108,8 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--audience <aud>', 'require this audience (default: the broker hostname)')
     .action(async (o: { scope?: string; audience?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalFlags>()
-      const broker = g.bootstrapServers ?? ctx.env[ENV.bootstrapServers] ?? 'localhost:9092'
+      // The broker (its hostname is the default audience) is resolved like every other command's.
+      const broker = requireBroker(g, ctx.env, []).bootstrapServers
       const out = output(cmd)
       await (await import('./commands/token.js')).token(out, {
         broker,

@@ -110,6 +110,30 @@ export function resolveBroker(
 }
 
 /**
+ * The broker as {@link resolveBroker} finds it, or a usage error (exit 2) when none is given: every command that
+ * needs a broker resolves it here, so none falls back to a default of its own.
+ *
+ * @example
+ * ```ts
+ * requireBroker({}, { GRACEDB_KAFKA_BOOTSTRAP_SERVERS: 'h:9092' }, []) // { bootstrapServers: 'h:9092', urlTopics: [] }
+ * requireBroker({}, {}, []) // throws UsageError: no Kafka broker ...
+ * ```
+ */
+export function requireBroker(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  topicArgs: ReadonlyArray<string | undefined>,
+): { bootstrapServers: string; urlTopics: string[] } {
+  const { bootstrapServers, urlTopics } = resolveBroker(flags, env, topicArgs)
+  if (bootstrapServers === undefined) {
+    throw new UsageError(
+      `no Kafka broker: pass --bootstrap-servers host:port (or a kafka:// URL) or set ${ENV.bootstrapServers}`,
+    )
+  }
+  return { bootstrapServers, urlTopics }
+}
+
+/**
  * Combine settings: flags first, then environment variables, then a hop-style `kafka://host:port/topic[,topic]`
  * URL (see {@link resolveBroker}).
  *
@@ -124,12 +148,7 @@ export function resolveConnection(
   env: NodeJS.ProcessEnv,
   topicArgs: ReadonlyArray<string | undefined>,
 ): ResolvedConnection {
-  const { bootstrapServers, urlTopics } = resolveBroker(flags, env, topicArgs)
-  if (bootstrapServers === undefined) {
-    throw new UsageError(
-      `no Kafka broker: pass --bootstrap-servers host:port (or a kafka:// URL) or set ${ENV.bootstrapServers}`,
-    )
-  }
+  const { bootstrapServers, urlTopics } = requireBroker(flags, env, topicArgs)
   const serviceUrl = nonEmpty(flags.serviceUrl) ?? nonEmpty(env[ENV.serviceUrl])
   const instanceName = nonEmpty(flags.instanceName) ?? nonEmpty(env[ENV.instanceName])
   const caCertPath = nonEmpty(flags.caCertPath) ?? nonEmpty(env[ENV.caCertPath])

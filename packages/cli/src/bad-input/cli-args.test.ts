@@ -29,6 +29,8 @@ const SPACED = rawJwt(claims(), '{ "alg": "ES256" }')
 // A token the command reads (BEARER_TOKEN) whose header no heuristic recognises: only redaction by value hides it.
 const READ = rawJwt(claims({ aud: 'other.example.org' }, -60), ' {"alg":"ES256"}')
 // Shaped like a JWT with a JSON header, short enough to be a pipeline name.
+// A usable token for kafka.example.org (the `token` command shows it, never prints it).
+const VALID = rawJwt(claims())
 const SHORT_JWT = rawJwt('{"b":2}', '{ "a":1}', 'c2ln')
 const CONN = ['--bootstrap-servers', 'localhost:1', '--instance-name', 'gracedb-dev']
 
@@ -234,6 +236,42 @@ const CASES: CliCase[] = [
     args: () => ['token', '--scope', 'read', '--bootstrap-servers', 'kafka.example.org:9092'],
     code: 2,
     says: /needs a path/,
+  },
+  {
+    // It used to fall back to localhost:9092 on its own (then failed later, exit 1, on the token).
+    name: 'token with no broker anywhere: a usage error, as every other command',
+    spawn: true,
+    args: () => ['token'],
+    env: () => ({ BEARER_TOKEN: VALID }),
+    code: 2,
+    says: /no Kafka broker: pass --bootstrap-servers.*GRACEDB_KAFKA_BOOTSTRAP_SERVERS/,
+    secrets: [VALID],
+  },
+  {
+    name: 'token --scope with no broker: a usage error',
+    args: () => ['token', '--scope', 'kafka.produce'],
+    code: 2,
+    says: /no Kafka broker/,
+  },
+  {
+    // The broker (whose hostname is the default audience) comes from the kafka:// URL like every command's;
+    // the old fallback checked the token against "localhost" and refused it.
+    name: 'token with the broker only in a kafka:// URL',
+    args: () => ['token', '--scope', 'kafka.produce', '--url', 'kafka://kafka.example.org:9092/test'],
+    env: () => ({ BEARER_TOKEN: VALID }),
+    code: 0,
+    stdout: true,
+    says: /aud: +kafka\.example\.org/,
+    secrets: [VALID],
+  },
+  {
+    name: 'token with the broker only in GRACEDB_KAFKA_URL',
+    args: () => ['token', '--scope', 'kafka.produce'],
+    env: () => ({ BEARER_TOKEN: VALID, GRACEDB_KAFKA_URL: 'kafka://kafka.example.org:9092/test' }),
+    code: 0,
+    stdout: true,
+    says: /source: +BEARER_TOKEN/,
+    secrets: [VALID],
   },
   {
     name: 'create-event with a FIFO: refused at once, nothing created',
