@@ -54,6 +54,8 @@ export interface ReserveGraceIdOptions {
 }
 
 const text = (what: string) => z.string({ error: `expected ${what}` }).optional()
+// `search: null` is "no search", as the reference's `None` (and as it was accepted before).
+const search = z.string({ error: 'expected a search name such as "AllSky"' }).nullable().optional()
 const flag = z.boolean({ error: 'expected true or false' }).optional()
 const signal = z
   .custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'expected an AbortSignal' })
@@ -93,7 +95,7 @@ const kafka = z
   .optional()
 
 const reserveSchema = z.strictObject({
-  search: text('a search name such as "AllSky"'),
+  search,
   contentId: text('a content id string'),
   replayId: text('a replay id string'),
   signal,
@@ -101,7 +103,7 @@ const reserveSchema = z.strictObject({
 
 const createSchema = z.strictObject({
   filecontents,
-  search: text('a search name such as "AllSky"'),
+  search,
   labels,
   offline: flag,
   kafka,

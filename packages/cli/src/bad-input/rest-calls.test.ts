@@ -317,6 +317,24 @@ describe('GraceDb calls validate every argument before acting', () => {
   })
 })
 
+describe('what stays accepted', () => {
+  it('search: null and kafka: null mean "not given" (the reference\'s None); the HTTP path then creates the event', async () => {
+    const client = new GraceDb(gracedb.serviceUrl, { apiVersion: 'v2', forceNoauth: true, retries: 0 })
+    try {
+      const reserved = await client.reserveGraceId('Test', 'gstlal', { search: null as never })
+      expect(reserved.graceid).toMatch(/^[A-Z]+\d+$/)
+      const created = await client.createEvent('Test', 'gstlal', coinc, {
+        kafka: null as never,
+        search: null as never,
+      })
+      expect(created.via).toBe('http')
+      expect(created.graceid).toMatch(/^[A-Z]+\d+$/)
+    } finally {
+      await client.close()
+    }
+  })
+})
+
 /** [name, serviceUrl, options, option named]: the constructor's checks, with core's duration rules. */
 const CONSTRUCTOR: Array<[string, unknown, unknown, string]> = [
   ['options null', 'https://g.example.org/api/', null, '(options)'],
