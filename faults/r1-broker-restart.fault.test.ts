@@ -82,5 +82,7 @@ it('R1: SIGKILL + restart of the only broker mid-stream: 0 lost, 0 duplicated, 0
   expect(figures.duplicated).toBe(0)
   expect(Object.values(figures.outOfOrder).reduce((a, b) => a + b, 0)).toBe(0)
   expect(run.reportedTwice.size).toBe(0)
-  expect(downS).toBeLessThan(30) // the scenario itself: down for less than the delivery timeout
+  // A precondition of the scenario, not a property of the producer: the broker must have been down for less than
+  // the 30 s delivery timeout, else failure reports would be correct (a very slow restart on a loaded machine).
+  expect(downS, 'scenario precondition: broker down for less than the delivery timeout').toBeLessThan(30)
 })
