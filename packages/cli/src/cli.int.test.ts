@@ -92,6 +92,7 @@ describe('gracedb-kafka token', () => {
   })
 })
 
+// The shared broker does not create topics on first use (as GraceDB's brokers): each test creates its own.
 describe('gracedb-kafka ping / produce / consume', () => {
   it('ping prints the delivery', async () => {
     const r = await runCli(['--json', 'ping'], env)
@@ -103,6 +104,7 @@ describe('gracedb-kafka ping / produce / consume', () => {
 
   it('produce from arguments with key and headers; consume reads them back as JSON lines', async () => {
     const pipeline = unique()
+    await kafka.createTopic(`localhost.${pipeline}`)
     const p = await runCli(
       [
         'produce',
@@ -135,6 +137,7 @@ describe('gracedb-kafka ping / produce / consume', () => {
 
   it('produce reads JSON lines from stdin; a bad line is named and earlier lines are not lost', async () => {
     const pipeline = unique()
+    await kafka.createTopic(`localhost.${pipeline}`)
     const ok = await runCli(['--json', 'produce', '--topic', pipeline], env, {
       input: '{"n":1}\n\n{"n":2}\n',
     })
@@ -155,6 +158,7 @@ describe('gracedb-kafka ping / produce / consume', () => {
 
   it('kafka:// URLs name the broker and topics', async () => {
     const pipeline = unique()
+    await kafka.createTopic(`localhost.${pipeline}`)
     const { GRACEDB_KAFKA_BOOTSTRAP_SERVERS: _drop, ...noBroker } = env
     const url = `kafka://${kafka.bootstrapServers}/${pipeline}`
     const p = await runCli(['produce', '--topic', url, 'via-url'], noBroker)
