@@ -170,7 +170,7 @@ export class PartitionLane {
    */
   #nextRequest(): Pending[] {
     const again = this.#unanswered
-    if (again && again.every((p) => !p.settled) && this.#records[0] === again[0]) return again
+    if (again?.every((p) => !p.settled) && this.#records[0] === again[0]) return again
     this.#unanswered = undefined
     return this.#takeRequest()
   }
