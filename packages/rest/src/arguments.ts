@@ -17,6 +17,42 @@ export function normaliseLabels(labels: string | string[] | undefined | null): s
   return [...list]
 }
 
+/**
+ * Throw {@link InvalidOptionError} (option `serviceUrl`) unless `value` is an absolute http(s) URL without a user
+ * name or password: the URL is sent as `gracedb_server` in every Kafka message, and GraceDB authenticates with a
+ * SciToken. An input holding `@` is never echoed.
+ *
+ * @example
+ * ```ts
+ * checkServiceUrl('https://gracedb-test.ligo.org/api/') // fine
+ * checkServiceUrl('https://user:pw@gracedb-test.ligo.org/api/') // throws, without the password
+ * ```
+ */
+export function checkServiceUrl(value: unknown): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new InvalidOptionError(
+      'serviceUrl',
+      'serviceUrl must be a string such as "https://gracedb.ligo.org/api/"',
+    )
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    const shown = value.includes('@') ? '(not shown: it holds "@")' : JSON.stringify(value.slice(0, 200))
+    throw new InvalidOptionError('serviceUrl', `serviceUrl must be an absolute URL, got ${shown}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidOptionError('serviceUrl', `serviceUrl must be http(s), got "${url.protocol}"`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new InvalidOptionError(
+      'serviceUrl',
+      'serviceUrl must not carry a user name or password (GraceDB authenticates with a SciToken, and the URL is sent in every Kafka message)',
+    )
+  }
+}
+
 /** Throw {@link InvalidOptionError} unless `value` is a non-empty string. */
 export function requireString(option: string, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0) {

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '@gracedb-kafka/core'
 import { GraceDbKafkaProducer, type ProducerOptionsInput } from '@gracedb-kafka/producer'
-import { checkCreateEventArgs, normaliseLabels, requireString } from './arguments.js'
+import { checkCreateEventArgs, checkServiceUrl, normaliseLabels, requireString } from './arguments.js'
 import {
   type CreateEventOptions,
   checkCreateOptions,
@@ -61,21 +61,7 @@ export class GraceDb {
   #closed = false
 
   constructor(serviceUrl: string = DEFAULT_SERVICE_URL, options: GraceDbOptionsInput = {}) {
-    if (typeof serviceUrl !== 'string') {
-      throw new InvalidOptionError(
-        'serviceUrl',
-        'serviceUrl must be a string such as "https://gracedb.ligo.org/api/"',
-      )
-    }
-    let url: URL
-    try {
-      url = new URL(serviceUrl)
-    } catch {
-      throw new InvalidOptionError('serviceUrl', `serviceUrl must be an absolute URL, got "${serviceUrl}"`)
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new InvalidOptionError('serviceUrl', `serviceUrl must be http(s), got "${url.protocol}"`)
-    }
+    checkServiceUrl(serviceUrl)
     this.#opts = parseGraceDbOptions(options)
     this.serviceUrl = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`
     this.apiVersion = this.#opts.apiVersion
@@ -244,6 +230,9 @@ export class GraceDb {
    * ```
    */
   createKafkaProducer(options: ClientProducerOptions): GraceDbKafkaProducer {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new InvalidOptionError('(options)', 'createKafkaProducer(): expected an options object')
+    }
     return new GraceDbKafkaProducer({
       topic: 'test',
       tokenScope: 'gracedb.read',

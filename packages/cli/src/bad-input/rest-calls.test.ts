@@ -30,6 +30,7 @@ afterAll(async () => {
 // A token the client's environment holds, and a JWT-shaped key: neither may appear in any error.
 const TOKEN = rawJwt(claims({ aud: 'gracedb.example.org' }))
 const JWT_KEY = rawJwt(claims({ sub: 'as-a-key' }))
+const PASSWORD = 'Pa55/w0rd-in-url'
 
 /** A producer that records every call: a case passes only if none was made. */
 function recorder() {
@@ -317,6 +318,25 @@ describe('GraceDb calls validate every argument before acting', () => {
   })
 })
 
+describe('createKafkaProducer(options)', () => {
+  it.each([
+    ['null', null],
+    ['a string', 'kafka:9092'],
+    ['an array', [{ bootstrapServers: 'kafka:9092' }]],
+  ])('%s: InvalidOptionError on (options), as the producer', (_name, options) => {
+    const client = new GraceDb('https://gracedb-test.example.org/api/', { forceNoauth: true })
+    let err: unknown
+    try {
+      client.createKafkaProducer(options as never)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(InvalidOptionError)
+    expect((err as InvalidOptionError).code).toBe(OPTION)
+    expect((err as InvalidOptionError).option).toBe('(options)')
+  })
+})
+
 describe('what stays accepted', () => {
   it('search: null and kafka: null mean "not given" (the reference\'s None); the HTTP path then creates the event', async () => {
     const client = new GraceDb(gracedb.serviceUrl, { apiVersion: 'v2', forceNoauth: true, retries: 0 })
@@ -342,6 +362,10 @@ const CONSTRUCTOR: Array<[string, unknown, unknown, string]> = [
   ['options an array', 'https://g.example.org/api/', [{}], '(options)'],
   ['serviceUrl a number', 42, {}, 'serviceUrl'],
   ['serviceUrl an object', { href: 'https://g.example.org/api/' }, {}, 'serviceUrl'],
+  ['serviceUrl with a password', `https://user:${PASSWORD}@g.example.org/api/`, {}, 'serviceUrl'],
+  ['serviceUrl with a user name', 'https://user@g.example.org/api/', {}, 'serviceUrl'],
+  ['an unparsable serviceUrl holding a password', `u:${PASSWORD}@[g.example.org`, {}, 'serviceUrl'],
+  ['serviceUrl ftp://', 'ftp://g.example.org/api/', {}, 'serviceUrl'],
   ['requestTimeout text', 'https://g.example.org/api/', { requestTimeout: 'slow' }, 'requestTimeout'],
   ['requestTimeout NaN', 'https://g.example.org/api/', { requestTimeout: Number.NaN }, 'requestTimeout'],
   ['requestTimeout Infinity', 'https://g.example.org/api/', { requestTimeout: Infinity }, 'requestTimeout'],
@@ -370,7 +394,7 @@ describe('new GraceDb(serviceUrl, options)', () => {
     expect(err).toBeInstanceOf(InvalidOptionError)
     expect((err as InvalidOptionError).code).toBe(OPTION)
     expect((err as InvalidOptionError).option).toBe(option)
-    expectNoLeak(err, [JWT_KEY])
+    expectNoLeak(err, [JWT_KEY, PASSWORD])
   })
 
   it('a mistyped key gets a "did you mean"', () => {
