@@ -1,5 +1,6 @@
 // Fault-suite global setup: every broker of the run is started under a private TMPDIR, so that at the end
 // the processes of this run (and only those) can be checked for: no JVM may be left behind.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -27,7 +28,9 @@ export default function setup(): () => Promise<void> {
   const saved = process.env.TMPDIR
   const dir = mkdtempSync(join(tmpdir(), 'gracedb-kafka-faults-'))
   process.env.TMPDIR = dir
-  rmSync(FIGURES, { force: true })
+  // Several runs may share the figures file: this run's records carry its id.
+  const runId = randomBytes(6).toString('hex')
+  process.env.GRACEDB_KAFKA_FAULTS_RUN = runId
   return async () => {
     if (saved === undefined) delete process.env.TMPDIR
     else process.env.TMPDIR = saved
@@ -45,9 +48,10 @@ export default function setup(): () => Promise<void> {
     rmSync(dir, { recursive: true, force: true })
     try {
       const lines = readFileSync(FIGURES, 'utf8').trim().split('\n')
-      console.log('\nfault suite figures:')
+      console.log(`\nfault suite figures (run ${runId}):`)
       for (const line of lines) {
         const f = JSON.parse(line) as Record<string, unknown>
+        if (f.run !== runId) continue
         const keys = ['produced', 'acked', 'failed', 'lost', 'duplicated', 'outOfOrder', 'redelivered']
         console.log(
           `  ${f.scenario}: ${keys

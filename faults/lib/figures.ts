@@ -87,12 +87,17 @@ const REPORT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache
 
 /**
  * Print a scenario's figures (one readable block and one `FAULT-FIGURES {json}` line) and append them to
- * `.cache/faults-figures.jsonl`.
+ * `.cache/faults-figures.jsonl` (tagged with the run's id, set by the suite's global setup).
  */
 export function report(scenario: string, figures: Record<string, unknown>): void {
   const lines = Object.entries(figures).map(([k, v]) => `  ${k.padEnd(22)} ${JSON.stringify(v)}`)
   console.log(`\n${scenario}\n${lines.join('\n')}`)
-  const record = { scenario, at: new Date().toISOString(), ...figures }
+  const record = {
+    scenario,
+    run: process.env.GRACEDB_KAFKA_FAULTS_RUN ?? null,
+    at: new Date().toISOString(),
+    ...figures,
+  }
   console.log(`FAULT-FIGURES ${JSON.stringify(record)}`)
   try {
     mkdirSync(dirname(REPORT), { recursive: true })
