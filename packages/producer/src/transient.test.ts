@@ -19,6 +19,7 @@ const codes = {
   NOT_LEADER_OR_FOLLOWER: 6,
   NOT_ENOUGH_REPLICAS: 19,
   MESSAGE_TOO_LARGE: 10,
+  ILLEGAL_SASL_STATE: 34,
 }
 const delivery = (err: unknown) => toKafkaError(err, { role: 'delivery', topic: 't', partition: 0 })
 
@@ -50,5 +51,17 @@ describe('isTransient', () => {
     expect(isTransient(delivery(big), big)).toBe(false)
     const seq = createErrorFromCode(codes.OUT_OF_ORDER_SEQUENCE_NUMBER)
     expect(isTransient(delivery(seq), seq)).toBe(false) // handled by a new producer id instead
+  })
+})
+
+describe('isTransient: a request that crossed a re-authentication', () => {
+  it('ILLEGAL_SASL_STATE is sent again (bare or wrapped), although it maps to an authentication error', () => {
+    const raw = createErrorFromCode(codes.ILLEGAL_SASL_STATE)
+    expect(raw.type).toBe('ILLEGAL_SASL_STATE')
+    const wrapped = new KafkaJSNonRetriableError(raw, { cause: raw })
+    for (const err of [raw, wrapped]) {
+      expect(delivery(err).name).toBe('KafkaAuthenticationError')
+      expect(isTransient(delivery(err), err)).toBe(true)
+    }
   })
 })
