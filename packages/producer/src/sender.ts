@@ -4,7 +4,6 @@ import {
   KafkaConnectionError,
   type KafkaError,
   KafkaMessageDeliveryError,
-  KafkaProducerError,
   KafkaTopicError,
 } from '@gracedb-kafka/core'
 import type { CompressionTypes, PartitionMetadata } from 'kafkajs'
@@ -12,11 +11,15 @@ import { admit } from './admission.js'
 import type { ProduceOptions } from './api-types.js'
 import { BatchQueue } from './batch-queue.js'
 import type { ProducerConnection } from './connection.js'
+import { unknownPartition } from './delivery-errors.js'
 import type { DeliveryLedger, DeliveryReport, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
 import { PartitionLane } from './partition-lane.js'
 import { choosePartition } from './partitioner.js'
+import { isMissingTopic, TopicParking } from './topic-parking.js'
 import { isTransient } from './transient.js'
+
+export { closedError } from './delivery-errors.js'
 
 /**
  * Moves produced messages to the broker: a queue lingers to form batches; each batch gets its partitions from
@@ -44,7 +47,11 @@ export class Sender {
   #flushing = 0
   #closed = false
   #lastError: KafkaError | undefined
+  readonly #noteError = (e: KafkaError): void => {
+    this.#lastError = e
+  }
   readonly #ready: () => Promise<void>
+  readonly #parking: TopicParking
 
   constructor(
     conn: ProducerConnection,
@@ -58,6 +65,19 @@ export class Sender {
     this.#ledger = ledger
     this.#tuning = tuning
     this.#compression = compression
+    this.#parking = new TopicParking({
+      closed: () => this.#closed,
+      partitions: async (topic) => {
+        await this.#ready()
+        return this.#conn.metadata.partitions(topic, true)
+      },
+      mapError: (err, since, topic) => this.#conn.mapError(err, since, topic),
+      onError: this.#noteError,
+      release: (messages, partitions) => this.#assign(messages, partitions),
+      giveUp: (messages, error) => void this.#fail(messages, error),
+      expire: (p, error) => this.#ledger.fail(p, error),
+      deliveryTimeoutMs: tuning.deliveryTimeoutMs,
+    })
   }
 
   /** Messages queued (not yet given a partition), and their estimated bytes. */
@@ -76,6 +96,7 @@ export class Sender {
   pendingTopics(): string[] {
     const topics = new Set(this.#queue.peekTopics())
     for (const lane of this.#lanes.values()) if (lane.busy) topics.add(lane.topic)
+    for (const topic of this.#parking.topics()) topics.add(topic)
     return [...topics].sort()
   }
 
@@ -122,6 +143,7 @@ export class Sender {
     this.#lingerTimer = undefined
     this.#sweepTimer = undefined
     for (const p of this.#queue.drain()) this.#ledger.fail(p, error())
+    this.#parking.failAll(error)
     for (const lane of this.#lanes.values()) lane.failAll(error)
   }
 
@@ -169,45 +191,55 @@ export class Sender {
     })
   }
 
-  /** Give queued batches their partitions and hand them to the lanes, one batch at a time (order kept). */
+  /**
+   * Give queued batches their partitions and hand them to the lanes, one batch at a time (order kept). A batch
+   * for a topic that waits to appear joins the messages waiting for it ({@link TopicParking}).
+   */
   async #dispatch(): Promise<void> {
     while (this.#queue.count > 0 && !this.#closed) {
       const batch = this.#queue.take(this.#tuning.batchNumMessages, this.#tuning.batchSize)
-      const partitions = await this.#partitionsFor(batch)
-      if (partitions === undefined) continue
-      const sticky = this.#batchNumber++
-      const kicked = new Set<PartitionLane>()
-      for (const p of batch) {
-        if (p.settled) continue
-        p.message.partition = choosePartition(p.message, partitions, sticky)
-        if (!partitions.some((m) => m.partitionId === p.message.partition)) {
-          this.#ledger.fail(p, unknownPartition(p.topic, p.message.partition, partitions.length))
-          continue
-        }
-        const id = `${p.topic}\u0000${p.message.partition}`
-        let lane = this.#lanes.get(id)
-        if (!lane) {
-          lane = new PartitionLane(p.topic, p.message.partition, {
-            conn: this.#conn,
-            ledger: this.#ledger,
-            tuning: this.#tuning,
-            compression: this.#compression,
-            closed: () => this.#closed,
-            timeoutError: (m, last) => this.timeoutError(m, last),
-            onError: (e) => {
-              this.#lastError = e
-            },
-            onIdle: (l) => {
-              if (this.#lanes.get(id) === l) this.#lanes.delete(id)
-            },
-          })
-          this.#lanes.set(id, lane)
-        }
-        lane.push(p)
-        kicked.add(lane)
+      const topic = batch[0]!.topic
+      if (this.#parking.has(topic)) {
+        this.#parking.park(topic, batch, undefined)
+        continue
       }
-      for (const lane of kicked) lane.run()
+      const partitions = await this.#partitionsFor(batch)
+      if (partitions !== undefined) this.#assign(batch, partitions)
     }
+  }
+
+  /** Place each message of one topic on a partition and queue it on that partition's lane, in order. */
+  #assign(batch: Pending[], partitions: PartitionMetadata[]): void {
+    const sticky = this.#batchNumber++
+    const kicked = new Set<PartitionLane>()
+    for (const p of batch) {
+      if (p.settled) continue
+      p.message.partition = choosePartition(p.message, partitions, sticky)
+      if (!partitions.some((m) => m.partitionId === p.message.partition)) {
+        this.#ledger.fail(p, unknownPartition(p.topic, p.message.partition, partitions.length))
+        continue
+      }
+      const id = `${p.topic}\u0000${p.message.partition}`
+      let lane = this.#lanes.get(id)
+      if (!lane) {
+        lane = new PartitionLane(p.topic, p.message.partition, {
+          conn: this.#conn,
+          ledger: this.#ledger,
+          tuning: this.#tuning,
+          compression: this.#compression,
+          closed: () => this.#closed,
+          timeoutError: (m, last) => this.timeoutError(m, last),
+          onError: this.#noteError,
+          onIdle: (l) => {
+            if (this.#lanes.get(id) === l) this.#lanes.delete(id)
+          },
+        })
+        this.#lanes.set(id, lane)
+      }
+      lane.push(p)
+      kicked.add(lane)
+    }
+    for (const lane of kicked) lane.run()
   }
 
   /** The topic's partitions, retried while transient; `undefined` when the batch was failed instead. */
@@ -227,21 +259,31 @@ export class Sender {
         const error = this.#conn.mapError(err, since, topic)
         last = error
         this.#lastError = error
+        if (this.#conn.everConnected && !this.#closed && isMissingTopic(error, err)) {
+          // librdkafka waits for a missing topic until the delivery timeout; so do we, without holding up others.
+          this.#parking.park(topic, live, error)
+          return undefined
+        }
         const transient = isTransient(error, err) && !(error instanceof KafkaTopicError)
         if (!this.#conn.everConnected || this.#closed || !transient) {
-          if (error instanceof KafkaAuthenticationError) {
-            this.#ledger.recordAuthError(error, live)
-            await this.#conn.reset()
-          }
-          for (const p of live) this.#ledger.fail(p, error)
-          // A producer that never reached the broker fails everything queued for that same connection.
-          if (!this.#conn.everConnected) for (const p of this.#queue.drain()) this.#ledger.fail(p, error)
+          await this.#fail(live, error)
           return undefined
         }
         const first = Math.min(...live.map((p) => p.deadline))
         await sleep(Math.max(0, Math.min(200 * 2 ** attempt, 2_000, first - Date.now())))
       }
     }
+  }
+
+  /** Fail messages for good with `error`; a refused token is recorded for the next produce()/flush(). */
+  async #fail(live: Pending[], error: KafkaError): Promise<void> {
+    if (error instanceof KafkaAuthenticationError) {
+      this.#ledger.recordAuthError(error, live)
+      await this.#conn.reset()
+    }
+    for (const p of live) this.#ledger.fail(p, error)
+    // A producer that never reached the broker fails everything queued for that same connection.
+    if (!this.#conn.everConnected) for (const p of this.#queue.drain()) this.#ledger.fail(p, error)
   }
 
   /** Fail what outlived its delivery timeout, wherever it waits; re-armed while anything is pending. */
@@ -251,22 +293,8 @@ export class Sender {
       this.#sweepTimer = undefined
       const now = Date.now()
       for (const lane of this.#lanes.values()) lane.expire(now)
+      this.#parking.expire(now)
       if (this.#ledger.pending > 0) this.#armSweep()
     }, 100)
   }
-}
-
-/** librdkafka's `_UNKNOWN_PARTITION`: an explicit partition the topic does not have fails at once. */
-function unknownPartition(topic: string, partition: number, count: number): KafkaMessageDeliveryError {
-  return new KafkaMessageDeliveryError(
-    `Partition ${partition} does not exist in ${topic}, which has ${count} partition(s)`,
-    { code: 'ERR_KAFKA_UNKNOWN_PARTITION', topic, partition },
-  )
-}
-
-/** An error for a message whose send was abandoned because the producer closed. */
-export function closedError(): KafkaProducerError {
-  return new KafkaProducerError('The producer was closed before the message was delivered', {
-    code: 'ERR_KAFKA_PRODUCER_CLOSED',
-  })
 }

@@ -138,7 +138,9 @@ export class StartupGate {
   ready(): Promise<void> {
     if (this.#checked) return this.#conn.ensureConnected()
     this.#checking ??= (async () => {
-      await this.#conn.ensureConnected()
+      await this.#conn.ensureConnected().catch((err: unknown) => {
+        throw unreachable(err, this.#ctx.brokers)
+      })
       const since = Date.now()
       await checkForTopics(this.#conn.metadata, {
         ...this.#ctx,
@@ -150,4 +152,17 @@ export class StartupGate {
     })
     return this.#checking
   }
+}
+
+/**
+ * The reference fetches the topic list as its first contact with the broker, so a broker that cannot be reached
+ * is reported as "Could not fetch the topic list" (with how to skip the check). A connection failure keeps its
+ * code (e.g. `ERR_KAFKA_TLS`) and becomes the cause; token and authentication errors pass through unchanged.
+ */
+function unreachable(err: unknown, brokers: string): unknown {
+  if (!(err instanceof KafkaConnectionError)) return err
+  return new KafkaConnectionError(
+    `Could not fetch the topic list from Kafka broker ${brokers}: ${err.message.replace(/\.$/, '')}. ${SKIP}`,
+    { code: err.code, cause: err },
+  )
 }
