@@ -1,4 +1,10 @@
-import { KafkaMessageDeliveryError, KafkaProducerError } from '@gracedb-kafka/core'
+import {
+  KafkaConnectionError,
+  type KafkaError,
+  KafkaMessageDeliveryError,
+  KafkaProducerError,
+} from '@gracedb-kafka/core'
+import type { Pending } from './delivery-ledger.js'
 
 /**
  * librdkafka's `_UNKNOWN_PARTITION`: an explicit partition the topic does not have fails at once.
@@ -26,5 +32,33 @@ export function unknownPartition(topic: string, partition: number, count: number
 export function closedError(): KafkaProducerError {
   return new KafkaProducerError('The producer was closed before the message was delivered', {
     code: 'ERR_KAFKA_PRODUCER_CLOSED',
+  })
+}
+
+/**
+ * The error a message gets when its delivery timeout runs out in a partition lane; it names the last cause
+ * ({@link KafkaConnectionError} when the broker was lost, else `ERR_KAFKA_MESSAGE_TIMED_OUT`).
+ *
+ * @example
+ * ```ts
+ * ledger.fail(p, deliveryTimeoutError(p, lastError, 30_000))
+ * ```
+ */
+export function deliveryTimeoutError(
+  p: Pending,
+  last: KafkaError | undefined,
+  timeoutMs: number,
+): KafkaError {
+  const partition = p.message.partition
+  const where = `${p.topic}${partition === undefined ? '' : ` [partition ${partition}]`}`
+  const message =
+    `Message to ${where} was not acknowledged within ${timeoutMs / 1000}s ` +
+    `(delivery.timeout.ms)${last ? `; last error: ${last.message}` : ''}. It may still have been written.`
+  if (last instanceof KafkaConnectionError) return new KafkaConnectionError(message, { cause: last })
+  return new KafkaMessageDeliveryError(message, {
+    code: 'ERR_KAFKA_MESSAGE_TIMED_OUT',
+    topic: p.topic,
+    partition,
+    ...(last ? { cause: last } : {}),
   })
 }

@@ -111,11 +111,16 @@ describe('checkForTopics', () => {
     expect((await p.produce({ n: 1 }, { topic: 'gstlal' })).topic).toBe(`${instance}.gstlal`)
   })
 
-  it('checkForTopics: false connects without looking; a missing topic then fails its message', async () => {
-    await using p = producer({ topic: 'missing', checkForTopics: false })
+  it('checkForTopics: false connects without looking; a missing topic fails its message at the delivery timeout', async () => {
+    await using p = producer({
+      topic: 'missing',
+      checkForTopics: false,
+      kafkaConfig: { 'delivery.timeout.ms': 1_000 },
+    })
     await p.connect()
     const err = await p.produce('x').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(KafkaTopicError)
+    expect(err).toMatchObject({ code: 'ERR_KAFKA_TOPIC', topic: `${p.instanceName}.missing` })
     expect(p.pendingMessages).toBe(0)
   })
 })
@@ -135,11 +140,19 @@ describe('explicit partitions', () => {
 
 describe('flush(timeout, strict)', () => {
   it('strict: a failed report since the last flush throws even when the caller saw it; not strict: a count', async () => {
-    await using p = producer({ topic: 'strict', checkForTopics: false })
+    // The topic does not exist: as librdkafka, the producer waits for it until the delivery timeout (short here).
+    await using p = producer({
+      topic: 'strict',
+      checkForTopics: false,
+      kafkaConfig: { 'delivery.timeout.ms': 1_500 },
+    })
     const seen: unknown[] = []
-    p.produce('x', { onDelivery: (e) => seen.push(e) }) // the topic does not exist
+    p.produce('x', { onDelivery: (e) => seen.push(e) })
     expect(await p.flush(30)).toBe(0) // seen through onDelivery: a plain flush does not throw
-    expect(seen[0]).toBeInstanceOf(KafkaTopicError)
+    expect(seen[0]).toBeInstanceOf(KafkaTopicError) // the topic problem, at the message's deadline
+    expect((seen[0] as KafkaTopicError).code).toBe('ERR_KAFKA_TOPIC')
+    expect((seen[0] as KafkaTopicError).topic).toBe(`${p.instanceName}.strict`)
+    expect((seen[0] as Error).message).toMatch(/delivery\.timeout\.ms.*does not exist/)
     p.produce('y', { onDelivery: (e) => seen.push(e) })
     await expect(p.flush(30, true)).rejects.toBeInstanceOf(KafkaTopicError)
     expect(await p.flush({ timeout: 0, strict: true })).toBe(0) // reported once

@@ -1,17 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  KafkaAuthenticationError,
-  KafkaConnectionError,
-  type KafkaError,
-  KafkaMessageDeliveryError,
-  KafkaTopicError,
-} from '@gracedb-kafka/core'
+import { KafkaAuthenticationError, type KafkaError, KafkaTopicError } from '@gracedb-kafka/core'
 import type { CompressionTypes, PartitionMetadata } from 'kafkajs'
 import { admit } from './admission.js'
 import type { ProduceOptions } from './api-types.js'
 import { BatchQueue } from './batch-queue.js'
 import type { ProducerConnection } from './connection.js'
-import { unknownPartition } from './delivery-errors.js'
+import { deliveryTimeoutError, unknownPartition } from './delivery-errors.js'
 import type { DeliveryLedger, DeliveryReport, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
 import { PartitionLane } from './partition-lane.js'
@@ -149,18 +143,7 @@ export class Sender {
 
   /** The error a message gets when its delivery timeout runs out; it names the last cause. */
   timeoutError(p: Pending, last: KafkaError | undefined): KafkaError {
-    const partition = p.message.partition
-    const where = `${p.topic}${partition === undefined ? '' : ` [partition ${partition}]`}`
-    const message =
-      `Message to ${where} was not acknowledged within ${this.#tuning.deliveryTimeoutMs / 1000}s ` +
-      `(delivery.timeout.ms)${last ? `; last error: ${last.message}` : ''}. It may still have been written.`
-    if (last instanceof KafkaConnectionError) return new KafkaConnectionError(message, { cause: last })
-    return new KafkaMessageDeliveryError(message, {
-      code: 'ERR_KAFKA_MESSAGE_TIMED_OUT',
-      topic: p.topic,
-      partition,
-      ...(last ? { cause: last } : {}),
-    })
+    return deliveryTimeoutError(p, last, this.#tuning.deliveryTimeoutMs)
   }
 
   #schedule(): void {
@@ -242,7 +225,10 @@ export class Sender {
     for (const lane of kicked) lane.run()
   }
 
-  /** The topic's partitions, retried while transient; `undefined` when the batch was failed instead. */
+  /**
+   * The topic's partitions, retried while transient; `undefined` when the batch was failed, or parked for a
+   * missing topic (librdkafka waits for it until the delivery timeout; so do we, without holding up others).
+   */
   async #partitionsFor(batch: Pending[]): Promise<PartitionMetadata[] | undefined> {
     const topic = batch[0]!.topic
     let last: KafkaError | undefined
@@ -252,15 +238,16 @@ export class Sender {
       const live = batch.filter((p) => !p.settled)
       if (live.length === 0) return undefined
       const since = Date.now()
+      let asked = false // a refused start-up check (checkForTopics) fails at once, as in the reference
       try {
         await this.#ready()
+        asked = true
         return await this.#conn.metadata.partitions(topic, attempt > 0)
       } catch (err) {
         const error = this.#conn.mapError(err, since, topic)
         last = error
         this.#lastError = error
-        if (this.#conn.everConnected && !this.#closed && isMissingTopic(error, err)) {
-          // librdkafka waits for a missing topic until the delivery timeout; so do we, without holding up others.
+        if (asked && !this.#closed && isMissingTopic(error, err)) {
           this.#parking.park(topic, live, error)
           return undefined
         }
