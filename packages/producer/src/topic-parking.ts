@@ -162,9 +162,7 @@ export class TopicParking {
   #timeout(p: Pending, last: KafkaError): KafkaError {
     const seconds = this.#ctx.deliveryTimeoutMs / 1000
     const message = `Message to ${p.topic} was not delivered within ${seconds}s (delivery.timeout.ms): ${last.message}`
-    if (last instanceof KafkaTopicError) {
-      return new KafkaTopicError(message, { code: last.code, topic: p.topic, cause: last })
-    }
-    return new KafkaTopicError(message, { code: 'ERR_KAFKA_TOPIC', topic: p.topic, cause: last })
+    const code = last instanceof KafkaTopicError ? last.code : 'ERR_KAFKA_TOPIC'
+    return new KafkaTopicError(message, { code, topic: p.topic, cause: last })
   }
 }
