@@ -42,7 +42,7 @@ afterAll(() => {
 
 it('a missing topic does not delay the messages of another topic', async () => {
   // A long delivery timeout: the missing topic's message waits far longer than the other one needs.
-  const p = producer({ kafkaConfig: { 'delivery.timeout.ms': 120_000 } })
+  await using p = producer({ kafkaConfig: { 'delivery.timeout.ms': 120_000 } })
   await kafka.createTopic(`${p.instanceName}.present`, { partitions: 1 })
   const events: string[] = []
   const waiting = p.produce('first', { topic: 'absent' }).then(
