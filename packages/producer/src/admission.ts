@@ -1,4 +1,11 @@
-import { InvalidOptionError, KafkaMessageDeliveryError, KafkaProducerError } from '@gracedb-kafka/core'
+import {
+  closestOption,
+  InvalidOptionError,
+  KafkaMessageDeliveryError,
+  KafkaProducerError,
+  redactTokens,
+  secondsToMs,
+} from '@gracedb-kafka/core'
 import type { Message } from 'kafkajs'
 import type { ProduceOptions } from './api-types.js'
 import type { DeliveryLedger, Pending } from './delivery-ledger.js'
@@ -72,4 +79,41 @@ export function checkProduceOptions(options: unknown): asserts options is Produc
   if (onDelivery !== undefined && typeof onDelivery !== 'function') {
     throw new InvalidOptionError('onDelivery', 'produce(): option "onDelivery": expected a function')
   }
+}
+
+const PING_KEYS = ['topic', 'timeout'] as const
+
+/**
+ * Check `ping()`'s options before anything happens, and return its timeout in seconds (default 10): `null` or a
+ * non-object, a mistyped key (named, with the closest known one), a topic that is not a string, or a timeout
+ * that is not a valid number of seconds is an {@link InvalidOptionError} naming the key.
+ *
+ * @throws {@link InvalidOptionError}
+ * @example
+ * ```ts
+ * checkPingOptions({ timout: 5 }) // throws InvalidOptionError (timout; did you mean "timeout"?)
+ * ```
+ */
+export function checkPingOptions(options: unknown): number {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidOptionError('(options)', 'ping(): expected an options object')
+  }
+  for (const key of Object.keys(options)) {
+    if ((PING_KEYS as readonly string[]).includes(key)) continue
+    const near = closestOption(key, PING_KEYS)
+    const name = redactTokens(key)
+    throw new InvalidOptionError(
+      name,
+      `ping(): unknown option "${name}"${near ? `; did you mean "${near}"?` : ''}`,
+    )
+  }
+  const { topic, timeout = 10 } = options as { topic?: unknown; timeout?: unknown }
+  if (topic !== undefined && typeof topic !== 'string') {
+    throw new InvalidOptionError('topic', 'ping(): option "topic": expected a string')
+  }
+  if (typeof timeout !== 'number') {
+    throw new InvalidOptionError('timeout', 'ping(): option "timeout": expected a number of seconds')
+  }
+  secondsToMs(timeout, 'timeout')
+  return timeout
 }

@@ -15,6 +15,15 @@ import { TopicMetadata } from './topic-metadata.js'
 type Token = { value: string; principal: string; scope: string }
 
 const CLOSE_DISCONNECT_TIMEOUT_MS = 5_000
+/** How long a failed connect waits for kafkajs to drop its connections before reporting the failure. */
+const DISCONNECT_AFTER_FAILURE_MS = 250
+
+/** Wait for `work`, but no longer than `ms`; `work` goes on in the background. */
+async function boundedWait(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+}
 
 /**
  * The producer's link to the cluster: the SciToken source, the kafkajs producer (replaced by a fresh one, with a
@@ -256,8 +265,13 @@ export class ProducerConnection {
       this.#connected = true
     } catch (err) {
       // kafkajs keeps a connection whose SASL exchange failed half-way and would reuse it (the broker then
-      // answers ILLEGAL_SASL_STATE): drop every connection so the next attempt starts clean.
-      await producer.disconnect().catch(() => {})
+      // answers ILLEGAL_SASL_STATE): drop every connection so the next attempt starts clean. Waited for only
+      // briefly: against a port that accepts and never answers, kafkajs's disconnect waits out its own request
+      // timeout (30 s), which would stretch connect.timeout.ms by as much.
+      await boundedWait(
+        producer.disconnect().catch(() => {}),
+        DISCONNECT_AFTER_FAILURE_MS,
+      )
       throw this.mapError(err, since)
     } finally {
       clearTimeout(timer)

@@ -10,7 +10,7 @@ import {
 } from '@gracedb-kafka/core'
 import { makeTopicName } from '@gracedb-kafka/topics'
 import kafkajs, { CompressionTypes } from 'kafkajs'
-import { checkProduceOptions } from './admission.js'
+import { checkPingOptions, checkProduceOptions } from './admission.js'
 import type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 import { ProducerConnection } from './connection.js'
 import { DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
@@ -237,8 +237,7 @@ export class GraceDbKafkaProducer {
    */
   async ping(options: PingOptions = {}): Promise<PingResult> {
     if (this.#closing) throw this.#closedError()
-    const timeout = options.timeout ?? 10
-    secondsToMs(timeout, 'timeout')
+    const timeout = checkPingOptions(options) // every option checked before anything happens
     const topic =
       options.topic !== undefined
         ? makeTopicName(this.instanceName, options.topic)

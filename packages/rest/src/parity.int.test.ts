@@ -75,11 +75,14 @@ async function messagesIn(topic: string): Promise<number> {
   }
 }
 
-const producerFor = (c: GraceDb, flushTimeout = 10) =>
+// A message for a missing topic waits for it until delivery.timeout.ms (as librdkafka's does), and `await using`
+// closes with close(30), which waits for it: the missing-topic tests use a short delivery timeout.
+const producerFor = (c: GraceDb, flushTimeout = 10, deliveryTimeoutMs?: number) =>
   c.createKafkaProducer({
     bootstrapServers: kafka.bootstrapServers,
     caCertPath: kafka.caCertPath,
     flushTimeout,
+    ...(deliveryTimeoutMs === undefined ? {} : { kafkaConfig: { 'delivery.timeout.ms': deliveryTimeoutMs } }),
   })
 
 describe('createEvent as the reference (auto-creation off)', () => {
@@ -145,7 +148,7 @@ describe('strict flush in createEvent: a pipeline whose topic does not exist', (
   afterAll(() => other?.close())
 
   it('fails within the flush timeout with a delivery error carrying the reserved graceid', async () => {
-    await using producer = producerFor(other, 5)
+    await using producer = producerFor(other, 5, 7_000)
     const err = await other
       .createEvent('CBC', 'NoTopicPipe', await eventFile(), { kafka: producer })
       .catch((e: unknown) => e)
@@ -154,7 +157,7 @@ describe('strict flush in createEvent: a pipeline whose topic does not exist', (
   })
 
   it('with httpFallback, the reserved graceid is completed over HTTP (uploadReservedEvent); no second graceid', async () => {
-    await using producer = producerFor(other, 5)
+    await using producer = producerFor(other, 5, 7_000)
     const reserves = noTopics.requests.filter((q) => q.endpoint === 'reserve').length
     const creates = noTopics.requests.filter((q) => q.endpoint === 'create').length
     const r = await other.createEvent('CBC', 'NoTopicPipe', await eventFile(), {
@@ -173,7 +176,7 @@ describe('strict flush in createEvent: a pipeline whose topic does not exist', (
   // Passes once the producer's strict flush (flush(timeout, true)) traces a stalled delivery to the topic, as
   // the reference's does; until then createEvent's own check reports a plain KafkaMessageDeliveryError.
   it('the error is a KafkaTopicError naming the topic, not a token problem', async () => {
-    await using producer = producerFor(other, 5)
+    await using producer = producerFor(other, 5, 7_000)
     const err = await other
       .createEvent('CBC', 'NoTopicPipe', await eventFile(), { kafka: producer })
       .catch((e: unknown) => e)
