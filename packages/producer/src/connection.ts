@@ -219,14 +219,10 @@ export class ProducerConnection {
 
   /** Disconnect everything (bounded) and stop the token source. */
   async close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
+    await boundedWait(
       Promise.all([this.#producer.disconnect().catch(() => {}), this.metadata.close()]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, CLOSE_DISCONNECT_TIMEOUT_MS)
-      }),
-    ])
-    clearTimeout(timer)
+      CLOSE_DISCONNECT_TIMEOUT_MS,
+    )
     this.#connected = false
     this.#tokens.close()
   }
