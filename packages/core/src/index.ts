@@ -1,3 +1,4 @@
+export { ClientClosedError, type ClosedClient } from './closed-error.js'
 export {
   COMPRESSION_NAMES,
   type CompressionCodec,
@@ -79,3 +80,4 @@ export {
   registerSecret,
   SECRET_PLACEHOLDER,
 } from './secrets.js'
+export { type WithTimeoutOptions, withTimeout } from './with-timeout.js'

@@ -45,6 +45,8 @@ export {
 // The error tree (ligo.gracedb.kafka.exceptions), the connection options every client shares, and the message
 // schemas (ligo.gracedb.kafka.schema).
 export {
+  ClientClosedError,
+  type ClosedClient,
   CodedError,
   type CompressionName,
   type ConnectionOptions,
