@@ -115,10 +115,7 @@ describe('kafka:// URL parser (fuzz)', () => {
         }
         return (
           parsed.brokers.length > 0 &&
-          parsed.brokers.every((b) => {
-            const port = Number(b.slice(b.lastIndexOf(':') + 1))
-            return port >= 1 && port <= 65535
-          }) &&
+          parsed.brokers.every((b) => b.host !== '' && b.port >= 1 && b.port <= 65535) &&
           parsed.topics.every((t) => /^[A-Za-z0-9._-]{1,249}$/.test(t))
         )
       }),

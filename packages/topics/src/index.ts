@@ -1,3 +1,11 @@
+export {
+  type BrokerAddress,
+  type BrokerAddressOptions,
+  checkBrokerAddress,
+  formatBrokerAddress,
+  formatBrokerList,
+  parseBrokerAddress,
+} from './broker-address.js'
 export { TopicNameError } from './errors.js'
 export { deriveInstanceName } from './instance.js'
 export { MAX_TOPIC_LENGTH } from './kafka-rules.js'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { formatBrokerAddress } from './broker-address.js'
 import { parseKafkaUrl } from './kafka-url.js'
 import { thrown } from './testing/thrown.js'
 
@@ -23,7 +24,8 @@ describe('parseKafkaUrl', () => {
       { username: 'user@example.org', brokers: ['10.0.0.1:65535'], topics: [] },
     ],
   ])('parses %j', (url, expected) => {
-    expect(parseKafkaUrl(url)).toEqual(expected)
+    const parsed = parseKafkaUrl(url)
+    expect({ ...parsed, brokers: parsed.brokers.map(formatBrokerAddress) }).toEqual(expected)
   })
 
   it('omits username when none is given', () => {

@@ -1,3 +1,4 @@
+import { type BrokerAddress, checkBrokerAddress } from './broker-address.js'
 import { describeInput, quote, TopicNameError } from './errors.js'
 import { topicProblem, typeProblem } from './kafka-rules.js'
 import { registerSecret } from './secrets.js'
@@ -9,7 +10,7 @@ import { registerSecret } from './secrets.js'
  * ```ts
  * import { DEFAULT_KAFKA_PORT, parseKafkaUrl } from '@gracedb-kafka/topics'
  *
- * parseKafkaUrl('kafka://localhost').brokers[0] === `localhost:${DEFAULT_KAFKA_PORT}` // true
+ * parseKafkaUrl('kafka://localhost').brokers[0]?.port === DEFAULT_KAFKA_PORT // true
  * ```
  */
 export const DEFAULT_KAFKA_PORT: number = 9092
@@ -27,21 +28,19 @@ export const DEFAULT_KAFKA_PORT: number = 9092
 export interface KafkaUrl {
   /** The user name before `@`, when one is given (selects which credential to use). */
   username?: string
-  /** The brokers, each `host:port` (IPv6 as `[addr]:port`), with the default port 9092 filled in. */
-  brokers: string[]
+  /** The brokers, with the default port 9092 filled in (read by the one grammar, {@link checkBrokerAddress}). */
+  brokers: BrokerAddress[]
   /** The topics after the `/`, in order; empty when the URL has no path. */
   topics: string[]
 }
-
-const HOSTNAME = /^[A-Za-z0-9._-]+$/
-const IPV6 = /^[0-9A-Fa-f:.]+$/
 
 /**
  * Parse a hop-style Kafka URL: `kafka://[username@]host[:port][,host2[:port]...][/topic[,topic2...]]`.
  *
  * - The scheme must be `kafka` (any case).
- * - Brokers are separated by commas; a broker without a port gets 9092; an IPv6 address goes in brackets
- *   (`[::1]:9092`). Host names may use `a-z A-Z 0-9 . _ -`; ports are 1-65535.
+ * - Brokers are separated by commas and read by the one broker-address grammar ({@link checkBrokerAddress}): a
+ *   broker without a port gets 9092; an IPv6 address goes in brackets (`[::1]:9092`). Host names may use
+ *   `a-z A-Z 0-9 . _ -`; ports are 1-65535.
  * - The user name is what precedes the last `@`. A password (`user:pw@`) is refused, replaced by `***` in
  *   the error's message and `input` (even when it contains `/`, `:` or `@`), and registered with
  *   gracedb-kafka's secret registry, so it never reaches a log line.
@@ -59,9 +58,9 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/
  *
  * parseKafkaUrl('kafka://alice@kafka-1.example.org,kafka-2.example.org:9093/gracedb-dev.gstlal,gracedb-dev.cwb')
  * // => { username: 'alice',
- * //      brokers: ['kafka-1.example.org:9092', 'kafka-2.example.org:9093'],
+ * //      brokers: [{ host: 'kafka-1.example.org', port: 9092 }, { host: 'kafka-2.example.org', port: 9093 }],
  * //      topics: ['gracedb-dev.gstlal', 'gracedb-dev.cwb'] }
- * parseKafkaUrl('kafka://localhost') // => { brokers: ['localhost:9092'], topics: [] }
+ * parseKafkaUrl('kafka://localhost') // => { brokers: [{ host: 'localhost', port: 9092 }], topics: [] }
  * ```
  */
 export function parseKafkaUrl(url: string): KafkaUrl {
@@ -104,12 +103,9 @@ export function parseKafkaUrl(url: string): KafkaUrl {
   if (hostList === '') fail('missing host')
   const entries = hostList.split(',')
   entries.forEach((entry, i) => {
-    const problem = brokerProblem(entry)
-    if (typeof problem === 'string') {
-      fail(entries.length > 1 ? `broker ${i + 1} ${quote(entry)}: ${problem}` : problem)
-    } else {
-      result.brokers.push(problem.broker)
-    }
+    const { address, problem } = checkBrokerAddress(entry, { defaultPort: DEFAULT_KAFKA_PORT })
+    if (address) result.brokers.push(address)
+    else fail(entries.length > 1 ? `broker ${i + 1} ${quote(entry)}: ${problem}` : problem)
   })
 
   if (path !== '') {
@@ -120,44 +116,6 @@ export function parseKafkaUrl(url: string): KafkaUrl {
     }
   }
   return result
-}
-
-/** Either what is wrong with one `host[:port]` entry, or the normalised `host:port`. */
-function brokerProblem(entry: string): string | { broker: string } {
-  let host: string
-  let portText: string | undefined
-  let bracketed = false
-  if (entry.startsWith('[')) {
-    const close = entry.indexOf(']')
-    if (close < 0) return 'missing "]" after IPv6 address'
-    host = entry.slice(1, close)
-    bracketed = true
-    const after = entry.slice(close + 1)
-    if (after !== '') {
-      if (!after.startsWith(':')) return `unexpected ${quote(after)} after "]"`
-      portText = after.slice(1)
-    }
-    if (host === '') return 'missing host'
-    if (!IPV6.test(host) || !host.includes(':')) return `${quote(host)} is not an IPv6 address`
-  } else {
-    const colons = entry.split(':').length - 1
-    if (colons > 1) return 'IPv6 addresses must be written in brackets, e.g. "[::1]:9092"'
-    const colon = entry.indexOf(':')
-    host = colon < 0 ? entry : entry.slice(0, colon)
-    portText = colon < 0 ? undefined : entry.slice(colon + 1)
-    if (host === '') return 'missing host'
-    if (!HOSTNAME.test(host)) {
-      const ch = [...host].find((c) => !HOSTNAME.test(c)) ?? ''
-      return `host ${quote(host)} contains ${quote(ch)}; host names allow only a-z, A-Z, 0-9, ".", "_" and "-"`
-    }
-  }
-  let port = DEFAULT_KAFKA_PORT
-  if (portText !== undefined) {
-    if (!/^[0-9]+$/.test(portText)) return `bad port ${quote(portText)}; expected a number from 1 to 65535`
-    port = Number(portText)
-    if (port < 1 || port > 65535) return `bad port ${quote(portText)}; expected a number from 1 to 65535`
-  }
-  return { broker: `${bracketed ? `[${host}]` : host}:${port}` }
 }
 
 /**

@@ -79,7 +79,12 @@ describe('parseKafkaUrl round trip (property)', () => {
           const url = `kafka://${username === undefined ? '' : `${username}@`}${hosts}${path}`
           const parsed = parseKafkaUrl(url)
           expect(parsed.username).toBe(username)
-          expect(parsed.brokers).toEqual(brokers.map((b) => `${b.host}:${b.port ?? DEFAULT_KAFKA_PORT}`))
+          expect(parsed.brokers).toEqual(
+            brokers.map((b) => ({
+              host: b.host.replace(/^\[|\]$/g, ''),
+              port: b.port ?? DEFAULT_KAFKA_PORT,
+            })),
+          )
           expect(parsed.topics).toEqual(topics)
         },
       ),
