@@ -1,8 +1,8 @@
 import {
+  ClientClosedError,
   KafkaConnectionError,
   type KafkaError,
   KafkaMessageDeliveryError,
-  KafkaProducerError,
 } from '@gracedb-kafka/core'
 import type { Pending } from './delivery-ledger.js'
 
@@ -22,17 +22,16 @@ export function unknownPartition(topic: string, partition: number, count: number
 }
 
 /**
- * An error for a message whose send was abandoned because the producer closed.
+ * An error for a message whose send was abandoned because the producer closed: {@link ClientClosedError}
+ * (`ERR_CLIENT_CLOSED`, client `'producer'`).
  *
  * @example
  * ```ts
  * sender.close(closedError)
  * ```
  */
-export function closedError(): KafkaProducerError {
-  return new KafkaProducerError('The producer was closed before the message was delivered', {
-    code: 'ERR_KAFKA_PRODUCER_CLOSED',
-  })
+export function closedError(): ClientClosedError {
+  return new ClientClosedError('producer', 'The producer was closed before the message was delivered')
 }
 
 /**

@@ -261,7 +261,7 @@ describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', (
     expect(new Set(values.map((v) => v.i ?? 0)).size).toBe(n)
     await escaped!.close()
     expect(() => escaped!.produce('late')).toThrow(
-      expect.objectContaining({ code: 'ERR_KAFKA_PRODUCER_CLOSED' }),
+      expect.objectContaining({ code: 'ERR_CLIENT_CLOSED', client: 'producer' }),
     )
   })
 

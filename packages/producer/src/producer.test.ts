@@ -1,8 +1,8 @@
 import {
+  ClientClosedError,
   InvalidOptionError,
   KafkaConnectionError,
   KafkaMessageDeliveryError,
-  KafkaProducerError,
 } from '@gracedb-kafka/core'
 import { TopicNameError } from '@gracedb-kafka/topics'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -95,10 +95,31 @@ describe('GraceDbKafkaProducer (no broker)', () => {
     const c1 = p.close(0)
     expect(p.close(0)).toBe(c1)
     await c1
-    await expect(delivery).rejects.toMatchObject({ code: 'ERR_KAFKA_PRODUCER_CLOSED' })
+    await expect(p.close()).resolves.toBeUndefined()
+    const failed = await delivery.then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(failed).toBeInstanceOf(ClientClosedError)
+    expect(failed).toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'producer' })
     expect(p.pendingMessages).toBe(0)
-    expect(() => p.produce('late')).toThrow(KafkaProducerError)
+    expect(() => p.produce('late')).toThrow(ClientClosedError)
+    expect(() => p.produce('late')).toThrow(
+      expect.objectContaining({ code: 'ERR_CLIENT_CLOSED', client: 'producer' }),
+    )
+    await expect(p.connect()).rejects.toBeInstanceOf(ClientClosedError)
+    await expect(p.ping()).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'producer' })
     await expect(p.flush(0)).resolves.toBe(0)
+  })
+
+  it('await using closes the producer at the end of the scope', async () => {
+    let escaped: GraceDbKafkaProducer | undefined
+    {
+      await using p = make({ topic: 'test' })
+      escaped = p
+      expect(p.pendingMessages).toBe(0) // nothing queued: dispose's flush has nothing to wait for
+    }
+    expect(() => escaped?.produce('after')).toThrow(ClientClosedError)
   })
 
   it('flush(0) only reports the count', async () => {

@@ -1,5 +1,6 @@
 import type { SciTokenRefreshManager } from '@gracedb-kafka/auth'
 import {
+  ClientClosedError,
   compressionType,
   InvalidOptionError,
   KafkaMessageDeliveryError,
@@ -163,7 +164,7 @@ export class GraceDbKafkaProducer {
    * @throws {@link InvalidOptionError} when there is no topic and no default (Python's `ValueError`) or an
    *   argument is invalid; `TopicNameError` for an invalid pipeline name; {@link KafkaMessageDeliveryError}
    *   (`ERR_KAFKA_MESSAGE_TOO_LARGE`) over `message.max.bytes`; {@link KafkaProducerError} when the queue is
-   *   full (`ERR_KAFKA_QUEUE_FULL`) or the producer is closed (`ERR_KAFKA_PRODUCER_CLOSED`);
+   *   full (`ERR_KAFKA_QUEUE_FULL`); {@link ClientClosedError} (`ERR_CLIENT_CLOSED`) once the producer is closed;
    *   {@link KafkaAuthenticationError} for an authentication failure recorded since the last call.
    * @example
    * ```ts
@@ -259,7 +260,8 @@ export class GraceDbKafkaProducer {
 
   /**
    * Flush (up to `timeout` seconds), then release everything: messages still queued fail with
-   * `ERR_KAFKA_PRODUCER_CLOSED`, the connection is closed, the token manager stopped. Idempotent: later calls
+   * {@link ClientClosedError} (`ERR_CLIENT_CLOSED`), the connection is closed, the token manager stopped. Later
+   * `connect()`, `produce()` and `ping()` throw that error too. Idempotent: later calls
    * return the same promise. Rejects with the flush's error, if any, after releasing everything.
    *
    * @example
@@ -280,8 +282,8 @@ export class GraceDbKafkaProducer {
     return this.close()
   }
 
-  #closedError(): KafkaProducerError {
-    return new KafkaProducerError('The producer is closed', { code: 'ERR_KAFKA_PRODUCER_CLOSED' })
+  #closedError(): ClientClosedError {
+    return new ClientClosedError('producer')
   }
 
   async #close(timeout: number): Promise<void> {
