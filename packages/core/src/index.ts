@@ -1,3 +1,11 @@
+export {
+  type BrokerAddress,
+  checkBrokerAddress,
+  formatBrokerAddress,
+  formatBrokerList,
+  parseBrokerAddress,
+} from '@gracedb-kafka/topics'
+export { type BootstrapServersInput, bootstrapServersSchema, brokerAudience } from './brokers.js'
 export { ClientClosedError, type ClosedClient } from './closed-error.js'
 export {
   COMPRESSION_NAMES,
@@ -35,6 +43,15 @@ export {
   type OauthbearerProviderResult,
 } from './kafka-config.js'
 export {
+  explicitOrConfig,
+  type KafkaClientRole,
+  LIBRDKAFKA_KEYS,
+  type LibrdkafkaKey,
+  type LibrdkafkaKind,
+  type LibrdkafkaSettings,
+  readLibrdkafkaKeys,
+} from './librdkafka-keys.js'
+export {
   defaultLogLevel,
   formatLogEntry,
   type KafkaLogEntry,
@@ -49,7 +66,6 @@ export {
 } from './oauth-authenticator.js'
 export { closestOption, tokenScopeProblem } from './option-checks.js'
 export {
-  bootstrapServersSchema,
   type ConnectionOptions,
   type ConnectionOptionsInput,
   type ConnectionOptionsShape,

@@ -46,6 +46,10 @@ describe('buildKafkaConfig', () => {
     expect(config.logCreator).toBe(redactingLogCreator)
   })
 
+  it('formats IPv6 brokers in brackets for kafkajs', () => {
+    expect(build({ bootstrapServers: '[::1]:9093' }).brokers).toEqual(['[::1]:9093'])
+  })
+
   it('useSsl: false is plaintext', () => {
     expect(build({ useSsl: false }).ssl).toBe(false)
   })

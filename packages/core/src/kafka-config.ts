@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { formatBrokerAddress } from '@gracedb-kafka/topics'
 import { InvalidOptionError } from './errors.js'
 import { defaultLogLevel, type KafkaLogEntry, redactingLogCreator } from './log.js'
 import { createOauthBearerAuthenticator, type SaslAuthenticationProvider } from './oauth-authenticator.js'
@@ -87,7 +88,8 @@ export function buildKafkaConfig(
   }
   const config: KafkaClientConfig = {
     clientId: extras.clientId,
-    brokers: options.bootstrapServers,
+    // The one place the parsed brokers become kafkajs's "host:port" strings.
+    brokers: options.bootstrapServers.map(formatBrokerAddress),
     ssl,
     sasl: {
       mechanism: 'oauthbearer',

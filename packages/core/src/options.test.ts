@@ -8,7 +8,7 @@ describe('connection options', () => {
   it('applies the spec defaults', () => {
     const o = parse(base)
     expect(o).toMatchObject({
-      bootstrapServers: ['kafka.example.org:9092'],
+      bootstrapServers: [{ host: 'kafka.example.org', port: 9092 }],
       instanceName: 'gracedb-dev',
       useSsl: true,
       skipHostnameVerification: false,
@@ -17,12 +17,33 @@ describe('connection options', () => {
     })
   })
 
-  it('splits comma-separated servers and accepts arrays', () => {
-    expect(parse({ ...base, bootstrapServers: 'a:1, b:2' }).bootstrapServers).toEqual(['a:1', 'b:2'])
-    expect(parse({ ...base, bootstrapServers: ['a:1', '[::1]:9093'] }).bootstrapServers).toEqual([
-      'a:1',
-      '[::1]:9093',
+  it('reads comma-separated servers and arrays once into { host, port } addresses', () => {
+    expect(parse({ ...base, bootstrapServers: 'a:1, b:2' }).bootstrapServers).toEqual([
+      { host: 'a', port: 1 },
+      { host: 'b', port: 2 },
     ])
+    expect(parse({ ...base, bootstrapServers: ['a:1', '[::1]:9093'] }).bootstrapServers).toEqual([
+      { host: 'a', port: 1 },
+      { host: '::1', port: 9093 },
+    ])
+  })
+
+  it('hands an already parsed broker list on as the same objects', () => {
+    const brokers = [
+      { host: 'a.example.org', port: 9092 },
+      { host: '::1', port: 9093 },
+    ]
+    const parsed = parse({ ...base, bootstrapServers: brokers }).bootstrapServers
+    expect(parsed).toEqual(brokers)
+    expect(parsed[0]).toBe(brokers[0])
+  })
+
+  it('refuses a parsed address with a bad part', () => {
+    expect(() => parse({ ...base, bootstrapServers: [{ host: 'a', port: 0 }] })).toThrow(
+      /port from 1 to 65535/,
+    )
+    expect(() => parse({ ...base, bootstrapServers: [{ host: 'a b', port: 1 }] })).toThrow(/contains " "/)
+    expect(() => parse({ ...base, bootstrapServers: [{ host: 'a', port: 1.5 }] })).toThrow(InvalidOptionError)
   })
 
   const bad: Array<[string, unknown, string, RegExp]> = [

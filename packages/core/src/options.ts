@@ -1,42 +1,17 @@
+import type { BrokerAddress } from '@gracedb-kafka/topics'
 import { z } from 'zod'
+import { type BootstrapServersInput, bootstrapServersSchema } from './brokers.js'
 import { InvalidOptionError } from './errors.js'
 import { closestOption, knownKeys, sharedProblem } from './option-checks.js'
 import { redactTokens } from './redact.js'
 
-const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/
-
-/** One or more `host:port` addresses, as a comma-separated string or an array; parsed into an array. */
-export const bootstrapServersSchema: z.ZodType<string[], string | string[]> = z
-  .union([z.string(), z.array(z.string())], {
-    error: 'expected a "host:port[,host:port]" string or an array of "host:port" strings',
-  })
-  .transform((value, ctx) => {
-    const list = (Array.isArray(value) ? value : value.split(','))
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0)
-    if (list.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'expected at least one "host:port" address' })
-      return z.NEVER
-    }
-    for (const server of list) {
-      const m = HOST_PORT.exec(server)
-      const port = m ? Number(m[2]) : 0
-      if (!m || port < 1 || port > 65535) {
-        ctx.addIssue({
-          code: 'custom',
-          message: server.includes('@')
-            ? 'expected "host:port" with a port from 1 to 65535; user info ("user@" or "user:password@") does not belong here'
-            : `expected "host:port" with a port from 1 to 65535, got ${JSON.stringify(server.length > 80 ? `${server.slice(0, 80)}…` : server)}`,
-        })
-        return z.NEVER
-      }
-    }
-    return list
-  })
-
-/** Connection options after parsing (defaults applied, `bootstrapServers` split into a list). */
+/**
+ * Connection options after parsing: defaults applied, `bootstrapServers` read once into `{ host, port }`
+ * addresses. This is the one typed value the producer, consumer, REST client and CLI hand down unchanged.
+ */
 export interface ConnectionOptions {
-  bootstrapServers: string[]
+  /** The brokers, parsed once by {@link bootstrapServersSchema}; kafkajs gets them formatted by `buildKafkaConfig`. */
+  bootstrapServers: BrokerAddress[]
   instanceName?: string | undefined
   serviceUrl?: string | undefined
   useSsl: boolean
@@ -51,8 +26,11 @@ export interface ConnectionOptions {
 
 /** Connection options as a caller writes them. Durations are in seconds, as in the Python reference. */
 export interface ConnectionOptionsInput {
-  /** Kafka broker address(es): `"host:port[,host:port]"` or an array of `"host:port"`. */
-  bootstrapServers: string | string[]
+  /**
+   * Kafka broker address(es): `"host:port[,host:port]"`, an array of `"host:port"`, or already parsed
+   * `{ host, port }` addresses (IPv6 as `"[addr]:port"` in text, without brackets in `host`).
+   */
+  bootstrapServers: BootstrapServersInput
   /** GraceDB instance name used to namespace topics, e.g. `"gracedb-dev"`. Exactly one of this and `serviceUrl`. */
   instanceName?: string | undefined
   /** GraceDB service URL from which the instance name is derived, e.g. `"https://gracedb-dev.ligo.org/api/"`. */
@@ -77,7 +55,7 @@ export interface ConnectionOptionsInput {
 
 /** The zod shape of {@link ConnectionOptionsInput}, for spreading into class-specific schemas. */
 export interface ConnectionOptionsShape {
-  bootstrapServers: z.ZodType<string[], string | string[]>
+  bootstrapServers: z.ZodType<BrokerAddress[], BootstrapServersInput>
   instanceName: z.ZodOptional<z.ZodString>
   serviceUrl: z.ZodOptional<z.ZodURL>
   useSsl: z.ZodDefault<z.ZodBoolean>
