@@ -2,6 +2,12 @@ import { describe, expect, test } from 'vitest'
 import { audienceFromBroker, InvalidOptionError } from './index.js'
 
 describe('audienceFromBroker: the default audience is the broker hostname', () => {
+  test('a parsed broker list gives the host of its first address', () => {
+    expect(audienceFromBroker([{ host: 'b1.example.org', port: 9092 }, { host: 'b2', port: 1 }])).toBe(
+      'b1.example.org',
+    )
+  })
+
   test.each<[string | string[], string]>([
     ['kafka.ligo.org:9092', 'kafka.ligo.org'],
     ['kafka.ligo.org', 'kafka.ligo.org'],

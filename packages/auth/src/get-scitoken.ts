@@ -1,3 +1,4 @@
+import type { BootstrapServersInput } from '@gracedb-kafka/core'
 import { discoverToken } from './discover.js'
 import type { OAuthToken } from './oauth-token.js'
 import { toOAuthToken } from './oauth-token.js'
@@ -25,7 +26,7 @@ import { resolveRequest, type TokenRequest } from './options.js'
  * ```
  */
 export async function getScitokenForKafka(
-  brokerUrl: string | readonly string[],
+  brokerUrl: BootstrapServersInput,
   req: TokenRequest = {},
 ): Promise<string> {
   const { resolve } = resolveRequest(brokerUrl, req, 'getScitokenForKafka')
@@ -54,7 +55,7 @@ export async function getScitokenForKafka(
  * ```
  */
 export function createOAuthCallback(
-  brokerUrl: string | readonly string[],
+  brokerUrl: BootstrapServersInput,
   req: TokenRequest = {},
 ): () => Promise<OAuthToken> {
   const { resolve } = resolveRequest(brokerUrl, req, 'createOAuthCallback')

@@ -1,3 +1,4 @@
+import type { BootstrapServersInput } from '@gracedb-kafka/core'
 import { createOAuthCallback } from './get-scitoken.js'
 import type { OAuthToken } from './oauth-token.js'
 import { SciTokenRefreshManager } from './refresh-manager.js'
@@ -43,7 +44,7 @@ export interface KafkaTokenProvider {
  * ```
  */
 export function createKafkaTokenProvider(
-  brokerUrl: string | readonly string[],
+  brokerUrl: BootstrapServersInput,
   opts: KafkaTokenProviderOptions,
 ): KafkaTokenProvider {
   const request = {

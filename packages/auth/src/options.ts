@@ -1,4 +1,4 @@
-import { parseOptions } from '@gracedb-kafka/core'
+import { type BootstrapServersInput, parseOptions } from '@gracedb-kafka/core'
 import { z } from 'zod'
 import { audienceFromBroker } from './broker-audience.js'
 import type { ResolvedRequest } from './discover.js'
@@ -88,7 +88,7 @@ type ParsedRequest = z.infer<typeof requestSchema>
 
 /** Validate a request once; returns a resolver that snapshots `env` lazily (at each discovery). */
 export function resolveRequest(
-  brokerUrl: string | readonly string[],
+  brokerUrl: BootstrapServersInput,
   req: TokenRequest & { refreshBuffer?: number | undefined },
   owner: string,
 ): { resolve: () => ResolvedRequest; refreshBuffer: number; audience: string; scope: string } {

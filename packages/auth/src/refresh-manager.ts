@@ -1,4 +1,4 @@
-import { KafkaTokenError } from '@gracedb-kafka/core'
+import { type BootstrapServersInput, KafkaTokenError } from '@gracedb-kafka/core'
 import { HTGETTOKEN_HINT, TOKEN_ERROR_CODES } from './codes.js'
 import { type DiscoveredToken, discoverToken, type ResolvedRequest } from './discover.js'
 import { type OAuthToken, toOAuthToken } from './oauth-token.js'
@@ -63,7 +63,7 @@ export class SciTokenRefreshManager {
    *
    * @throws InvalidOptionError for a malformed option.
    */
-  constructor(brokerUrl: string | readonly string[], opts: SciTokenRefreshManagerOptions = {}) {
+  constructor(brokerUrl: BootstrapServersInput, opts: SciTokenRefreshManagerOptions = {}) {
     const resolved = resolveRequest(brokerUrl, opts, 'SciTokenRefreshManager')
     this.audience = resolved.audience
     this.scope = resolved.scope
