@@ -1,4 +1,4 @@
-import { InvalidOptionError, KafkaConsumerError } from '@gracedb-kafka/core'
+import { ClientClosedError, InvalidOptionError, KafkaConsumerError } from '@gracedb-kafka/core'
 import { describe, expect, it } from 'vitest'
 import { GraceDbKafkaConsumer } from './consumer.js'
 
@@ -41,13 +41,20 @@ describe('GraceDbKafkaConsumer (no broker needed)', () => {
   })
   it('close() is idempotent, await using works, and a closed consumer refuses work', async () => {
     const c = new GraceDbKafkaConsumer(base)
-    await Promise.all([c.close(), c.close()])
-    await c.close()
-    await expect(c.poll()).rejects.toMatchObject({ code: 'ERR_KAFKA_CONSUMER_CLOSED' })
+    await expect(Promise.all([c.close(), c.close()])).resolves.toEqual([undefined, undefined])
+    await expect(c.close()).resolves.toBeUndefined()
+    await expect(c.poll()).rejects.toBeInstanceOf(ClientClosedError)
+    await expect(c.poll()).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'consumer' })
+    await expect(c.subscribe('test')).rejects.toBeInstanceOf(ClientClosedError)
+    await expect(c.commit()).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'consumer' })
+    let escaped: GraceDbKafkaConsumer | undefined
     {
       await using d = new GraceDbKafkaConsumer(base)
+      escaped = d
       expect(d.groupId).toBeTypeOf('string')
     }
+    // the scope's end closed it
+    await expect(escaped.poll()).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'consumer' })
   })
   it('stream() with an already-aborted signal ends at once and leaves signal handlers as they were', async () => {
     const before = process.listeners('SIGINT').length

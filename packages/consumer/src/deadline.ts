@@ -1,13 +1,22 @@
-import { KafkaConsumerError } from '@gracedb-kafka/core'
+import { ClientClosedError, withTimeout } from '@gracedb-kafka/core'
 
-/** `ERR_KAFKA_CONSUMER_CLOSED`: the consumer was closed (before or while the call ran). */
-export function closedError(): KafkaConsumerError {
-  return new KafkaConsumerError('the consumer is closed', { code: 'ERR_KAFKA_CONSUMER_CLOSED' })
+/**
+ * The error of a call on a closed consumer (closed before or while the call ran): {@link ClientClosedError},
+ * code `ERR_CLIENT_CLOSED`, client `'consumer'`.
+ *
+ * @example
+ * ```ts
+ * if (closing) throw closedError()
+ * ```
+ */
+export function closedError(): ClientClosedError {
+  return new ClientClosedError('consumer')
 }
 
 /**
  * Settle with `work`, unless `ms` pass first (reject with `onTimeout()`) or `signal` aborts (reject with
- * {@link closedError}). `work` itself is not cancelled: the caller cleans up after a rejection.
+ * {@link closedError}). `work` itself is not cancelled: the caller cleans up after a rejection. Core's
+ * `withTimeout` with the consumer's closed error.
  *
  * @example
  * ```ts
@@ -20,22 +29,12 @@ export function withDeadline<T>(
   signal: AbortSignal | undefined,
   onTimeout: () => Error,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => settle(() => reject(onTimeout())), ms)
-    const onAbort = (): void => settle(() => reject(closedError()))
-    signal?.addEventListener('abort', onAbort, { once: true })
-    let done = false
-    function settle(action: () => void): void {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-      action()
-    }
-    if (signal?.aborted) onAbort()
-    work.then(
-      (value) => settle(() => resolve(value)),
-      (err: unknown) => settle(() => reject(err)),
-    )
-  })
+  return withTimeout(
+    work,
+    ms,
+    () => {
+      throw onTimeout()
+    },
+    { signal, abortError: closedError },
+  )
 }

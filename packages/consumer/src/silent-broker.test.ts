@@ -59,7 +59,7 @@ describe('a broker port that accepts and never answers', () => {
       await vi.waitFor(() => expect(sockets.some((s) => !s.destroyed)).toBe(true))
       await consumer.close()
       await expect(first).resolves.toEqual({ done: true, value: undefined })
-      await expect(consumer.poll()).rejects.toMatchObject({ code: 'ERR_KAFKA_CONSUMER_CLOSED' })
+      await expect(consumer.poll()).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'consumer' })
     },
   )
 })

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { InvalidOptionError, KafkaTokenError } from '@gracedb-kafka/core'
+import { ClientClosedError, KafkaTokenError } from '@gracedb-kafka/core'
 import {
   createTokenIssuer,
   type GraceDbStandIn,
@@ -125,7 +125,7 @@ describe('which SciToken the REST client sends', () => {
     const c = client({ forceNoauth: true })
     await c.close()
     const before = gracedb.requests.length
-    expect(await rejection(c.serviceInfo())).toBeInstanceOf(InvalidOptionError)
+    expect(await rejection(c.serviceInfo())).toBeInstanceOf(ClientClosedError)
     expect(gracedb.requests.length).toBe(before)
   })
 })

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@gracedb-kafka/core'
+import { ClientClosedError, InvalidOptionError } from '@gracedb-kafka/core'
 import { GraceDbKafkaProducer, type ProducerOptionsInput } from '@gracedb-kafka/producer'
 import { checkCreateEventArgs, checkServiceUrl, normaliseLabels, requireString } from './arguments.js'
 import {
@@ -230,6 +230,7 @@ export class GraceDb {
    * ```
    */
   createKafkaProducer(options: ClientProducerOptions): GraceDbKafkaProducer {
+    this.#assertOpen()
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new InvalidOptionError('(options)', 'createKafkaProducer(): expected an options object')
     }
@@ -241,19 +242,27 @@ export class GraceDb {
     } as ProducerOptionsInput)
   }
 
-  /** Release the token refresher. Idempotent. */
+  /**
+   * Release the token refresher. Idempotent: a second call resolves at once. Afterwards every request method
+   * and `createKafkaProducer()` throw {@link ClientClosedError} (`ERR_CLIENT_CLOSED`, client `'gracedb'`).
+   *
+   * @example
+   * ```ts
+   * await client.close()
+   * ```
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
     this.#tokens?.close()
   }
 
-  /** `await using client = new GraceDb(…)` closes it. */
+  /** `await using client = new GraceDb(…)` closes it at the end of the scope. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new InvalidOptionError('client', 'this GraceDb client has been closed')
+    if (this.#closed) throw new ClientClosedError('gracedb')
   }
 }
