@@ -15,7 +15,6 @@
  * | `ERR_KAFKA_TOKEN_NOT_YET_VALID` | `nbf` (or `iat`) is in the future |
  * | `ERR_KAFKA_TOKEN_AUDIENCE` | `aud` names neither the requested audience nor `ANY` |
  * | `ERR_KAFKA_TOKEN_SCOPE` | a requested scope is not granted |
- * | `ERR_KAFKA_TOKEN_MANAGER_CLOSED` | {@link SciTokenRefreshManager} used after `close()` |
  *
  * @example
  * ```ts
@@ -40,7 +39,6 @@ export const TOKEN_ERROR_CODES = {
   NOT_YET_VALID: 'ERR_KAFKA_TOKEN_NOT_YET_VALID',
   AUDIENCE: 'ERR_KAFKA_TOKEN_AUDIENCE',
   SCOPE: 'ERR_KAFKA_TOKEN_SCOPE',
-  MANAGER_CLOSED: 'ERR_KAFKA_TOKEN_MANAGER_CLOSED',
 } as const
 
 /**

@@ -1,4 +1,5 @@
 export {
+  ClientClosedError,
   InvalidOptionError,
   KafkaAuthenticationError,
   KafkaError,

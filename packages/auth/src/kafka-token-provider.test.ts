@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createKafkaTokenProvider, InvalidOptionError, KafkaTokenError } from './index.js'
+import { ClientClosedError, createKafkaTokenProvider, InvalidOptionError, KafkaTokenError } from './index.js'
 import { BROKER } from './testing/bad-input-cases.js'
 import { btPath, cleanup, mint, tempDir, writeAtomic } from './testing/tokens.js'
 
@@ -86,8 +86,8 @@ describe('createKafkaTokenProvider', () => {
     })
     tokens.close()
     const err = await tokens.provide().catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(KafkaTokenError)
-    expect((err as KafkaTokenError).code).toBe('ERR_KAFKA_TOKEN_MANAGER_CLOSED')
+    expect(err).toBeInstanceOf(ClientClosedError)
+    expect(err).toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'token-manager' })
   })
 
   it('creating one reads nothing; the first provide() reports a missing token', async () => {

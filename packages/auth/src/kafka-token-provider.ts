@@ -35,7 +35,7 @@ export interface KafkaTokenProvider {
  *
  * Nothing is read until the first `provide()`, so creating one never throws a token error; a malformed option
  * throws `InvalidOptionError` at once. After `close()`, `provide()` of a `reloadCred: true` provider rejects with
- * `KafkaTokenError` code `ERR_KAFKA_TOKEN_MANAGER_CLOSED`.
+ * `ClientClosedError` (code `ERR_CLIENT_CLOSED`, client `'token-manager'`).
  *
  * @example
  * ```ts

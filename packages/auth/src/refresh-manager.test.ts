@@ -2,7 +2,7 @@ import * as fsp from 'node:fs/promises'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { KafkaTokenError, SciTokenRefreshManager, TOKEN_ERROR_CODES } from './index.js'
+import { ClientClosedError, KafkaTokenError, SciTokenRefreshManager, TOKEN_ERROR_CODES } from './index.js'
 import { BROKER } from './testing/bad-input-cases.js'
 import { btPath, cleanup, mint, tempDir, writeAtomic } from './testing/tokens.js'
 
@@ -135,7 +135,11 @@ describe('SciTokenRefreshManager', () => {
     manager.close()
     manager.close()
     expect(manager.closed).toBe(true)
-    await expect(manager.getToken()).rejects.toMatchObject({ code: TOKEN_ERROR_CODES.MANAGER_CLOSED })
+    await expect(manager.getToken()).rejects.toBeInstanceOf(ClientClosedError)
+    await expect(manager.getToken()).rejects.toMatchObject({
+      code: 'ERR_CLIENT_CLOSED',
+      client: 'token-manager',
+    })
 
     const other = new SciTokenRefreshManager(BROKER, { env })
     await other[Symbol.asyncDispose]()
@@ -145,12 +149,12 @@ describe('SciTokenRefreshManager', () => {
     expect(third.closed).toBe(true)
   })
 
-  test('closing during a discovery rejects that call with MANAGER_CLOSED', async () => {
+  test('closing during a discovery rejects that call with ClientClosedError', async () => {
     await writeAtomic(bt, await mint({}, 3600))
     const manager = new SciTokenRefreshManager(BROKER, { env })
     const pending = manager.getToken()
     manager.close()
-    await expect(pending).rejects.toMatchObject({ code: TOKEN_ERROR_CODES.MANAGER_CLOSED })
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'token-manager' })
   })
 
   test('uses no timers: nothing keeps the process alive', async () => {

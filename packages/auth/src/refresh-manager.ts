@@ -1,4 +1,4 @@
-import { type BootstrapServersInput, KafkaTokenError } from '@gracedb-kafka/core'
+import { type BootstrapServersInput, ClientClosedError, KafkaTokenError } from '@gracedb-kafka/core'
 import { HTGETTOKEN_HINT, TOKEN_ERROR_CODES } from './codes.js'
 import { type DiscoveredToken, discoverToken, type ResolvedRequest } from './discover.js'
 import { type OAuthToken, toOAuthToken } from './oauth-token.js'
@@ -115,7 +115,8 @@ export class SciTokenRefreshManager {
   }
 
   /**
-   * Forget the cached token; later calls reject with `ERR_KAFKA_TOKEN_MANAGER_CLOSED`. Idempotent.
+   * Forget the cached token; later calls reject with {@link ClientClosedError} (`ERR_CLIENT_CLOSED`, client
+   * `'token-manager'`), as a closed producer, consumer or GraceDb client does. Idempotent.
    *
    * @example
    * ```ts
@@ -140,9 +141,7 @@ export class SciTokenRefreshManager {
 
   #assertOpen(): void {
     if (this.#closed) {
-      throw new KafkaTokenError('SciTokenRefreshManager is closed', {
-        code: TOKEN_ERROR_CODES.MANAGER_CLOSED,
-      })
+      throw new ClientClosedError('token-manager', 'SciTokenRefreshManager is closed')
     }
   }
 
