@@ -1,10 +1,12 @@
 import { createOAuthCallback, type OAuthToken, SciTokenRefreshManager } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
+  formatBrokerList,
   KafkaConnectionError,
   KafkaError,
   KafkaTokenError,
   toKafkaError,
+  withTimeout,
 } from '@gracedb-kafka/core'
 import { Kafka, type KafkaConfig, type Producer } from 'kafkajs'
 import { kafkaProducerSettings } from './kafka-settings.js'
@@ -17,13 +19,6 @@ type Token = { value: string; principal: string; scope: string }
 const CLOSE_DISCONNECT_TIMEOUT_MS = 5_000
 /** How long a failed connect waits for kafkajs to drop its connections before reporting the failure. */
 const DISCONNECT_AFTER_FAILURE_MS = 250
-
-/** Wait for `work`, but no longer than `ms`; `work` goes on in the background. */
-async function boundedWait(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
-  clearTimeout(timer)
-}
 
 /**
  * The producer's link to the cluster: the SciToken source, the kafkajs producer (replaced by a fresh one, with a
@@ -41,6 +36,7 @@ export class ProducerConnection {
   readonly acks: -1 | 1
   readonly idempotent: boolean
   readonly #opts: ProducerOptions
+  /** The brokers as ligo-gracedb writes them, for messages only (kafkajs gets them from buildKafkaConfig). */
   readonly #brokers: string
   /** The token refresh manager (with `reloadCred`), else `null`. */
   readonly refreshManager: SciTokenRefreshManager | null
@@ -63,7 +59,7 @@ export class ProducerConnection {
 
   constructor(opts: ProducerOptions) {
     this.#opts = opts
-    this.#brokers = opts.bootstrapServers.join(',')
+    this.#brokers = formatBrokerList(opts.bootstrapServers)
     // As ligo-gracedb builds its oauth_cb: a refresh manager with reloadCred, else discovery on each use.
     const request = {
       scope: opts.tokenScope,
@@ -81,7 +77,8 @@ export class ProducerConnection {
       this.#tokens = { provide: createOAuthCallback(opts.bootstrapServers, request), close: () => {} }
     }
     const config = buildKafkaConfig(opts, {
-      clientId: opts.tuning.clientId ?? opts.clientId ?? 'gracedb-kafka-producer',
+      // parseProducerOptions applied the one precedence rule (clientId beats kafkaConfig's client.id).
+      clientId: opts.clientId ?? 'gracedb-kafka-producer',
       oauthBearerProvider: () => this.#provideToken(),
       kafkaConfig: opts.kafkaConfig,
     })
@@ -219,9 +216,10 @@ export class ProducerConnection {
 
   /** Disconnect everything (bounded) and stop the token source. */
   async close(): Promise<void> {
-    await boundedWait(
+    await withTimeout(
       Promise.all([this.#producer.disconnect().catch(() => {}), this.metadata.close()]),
       CLOSE_DISCONNECT_TIMEOUT_MS,
+      () => undefined, // gave up waiting: the disconnect goes on in the background
     )
     this.#connected = false
     this.#tokens.close()
@@ -242,19 +240,14 @@ export class ProducerConnection {
   async #connect(): Promise<void> {
     const since = Date.now()
     const limit = this.#opts.tuning.connectTimeoutMs
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), limit)
-    })
     const producer = this.#producer
     try {
-      const outcome = await Promise.race([producer.connect().then(() => 'ok' as const), timedOut])
-      if (outcome === 'timeout') {
+      await withTimeout(producer.connect(), limit, () => {
         throw new KafkaConnectionError(
           `Could not connect to Kafka broker ${this.#brokers} within ${limit / 1000}s (connect.timeout.ms). ` +
             'Check bootstrapServers, network access, and that useSsl matches the broker listener.',
         )
-      }
+      })
       this.#everConnected = true
       // The producer was replaced (a new producer id) while it connected: connect the new one.
       if (producer !== this.#producer) return await this.#connect()
@@ -264,13 +257,12 @@ export class ProducerConnection {
       // answers ILLEGAL_SASL_STATE): drop every connection so the next attempt starts clean. Waited for only
       // briefly: against a port that accepts and never answers, kafkajs's disconnect waits out its own request
       // timeout (30 s), which would stretch connect.timeout.ms by as much.
-      await boundedWait(
+      await withTimeout(
         producer.disconnect().catch(() => {}),
         DISCONNECT_AFTER_FAILURE_MS,
+        () => undefined,
       )
       throw this.mapError(err, since)
-    } finally {
-      clearTimeout(timer)
     }
   }
 }

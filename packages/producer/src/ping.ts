@@ -1,4 +1,4 @@
-import { KafkaMessageDeliveryError, secondsToMs } from '@gracedb-kafka/core'
+import { KafkaMessageDeliveryError, secondsToMs, withTimeout } from '@gracedb-kafka/core'
 
 /** The connectivity-test message `ping()` sends (ligo-gracedb's ping schema: `type`, `timestamp`, `client` required). */
 export interface PingMessage {
@@ -50,19 +50,8 @@ export function buildPingMessage(
  * ```
  */
 export async function confirmWithin<T>(delivery: Promise<T>, timeout: number, topic: string): Promise<T> {
-  const ms = secondsToMs(timeout, 'timeout')
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([
-      delivery,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const message = `Ping to ${topic} was not confirmed within ${timeout}s`
-          reject(new KafkaMessageDeliveryError(message, { code: 'ERR_KAFKA_MESSAGE_TIMED_OUT', topic }))
-        }, ms)
-      }),
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
+  return withTimeout(delivery, secondsToMs(timeout, 'timeout') ?? Number.POSITIVE_INFINITY, () => {
+    const message = `Ping to ${topic} was not confirmed within ${timeout}s`
+    throw new KafkaMessageDeliveryError(message, { code: 'ERR_KAFKA_MESSAGE_TIMED_OUT', topic })
+  })
 }

@@ -3,6 +3,7 @@ import {
   type KafkaError,
   KafkaMessageDeliveryError,
   KafkaTopicError,
+  withTimeout,
 } from '@gracedb-kafka/core'
 import type { DeliveryLedger } from './delivery-ledger.js'
 import type { Sender } from './sender.js'
@@ -57,14 +58,11 @@ export async function undeliveredError(ctx: StallContext): Promise<KafkaError> {
   for (const topic of ctx.topics) {
     const left = deadline - Date.now()
     if (left <= 0) break
-    let timer: NodeJS.Timeout | undefined
-    const err = await Promise.race([
+    const err = await withTimeout(
       ctx.topicError(topic).catch(() => undefined),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), left)
-      }),
-    ])
-    clearTimeout(timer)
+      left,
+      () => undefined,
+    )
     if (err !== undefined) {
       const problem = topicProblem(topic, err, ctx.brokers)
       return new KafkaTopicError(`${base}: ${problem.message}`, { code: problem.code, topic, cause: err })
