@@ -1,0 +1,164 @@
+// The latency parts of `npm run bench:peers`: end-to-end produce -> stream() at a fixed rate, createEvent over
+// Kafka against the GraceDB stand-in, and `--help` wall time; ours against the Python reference, in rounds
+// with the order rotated. Each round contributes its p50 and p99 (the help part: its median run).
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { percentile } from '../stats.js'
+import { buildCliInstall, NODE, REFERENCE_CLI, SHIM, timeRuns } from './cli-help.js'
+import { oursLatency } from './node-latency.js'
+import { oursCreateEvent } from './node-rest.js'
+import { runPython } from './python-peer.js'
+import { median, type Recorder } from './results.js'
+import { PAD, type PeersEnv } from './setup.js'
+import { rotate } from './throughput-parts.js'
+
+interface SampleContender {
+  id: string
+  label: string
+  run: (round: number) => Promise<number[]>
+}
+
+async function percentileRounds(
+  rec: Recorder,
+  what: { id: string; title: string },
+  contenders: SampleContender[],
+  rounds: number,
+): Promise<void> {
+  const p50 = rec.measure(`${what.id}-p50`, `${what.title} p50`, 'ms', false)
+  const p99 = rec.measure(`${what.id}-p99`, `${what.title} p99`, 'ms', false)
+  for (let r = 0; r < rounds; r++) {
+    for (const c of rotate(contenders, r)) {
+      try {
+        const sorted = (await c.run(r)).sort((a, b) => a - b)
+        rec.add(p50, c.id, c.label, percentile(sorted, 50))
+        rec.add(p99, c.id, c.label, percentile(sorted, 99))
+        console.log(
+          `round ${r + 1}/${rounds} ${what.id} ${c.id}: p50 ${percentile(sorted, 50).toFixed(2)} ms, ` +
+            `p99 ${percentile(sorted, 99).toFixed(2)} ms (${sorted.length} samples)`,
+        )
+      } catch (err) {
+        rec.fail(p50, c.id, c.label, err)
+        rec.fail(p99, c.id, c.label, err)
+        console.log(`round ${r + 1}/${rounds} ${what.id} ${c.id}: FAILED ${String(err).slice(0, 400)}`)
+      }
+    }
+  }
+}
+
+export async function latencyPart(
+  env: PeersEnv,
+  rec: Recorder,
+  rounds: number,
+  count: number,
+  rate: number,
+): Promise<void> {
+  const fresh = async (id: string, r: number, run: (topic: string) => Promise<number[]>) => {
+    const topic = await env.topic(`lat-${id}-r${r}-${Date.now()}`, 1)
+    try {
+      return await run(topic)
+    } finally {
+      await env.drop(topic)
+    }
+  }
+  const timeoutMs = 120_000 + (count * 1000) / rate
+  await percentileRounds(
+    rec,
+    { id: 'latency', title: `end-to-end at ${rate} msg/s,` },
+    [
+      { id: 'ours', label: 'ours', run: (r) => fresh('ours', r, (t) => oursLatency(env, t, count, rate)) },
+      {
+        id: 'python',
+        label: 'Python reference',
+        run: (r) =>
+          fresh('python', r, async (t) => {
+            const short = t.slice(t.indexOf('.') + 1)
+            const out = await runPython<{ samples: number[]; sent: number }>(
+              env,
+              'latency.py',
+              [short, String(count), String(rate), PAD],
+              timeoutMs,
+            )
+            if (out.samples.length !== out.sent)
+              throw new Error(`received ${out.samples.length} of ${out.sent}`)
+            return out.samples
+          }),
+      },
+    ],
+    rounds,
+  )
+}
+
+/** A coinc.xml-like text file of `bytes` bytes (text, so both clients send it the same way). */
+function eventFile(bytes: number): string {
+  const head = '<?xml version="1.0" encoding="utf-8"?>\n<LIGO_LW>\n'
+  const lines: string[] = []
+  let size = head.length
+  for (let i = 0; size < bytes; i++) {
+    const line = `  <Param Name="snr_${i}" Type="real_8">${(8 + ((i * 7919) % 1000) / 97).toFixed(6)}</Param>\n`
+    lines.push(line)
+    size += line.length
+  }
+  const tail = '</LIGO_LW>\n'
+  return `${`${head}${lines.join('')}`.slice(0, bytes - tail.length)}${tail}`
+}
+
+export async function restPart(env: PeersEnv, rec: Recorder, rounds: number, calls: number, bytes: number) {
+  if (!env.gracedb) throw new Error('restPart needs the GraceDB stand-in')
+  const file = join(env.dir, 'coinc.xml')
+  await writeFile(file, eventFile(bytes))
+  const warmup = 10
+  const serviceUrl = env.gracedb.serviceUrl
+  await percentileRounds(
+    rec,
+    { id: 'create-event', title: `createEvent over Kafka, ${Math.round(bytes / 1024)} KiB file,` },
+    [
+      { id: 'ours', label: 'ours', run: () => oursCreateEvent(env, file, calls, warmup) },
+      {
+        id: 'python',
+        label: 'Python reference',
+        run: async () =>
+          (
+            await runPython<{ samples: number[] }>(
+              env,
+              'create_event.py',
+              [serviceUrl, file, String(calls), String(warmup)],
+              300_000,
+            )
+          ).samples,
+      },
+    ],
+    rounds,
+  )
+}
+
+export async function helpPart(rec: Recorder, rounds: number, runs: number): Promise<void> {
+  const bin = await buildCliInstall()
+  const m = rec.measure('help', '--help', 's', false)
+  const contenders = [
+    {
+      id: 'ours-built',
+      label: 'gracedb-kafka --help (built, as installed)',
+      cmd: NODE,
+      args: [bin, '--help'],
+    },
+    {
+      id: 'ours-shim',
+      label: 'gracedb-kafka --help (clone, sources via tsx)',
+      cmd: NODE,
+      args: [SHIM, '--help'],
+    },
+    { id: 'python', label: 'reference gracedb --help', cmd: REFERENCE_CLI, args: ['--help'] },
+  ]
+  for (let r = 0; r < rounds; r++) {
+    for (const c of rotate(contenders, r)) {
+      try {
+        const value = median(timeRuns(c.cmd, c.args, runs)) as number
+        rec.add(m, c.id, c.label, value)
+        console.log(`round ${r + 1}/${rounds} help ${c.id}: ${value.toFixed(3)} s`)
+      } catch (err) {
+        rec.fail(m, c.id, c.label, err)
+        console.log(`round ${r + 1}/${rounds} help ${c.id}: FAILED ${String(err).slice(0, 400)}`)
+      }
+    }
+  }
+}

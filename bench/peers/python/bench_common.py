@@ -1,0 +1,59 @@
+"""Shared set-up for the Python side of `npm run bench:peers` (ligo-gracedb 2.16.1 driven through its public API).
+
+Environment (set by bench/peers/python-peer.ts):
+  BP_BOOTSTRAP_SERVERS  SASL_SSL bootstrap servers of the bench broker
+  BP_CA_CERT_PATH       PEM of the testkit CA
+  BP_INSTANCE           instance name used for topic namespacing ("<instance>.<topic>")
+  BP_ISSUER, BP_ISSUER_JWKS
+                        the testkit issuer and its public JWKS: its `iss` is not a reachable URL, so the keys
+                        go into the scitokens key cache (under $XDG_CACHE_HOME), as a download would put them;
+                        the reference then verifies the token's signature for real.
+  BEARER_TOKEN_FILE     the token, found by the reference's own WLCG discovery.
+Each script prints exactly one JSON document on stdout: its result.
+"""
+
+import json
+import os
+import sys
+
+
+def env(name):
+    value = os.environ.get(name)
+    if not value:
+        sys.exit(f"{sys.argv[0]}: environment variable {name} is required")
+    return value
+
+
+def _seed_issuer_keys():
+    raw = os.environ.get("BP_ISSUER_JWKS")
+    if not raw:
+        return
+    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+    from scitokens.utils.keycache import KeyCache
+
+    cache = KeyCache.getinstance()
+    for jwk in json.loads(raw)["keys"]:
+        algorithm = ECAlgorithm if jwk["kty"] == "EC" else RSAAlgorithm
+        cache.addkeyinfo(env("BP_ISSUER"), jwk["kid"], algorithm.from_jwk(json.dumps(jwk)), cache_timer=7200)
+
+
+_seed_issuer_keys()
+
+
+def connection():
+    """Keyword arguments every reference client of the bench gets."""
+    return dict(
+        bootstrap_servers=env("BP_BOOTSTRAP_SERVERS"),
+        ca_cert_path=env("BP_CA_CERT_PATH"),
+        instance_name=env("BP_INSTANCE"),
+    )
+
+
+def event(seq, pad):
+    """The bench's 1 KiB JSON message, the same dict the Node contenders send."""
+    return {"seq": seq, "graceid": "G%06d" % seq, "pad": pad}
+
+
+def result(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()

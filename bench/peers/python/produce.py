@@ -1,0 +1,32 @@
+"""Producer throughput of the reference's GraceDbKafkaProducer, as a pipeline uses it.
+
+argv: TOPIC COUNT PAD COMPRESSION   (COMPRESSION "default" keeps the reference's own zstd; otherwise it is passed
+as compression.type, the way a caller overrides librdkafka settings through **kafka_config).
+Guaranteed delivery (the reference's default: acks=all, retries). A warm-up of 1,000 messages is produced and
+flushed first; then COUNT dicts are produced (produce() serializes with json.dumps) and flushed, all inside
+this process. stdout: {"messages", "seconds", "rate", "remaining"}.
+"""
+
+import sys
+import time
+
+from ligo.gracedb.kafka.producer import GraceDbKafkaProducer
+
+from bench_common import connection, event, result
+
+topic, count, pad, compression = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+extra = {} if compression == "default" else {"compression.type": compression}
+producer = GraceDbKafkaProducer(topic=topic, **connection(), **extra)
+try:
+    for i in range(1000):
+        producer.produce(event(-1 - i, pad))
+    producer.flush(timeout=60, strict=True)
+    t0 = time.perf_counter()
+    for i in range(count):
+        producer.produce(event(i, pad))
+    remaining = producer.flush(timeout=300, strict=True)
+    seconds = time.perf_counter() - t0
+finally:
+    producer.close()
+result({"messages": count, "seconds": seconds, "rate": count / seconds, "remaining": remaining})
+sys.exit(0 if remaining == 0 else 1)

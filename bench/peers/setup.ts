@@ -1,0 +1,100 @@
+// The one broker every contender of `npm run bench:peers` runs against: a testkit broker (Kafka 4.1.2, KRaft,
+// SASL_SSL + OAUTHBEARER validating signed tokens, TLS), a token file found by WLCG discovery on both the Node
+// and the Python side, a GraceDB stand-in (only for the createEvent contenders), and an admin client over the
+// plaintext listener to create and delete the bench's topics.
+import { readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  type GraceDbStandIn,
+  type KafkaTestCluster,
+  startGraceDbStandIn,
+  startKafka,
+} from '@gracedb-kafka/testkit'
+import { Kafka, logLevel } from 'kafkajs'
+
+/** The instance name of every bench topic: topics are `peers.<name>`. */
+export const INSTANCE = 'peers'
+
+export interface PeersEnv {
+  kafka: KafkaTestCluster
+  gracedb: GraceDbStandIn | undefined
+  /** Scratch directory (token, caches, payload files); removed by `stop()`. */
+  dir: string
+  token: string
+  tokenFile: string
+  /** A raw kafkajs client over SASL_SSL with the token (the raw kafkajs contenders). */
+  saslKafka(clientId: string): Kafka
+  /** Create `peers.<name>` with `partitions` partitions. Returns the full topic name. */
+  topic(name: string, partitions: number): Promise<string>
+  /** Delete bench topics (keeps the broker's disk use bounded across rounds). */
+  drop(...topics: string[]): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function setupPeers(opts: { standIn: boolean }): Promise<PeersEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'gk-bench-peers-'))
+  await mkdir(join(dir, 'cache'))
+  const kafka = await startKafka({ log: () => {} })
+  let gracedb: GraceDbStandIn | undefined
+  try {
+    gracedb = opts.standIn ? await startGraceDbStandIn({ kafka }) : undefined
+    const aud = gracedb ? [kafka.issuer.audience, gracedb.audience] : kafka.issuer.audience
+    const token = await kafka.issuer.mint({ sub: 'bench', aud }, { lifetime: 6 * 3600 })
+    const tokenFile = await kafka.issuer.writeTokenFile(token, join(dir, 'token'))
+    for (const name of ['SCITOKEN', 'SCITOKEN_FILE', 'BEARER_TOKEN', '_CONDOR_CREDS'])
+      delete process.env[name]
+    process.env.BEARER_TOKEN_FILE = tokenFile
+    const ca = readFileSync(kafka.caCertPath, 'utf8')
+    const admin = new Kafka({
+      clientId: 'bench-peers-admin',
+      brokers: kafka.plaintextBootstrapServers.split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin()
+    await admin.connect()
+    return {
+      kafka,
+      gracedb,
+      dir,
+      token,
+      tokenFile,
+      saslKafka: (clientId) =>
+        new Kafka({
+          clientId,
+          brokers: kafka.bootstrapServers.split(','),
+          ssl: { ca: [ca] },
+          sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
+          logLevel: logLevel.NOTHING,
+        }),
+      topic: async (name, partitions) => {
+        const full = `${INSTANCE}.${name}`
+        await kafka.createTopic(full, { partitions })
+        return full
+      },
+      drop: async (...topics) => {
+        if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 }).catch(() => {})
+      },
+      stop: async () => {
+        await admin.disconnect().catch(() => {})
+        await gracedb?.stop()
+        await kafka.stop()
+        await rm(dir, { recursive: true, force: true })
+      },
+    }
+  } catch (err) {
+    await gracedb?.stop().catch(() => {})
+    await kafka.stop()
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
+}
+
+const PAD_BYTES = 1024 - JSON.stringify({ seq: 0, graceid: 'G000000', pad: '' }).length - 6
+/** The padding that makes {@link benchEvent} 1 KiB as JSON (Python's `json.dumps` spacing included). */
+export const PAD: string = 'x'.repeat(PAD_BYTES)
+
+/** The bench's message: `{"seq": n, "graceid": "G00000n", "pad": "xxx…"}`, 1 KiB as JSON. */
+export function benchEvent(seq: number): { seq: number; graceid: string; pad: string } {
+  return { seq, graceid: `G${String(seq).padStart(6, '0')}`, pad: PAD }
+}

@@ -1,0 +1,143 @@
+// The producer and consumer parts of `npm run bench:peers`: every contender on a fresh topic (producers) or
+// with a fresh group over a pre-produced topic (consumers), on 1 and 3 partitions, in rounds whose contender
+// order is rotated by one each round. A failed run is recorded and the rest goes on.
+import type { JavaTools } from './java-tools.js'
+import { fill, oursConsume, rawConsume } from './node-consumer.js'
+import { oursProduce, rawProduce } from './node-producer.js'
+import { runPython } from './python-peer.js'
+import type { Recorder } from './results.js'
+import { INSTANCE, PAD, type PeersEnv } from './setup.js'
+
+export interface Contender<A extends unknown[]> {
+  id: string
+  label: string
+  run: (...args: A) => Promise<number>
+}
+
+export function rotate<T>(list: readonly T[], round: number): T[] {
+  const k = round % list.length
+  return [...list.slice(k), ...list.slice(0, k)]
+}
+
+const short = (topic: string): string => topic.slice(INSTANCE.length + 1)
+const rate = (f: number): string => `${Math.round(f).toLocaleString('en-US')} msg/s`
+export const PARTITIONS = [1, 3] as const
+
+export async function producerPart(
+  env: PeersEnv,
+  rec: Recorder,
+  java: JavaTools | undefined,
+  rounds: number,
+  count: number,
+): Promise<void> {
+  type P = Contender<[topic: string]>
+  const python = (compression: string) => async (topic: string) =>
+    (
+      await runPython<{ rate: number }>(
+        env,
+        'produce.py',
+        [short(topic), String(count), PAD, compression],
+        600_000,
+      )
+    ).rate
+  const contenders: P[] = [
+    { id: 'ours-zstd', label: 'ours, defaults (zstd)', run: (t) => oursProduce(env, t, count, undefined) },
+    { id: 'ours-none', label: 'ours, compression none', run: (t) => oursProduce(env, t, count, 'none') },
+    { id: 'kafkajs', label: 'raw kafkajs sendBatch (idempotent)', run: (t) => rawProduce(env, t, count) },
+    { id: 'python-zstd', label: 'Python reference, defaults (zstd)', run: python('default') },
+    { id: 'python-none', label: 'Python reference, compression none', run: python('none') },
+  ]
+  if (java) {
+    contenders.push({
+      id: 'java',
+      label: 'Java ProducerPerformance (idempotent)',
+      run: (t) => java.produce(t, count),
+    })
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const partitions of PARTITIONS) {
+      const m = rec.measure(
+        `producer-${partitions}p`,
+        `producer, ${partitions} partition${partitions > 1 ? 's' : ''}`,
+        'msg/s',
+        true,
+      )
+      for (const c of rotate(contenders, r)) {
+        const topic = await env.topic(`prod-${partitions}p-${c.id}-r${r}`, partitions)
+        try {
+          const value = await c.run(topic)
+          rec.add(m, c.id, c.label, value)
+          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: ${rate(value)}`)
+        } catch (err) {
+          rec.fail(m, c.id, c.label, err)
+          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: FAILED ${String(err).slice(0, 400)}`)
+        } finally {
+          await env.drop(topic)
+        }
+      }
+    }
+  }
+}
+
+export async function consumerPart(
+  env: PeersEnv,
+  rec: Recorder,
+  java: JavaTools | undefined,
+  rounds: number,
+  count: number,
+): Promise<void> {
+  type C = Contender<[topic: string, group: string]>
+  const contenders: C[] = [
+    { id: 'ours', label: 'ours stream()', run: (t, g) => oursConsume(env, t, count, g) },
+    {
+      id: 'python',
+      label: 'Python reference stream()',
+      run: async (t, g) =>
+        (await runPython<{ rate: number }>(env, 'consume.py', [short(t), String(count), g], 600_000)).rate,
+    },
+    {
+      id: 'kafkajs',
+      label: 'raw kafkajs eachMessage + JSON.parse',
+      run: (t, g) => rawConsume(env, t, count, g),
+    },
+  ]
+  if (java) {
+    contenders.push({
+      id: 'java',
+      label: 'Java ConsumerPerformance (no decoding)',
+      run: (t, g) => java.consume(t, count, g),
+    })
+  }
+  const topics = new Map<number, string>()
+  for (const partitions of PARTITIONS) {
+    const topic = await env.topic(`cons-${partitions}p`, partitions)
+    const t0 = Date.now()
+    await fill(env, topic, count)
+    console.log(`filled ${topic} with ${count} messages in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    topics.set(partitions, topic)
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const partitions of PARTITIONS) {
+      const m = rec.measure(
+        `consumer-${partitions}p`,
+        `consumer, ${partitions} partition${partitions > 1 ? 's' : ''}`,
+        'msg/s',
+        true,
+      )
+      for (const c of rotate(contenders, r)) {
+        try {
+          const value = await c.run(
+            topics.get(partitions) as string,
+            `peers-${c.id}-${partitions}p-r${r}-${Date.now()}`,
+          )
+          rec.add(m, c.id, c.label, value)
+          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: ${rate(value)}`)
+        } catch (err) {
+          rec.fail(m, c.id, c.label, err)
+          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: FAILED ${String(err).slice(0, 400)}`)
+        }
+      }
+    }
+  }
+  await env.drop(...topics.values())
+}
