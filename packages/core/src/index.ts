@@ -66,6 +66,7 @@ export {
 } from './oauth-authenticator.js'
 export { closestOption, tokenScopeProblem } from './option-checks.js'
 export {
+  clientOptionsSchema,
   type ConnectionOptions,
   type ConnectionOptionsInput,
   type ConnectionOptionsShape,

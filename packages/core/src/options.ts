@@ -127,6 +127,26 @@ export function refineConnectionOptions<
 }
 
 /**
+ * A client's options schema: the shared connection fields plus `extra`, unknown keys refused (so a typo is
+ * named), and the exactly-one rule of {@link refineConnectionOptions}. The producer and consumer build theirs
+ * with it, so both parse the connection options with the same fields.
+ *
+ * @example
+ * ```ts
+ * const schema = clientOptionsSchema({ topic: z.string().optional() })
+ * parseOptions(schema, { bootstrapServers: 'localhost:9092', instanceName: 'gracedb-dev', topic: 'test' }, 'X')
+ * ```
+ */
+export function clientOptionsSchema<Extra extends z.ZodRawShape>(
+  extra: Extra,
+): z.ZodObject<ConnectionOptionsShape & Extra, z.core.$strict> {
+  const schema = z.strictObject({ ...connectionOptionsShape, ...extra })
+  // The refinement keeps the object schema (zod's superRefine returns the same class); the generic shape is
+  // beyond what TypeScript can check against refineConnectionOptions' bound.
+  return refineConnectionOptions(schema as never) as unknown as typeof schema
+}
+
+/**
  * The shared connection options schema: the shared fields (unknown keys refused, so a typo is named) plus the
  * exactly-one rule.
  *
