@@ -18,7 +18,7 @@ describe('parseProducerOptions', () => {
   it("applies the spec's defaults", () => {
     const o = parseProducerOptions(base)
     expect(o).toMatchObject({
-      bootstrapServers: ['localhost:9092'],
+      bootstrapServers: [{ host: 'localhost', port: 9092 }],
       useSsl: true,
       skipHostnameVerification: false,
       tokenScope: 'gracedb.read', // the reference's default: the scope GraceDB requires for publishing
@@ -102,6 +102,36 @@ describe('parseProducerOptions', () => {
         'autoRefreshToken',
       )
     })
+  })
+
+  it('an explicit clientId beats kafkaConfig client.id; client.id alone is used (core precedence rule)', () => {
+    const both = parseProducerOptions({
+      ...base,
+      clientId: 'explicit',
+      kafkaConfig: { 'client.id': 'config' },
+    })
+    expect(both.clientId).toBe('explicit')
+    expect(both.tuning.clientId).toBe('explicit')
+    const configOnly = parseProducerOptions({ ...base, kafkaConfig: { 'client.id': 'config' } })
+    expect(configOnly.clientId).toBe('config')
+    expect(parseProducerOptions({ ...base, clientId: 'explicit' }).clientId).toBe('explicit')
+    expect(parseProducerOptions(base).clientId).toBeUndefined()
+  })
+
+  it('an explicit compression beats kafkaConfig compression.type', () => {
+    const o = parseProducerOptions({
+      ...base,
+      compression: 'lz4',
+      kafkaConfig: { 'compression.type': 'gzip' },
+    })
+    expect(o.tuning.compression).toBe('lz4')
+  })
+
+  it('parses bootstrapServers once into addresses', () => {
+    expect(parseProducerOptions({ ...base, bootstrapServers: 'a:1,[::1]:2' }).bootstrapServers).toEqual([
+      { host: 'a', port: 1 },
+      { host: '::1', port: 2 },
+    ])
   })
 
   it('rejects an unknown option (a typo) instead of ignoring it', () => {

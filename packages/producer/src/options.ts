@@ -3,17 +3,20 @@ import {
   type CompressionName,
   type ConnectionOptions,
   type ConnectionOptionsInput,
-  connectionOptionsShape,
+  clientOptionsSchema,
+  explicitOrConfig,
   InvalidOptionError,
   parseOptions,
-  refineConnectionOptions,
+  readLibrdkafkaKeys,
 } from '@gracedb-kafka/core'
 import { z } from 'zod'
 
 /**
  * Extra client configuration (the spec's `**kafka_config`).
  *
- * - Dotted librdkafka-style keys that mean the same thing here are honoured (see {@link ProducerTuning}):
+ * - Dotted librdkafka-style keys that mean the same thing here are honoured, read with core's one table
+ *   (`LIBRDKAFKA_KEYS`; see {@link ProducerTuning}). An explicit option beats the same setting here: `clientId`
+ *   over `client.id`, `compression` over `compression.type`. The keys:
  *   `linger.ms`, `batch.num.messages`, `batch.size`, `message.max.bytes`, `delivery.timeout.ms`,
  *   `max.in.flight.requests.per.connection`, `queue.buffering.max.messages`, `queue.buffering.max.kbytes`,
  *   `compression.type` (`zstd`, `gzip`, `lz4`, `snappy` or `none`), `client.id`, and `connect.timeout.ms` (ours: the bound on the
@@ -106,53 +109,33 @@ export interface ProducerOptions extends ConnectionOptions {
   tuning: ProducerTuning
 }
 
-const schema = refineConnectionOptions(
-  z.strictObject({
-    ...connectionOptionsShape,
-    tokenScope: z
-      .string({ error: 'expected a scope string such as "gracedb.read"' })
-      .min(1, { error: 'expected a non-empty scope string' })
-      .default('gracedb.read'),
-    topic: z
-      .string({ error: 'expected a pipeline name such as "gstlal"' })
-      .min(1, { error: 'expected a non-empty pipeline name' })
-      .optional(),
-    flushTimeout: z
-      .number({ error: 'expected a number of seconds' })
-      .finite({ error: 'expected a finite number of seconds' })
-      .nonnegative({ error: 'expected a number of seconds >= 0' })
-      .default(10),
-    guaranteedDelivery: z.boolean({ error: 'expected true or false' }).default(true),
-    validateToken: z.boolean({ error: 'expected true or false' }).default(true),
-    checkForTopics: z.boolean({ error: 'expected true or false' }).default(true),
-    compression: z
-      .enum(COMPRESSION_NAMES as [CompressionName, ...CompressionName[]], {
-        error: `expected one of ${COMPRESSION_NAMES.join(', ')}`,
-      })
-      .optional(),
-    autoRefreshToken: z.boolean({ error: 'expected true or false' }).optional(),
-    kafkaConfig: z
-      .record(z.string(), z.unknown(), { error: 'expected an object of client configuration' })
-      .optional(),
-  }),
-)
-
-type NumberKey = Exclude<keyof ProducerTuning, 'compression' | 'clientId'>
-
-const NUMBER_KEYS: Record<string, { field: NumberKey; min: number }> = {
-  'linger.ms': { field: 'lingerMs', min: 0 },
-  'queue.buffering.max.ms': { field: 'lingerMs', min: 0 },
-  'batch.num.messages': { field: 'batchNumMessages', min: 1 },
-  'batch.size': { field: 'batchSize', min: 1 },
-  'message.max.bytes': { field: 'messageMaxBytes', min: 1 },
-  'delivery.timeout.ms': { field: 'deliveryTimeoutMs', min: 1 },
-  'message.timeout.ms': { field: 'deliveryTimeoutMs', min: 1 },
-  'max.in.flight.requests.per.connection': { field: 'maxInFlight', min: 1 },
-  'max.in.flight': { field: 'maxInFlight', min: 1 },
-  'queue.buffering.max.messages': { field: 'queueMaxMessages', min: 1 },
-  'queue.buffering.max.kbytes': { field: 'queueMaxBytes', min: 1 },
-  'connect.timeout.ms': { field: 'connectTimeoutMs', min: 1 },
-}
+const schema = clientOptionsSchema({
+  tokenScope: z
+    .string({ error: 'expected a scope string such as "gracedb.read"' })
+    .min(1, { error: 'expected a non-empty scope string' })
+    .default('gracedb.read'),
+  topic: z
+    .string({ error: 'expected a pipeline name such as "gstlal"' })
+    .min(1, { error: 'expected a non-empty pipeline name' })
+    .optional(),
+  flushTimeout: z
+    .number({ error: 'expected a number of seconds' })
+    .finite({ error: 'expected a finite number of seconds' })
+    .nonnegative({ error: 'expected a number of seconds >= 0' })
+    .default(10),
+  guaranteedDelivery: z.boolean({ error: 'expected true or false' }).default(true),
+  validateToken: z.boolean({ error: 'expected true or false' }).default(true),
+  checkForTopics: z.boolean({ error: 'expected true or false' }).default(true),
+  compression: z
+    .enum(COMPRESSION_NAMES as [CompressionName, ...CompressionName[]], {
+      error: `expected one of ${COMPRESSION_NAMES.join(', ')}`,
+    })
+    .optional(),
+  autoRefreshToken: z.boolean({ error: 'expected true or false' }).optional(),
+  kafkaConfig: z
+    .record(z.string(), z.unknown(), { error: 'expected an object of client configuration' })
+    .optional(),
+})
 
 /**
  * Split `kafkaConfig` into kafkajs client config, kafkajs producer config and {@link ProducerTuning}.
@@ -187,36 +170,18 @@ export function splitKafkaConfig(
       `GraceDbKafkaProducer: option "kafkaConfig.${key}": ${why}`,
     )
   }
-  for (const [key, value] of Object.entries(config ?? {})) {
-    if (key === 'producer') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        bad(key, 'expected an object merged into the kafkajs producer configuration')
-      }
-      producerConfig = { ...(value as Record<string, unknown>) }
-      continue
-    }
-    if (!key.includes('.')) {
+  const { settings, rest } = readLibrdkafkaKeys(config, 'producer', 'GraceDbKafkaProducer')
+  for (const [key, value] of Object.entries(rest)) {
+    if (key !== 'producer') {
       kafkaConfig[key] = value
       continue
     }
-    const num = NUMBER_KEYS[key]
-    if (num) {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < num.min)
-        bad(key, `expected an integer >= ${num.min}`)
-      tuning[num.field] = key === 'queue.buffering.max.kbytes' ? (n as number) * 1024 : (n as number)
-    } else if (key === 'compression.type' || key === 'compression.codec') {
-      if (!(COMPRESSION_NAMES as readonly unknown[]).includes(value)) {
-        bad(key, `expected one of ${COMPRESSION_NAMES.join(', ')}`)
-      }
-      tuning.compression = value as CompressionName
-    } else if (key === 'client.id') {
-      if (typeof value !== 'string' || value === '') bad(key, 'expected a non-empty string')
-      tuning.clientId = value as string
-    } else {
-      bad(key, 'this librdkafka setting has no equivalent in the kafkajs-based producer')
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      bad(key, 'expected an object merged into the kafkajs producer configuration')
     }
+    producerConfig = { ...(value as Record<string, unknown>) }
   }
+  Object.assign(tuning, settings)
   if (guaranteedDelivery && tuning.maxInFlight > 1) {
     bad(
       'max.in.flight.requests.per.connection',
@@ -244,10 +209,16 @@ export function parseProducerOptions(input: ProducerOptionsInput): ProducerOptio
     process.emitWarning('autoRefreshToken is deprecated; use reloadCred instead', 'DeprecationWarning')
   }
   const split = splitKafkaConfig(kafkaConfig, parsed.guaranteedDelivery)
-  // The `compression` option wins over kafkaConfig's `compression.type`.
-  if (compression !== undefined) split.tuning.compression = compression
+  // Core's one precedence rule: an explicit option beats the same setting in kafkaConfig.
+  const { tuning } = split
+  const fromConfig = { ...tuning } as Record<string, unknown>
+  tuning.compression = explicitOrConfig(compression, fromConfig, 'compression', tuning.compression)
+  const clientId = explicitOrConfig(rest.clientId, fromConfig, 'clientId', undefined as string | undefined)
+  if (clientId === undefined) delete tuning.clientId
+  else tuning.clientId = clientId
   return {
     ...(rest as Omit<ProducerOptions, 'kafkaConfig' | 'producerConfig' | 'tuning'>),
+    clientId,
     reloadCred: autoRefreshToken ?? rest.reloadCred,
     ...split,
   }

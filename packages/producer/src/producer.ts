@@ -2,6 +2,7 @@ import type { SciTokenRefreshManager } from '@gracedb-kafka/auth'
 import {
   ClientClosedError,
   compressionType,
+  formatBrokerList,
   InvalidOptionError,
   KafkaMessageDeliveryError,
   KafkaProducerError,
@@ -119,7 +120,7 @@ export class GraceDbKafkaProducer {
 
   /** The bootstrap servers, comma-separated, as ligo-gracedb's `bootstrap_servers`. */
   get bootstrapServers(): string {
-    return this.#opts.bootstrapServers.join(',')
+    return formatBrokerList(this.#opts.bootstrapServers)
   }
 
   /** The SciToken scope the producer asks for (default `"gracedb.read"`). */
