@@ -11,6 +11,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cacheDir, KAFKA_VERSION } from '@gracedb-kafka/testkit'
+import { track } from './children.js'
 import type { PeersEnv } from './setup.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -158,7 +159,7 @@ export async function javaTools(env: PeersEnv, classpath: string, payloads: stri
 
 /** Run a JVM with a hard time bound; resolves with stdout, rejects with stderr's tail. */
 function runJava(args: string[], timeoutMs: number): Promise<string> {
-  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = track(spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] }))
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => {
@@ -176,7 +177,12 @@ function runJava(args: string[], timeoutMs: number): Promise<string> {
     child.on('close', (code, signal) => {
       clearTimeout(killer)
       if (code === 0) resolve(stdout)
-      else reject(new Error(`java ${args.at(-1)} exited ${code ?? signal}\n${stderr.slice(-3000)}`))
+      else
+        reject(
+          new Error(
+            `java ${args.find((a) => a.startsWith('org.apache.kafka.tools.')) ?? ''} exited ${code ?? signal}\n${stderr.slice(-3000)}`,
+          ),
+        )
     })
   })
 }

@@ -6,6 +6,7 @@
 import { cpus, loadavg, release, totalmem } from 'node:os'
 import { KAFKA_VERSION } from '@gracedb-kafka/testkit'
 import { parsePeersArgs } from './args.js'
+import { killAll } from './children.js'
 import { type JavaTools, javaTools, resolveToolsClasspath } from './java-tools.js'
 import { helpPart, latencyPart, restPart } from './latency-parts.js'
 import { ensurePythonPeer, pythonVersions } from './python-peer.js'
@@ -35,6 +36,7 @@ if (args.only.has('help')) await helpPart(rec, args.rounds, args.helpRuns)
 
 let env: PeersEnv | undefined
 const stopOnSignal = (signal: NodeJS.Signals) => {
+  killAll()
   void (env?.stop() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
 }
 process.once('SIGINT', stopOnSignal)

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { track } from './children.js'
 import { INSTANCE, type PeersEnv } from './setup.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -51,7 +52,9 @@ function pyEnv(env: PeersEnv): NodeJS.ProcessEnv {
  * output that is not JSON, and after `timeoutMs` (the process is SIGKILLed first).
  */
 export function runPython<T>(env: PeersEnv, script: string, args: string[], timeoutMs: number): Promise<T> {
-  const child = spawn(PYTHON, [join(HERE, script), ...args], { cwd: HERE, env: pyEnv(env), stdio: 'pipe' })
+  const child = track(
+    spawn(PYTHON, [join(HERE, script), ...args], { cwd: HERE, env: pyEnv(env), stdio: 'pipe' }),
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => {
