@@ -1,6 +1,7 @@
 import type { KafkaTokenProvider } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
+  formatBrokerList,
   KafkaAuthenticationError,
   KafkaConnectionError,
   KafkaConsumerError,
@@ -88,7 +89,7 @@ export class GroupSession implements CommitChannel {
     parts: { bp: BackPressure; tracker: OffsetTracker; hooks: SessionHooks; signal: AbortSignal },
   ): Promise<GroupSession> {
     const { bp, tracker, hooks, signal } = parts
-    const servers = options.bootstrapServers.join(',')
+    const servers = formatBrokerList(options.bootstrapServers)
     const connectMs = options.connectTimeoutMs
     const slow = () =>
       new KafkaConnectionError(

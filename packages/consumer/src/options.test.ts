@@ -18,7 +18,7 @@ describe('parseConsumerOptions', () => {
   it('applies the reference defaults', () => {
     const o = parseConsumerOptions(base)
     expect(o).toMatchObject({
-      bootstrapServers: ['kafka.example.org:9092'],
+      bootstrapServers: [{ host: 'kafka.example.org', port: 9092 }],
       useSsl: true,
       skipHostnameVerification: false,
       tokenScope: 'kafka.consume',
@@ -47,6 +47,17 @@ describe('parseConsumerOptions', () => {
       parseConsumerOptions({ ...base, autoCommit: true, kafkaConfig: { 'enable.auto.commit': false } })
         .autoCommit,
     ).toBe(true)
+  })
+  it('an explicit clientId beats kafkaConfig client.id; client.id alone is used (core precedence rule)', () => {
+    const both = parseConsumerOptions({
+      ...base,
+      clientId: 'explicit',
+      kafkaConfig: { 'client.id': 'config' },
+    })
+    expect(both.clientId).toBe('explicit')
+    expect(parseConsumerOptions({ ...base, kafkaConfig: { 'client.id': 'config' } }).clientId).toBe('config')
+    expect(parseConsumerOptions({ ...base, clientId: 'explicit' }).clientId).toBe('explicit')
+    expect(parseConsumerOptions(base).clientId).toBeUndefined()
   })
   it('translates librdkafka names and splits kafkajs consumer vs client settings', () => {
     const o = parseConsumerOptions({

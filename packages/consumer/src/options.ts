@@ -1,13 +1,16 @@
 import {
   type ConnectionOptions,
   type ConnectionOptionsInput,
-  connectionOptionsShape,
-  InvalidOptionError,
+  clientOptionsSchema,
+  explicitOrConfig,
   parseOptions,
-  refineConnectionOptions,
+  readLibrdkafkaKeys,
   secondsToMs,
 } from '@gracedb-kafka/core'
 import { z } from 'zod'
+import { type KafkaConsumerSettings, splitKafkajsKeys } from './kafkajs-keys.js'
+
+export type { KafkaConsumerSettings } from './kafkajs-keys.js'
 
 /** Where a group without a committed offset starts reading. */
 export type AutoOffsetReset = 'latest' | 'earliest'
@@ -43,29 +46,12 @@ export interface ConsumerOptionsInput extends ConnectionOptionsInput {
    * equivalent are translated (`'enable.auto.commit'`, `'auto.commit.interval.ms'`, `'session.timeout.ms'`,
    * `'heartbeat.interval.ms'`, `'max.poll.interval.ms'`, `'fetch.min.bytes'`, `'fetch.max.bytes'`,
    * `'max.partition.fetch.bytes'`, `'fetch.wait.max.ms'`, `'group.id'`, `'auto.offset.reset'`, `'client.id'`,
-   * and `'connect.timeout.ms'` (ours: the bound on connecting, default 15 000));
-   * other dotted names are rejected. kafkajs consumer options (`sessionTimeout`, `maxBytes`, …) go to the
+   * and `'connect.timeout.ms'` (ours: the bound on connecting, default 15 000)), read with core's one table
+   * (`LIBRDKAFKA_KEYS`, shared with the producer); an explicit option beats the same setting here (`clientId`
+   * over `'client.id'`, `autoCommit` over `'enable.auto.commit'`); other dotted names are rejected. kafkajs consumer options (`sessionTimeout`, `maxBytes`, …) go to the
    * kafkajs consumer; any other key is merged into the kafkajs client config (`logLevel`, `retry`, …).
    */
   kafkaConfig?: Record<string, unknown> | undefined
-}
-
-/** kafkajs consumer settings (a structural subset of kafkajs's `ConsumerConfig`). */
-export interface KafkaConsumerSettings {
-  sessionTimeout?: number
-  rebalanceTimeout?: number
-  heartbeatInterval?: number
-  metadataMaxAge?: number
-  allowAutoTopicCreation?: boolean
-  maxBytesPerPartition?: number
-  minBytes?: number
-  maxBytes?: number
-  maxWaitTimeInMs?: number
-  maxInFlightRequests?: number
-  readUncommitted?: boolean
-  rackId?: string
-  retry?: Record<string, unknown>
-  partitionAssigners?: unknown[]
 }
 
 /** Options after parsing and defaulting. */
@@ -88,115 +74,42 @@ export interface ConsumerOptions extends ConnectionOptions {
   client: Record<string, unknown>
 }
 
-const schema = refineConnectionOptions(
-  z.strictObject({
-    ...connectionOptionsShape,
-    tokenScope: z.string({ error: 'expected a scope string such as "kafka.consume"' }).min(1).optional(),
-    topics: z
-      .union(
-        [
-          z.string().min(1),
-          z.array(z.string().min(1)).min(1, { error: 'expected at least one pipeline name' }),
-        ],
-        {
-          error: 'expected a pipeline name or an array of pipeline names',
-        },
-      )
-      .optional(),
-    groupId: z.string({ error: 'expected a non-empty group id' }).min(1).optional(),
-    autoOffsetReset: z
-      .enum(['latest', 'earliest'], { error: 'expected "latest" or "earliest"' })
-      .default('latest'),
-    autoCommit: z.boolean({ error: 'expected true or false' }).optional(),
-    autoCommitInterval: z
-      .number({ error: 'expected a number of seconds' })
-      .positive({ error: 'expected a number of seconds > 0' })
-      .finite()
-      .optional(),
-    maxBufferedMessages: z
-      .number({ error: 'expected a whole number >= 1' })
-      .int({ error: 'expected a whole number >= 1' })
-      .min(1, { error: 'expected a whole number >= 1' })
-      .default(5000),
-    commitTimeout: z
-      .number({ error: 'expected a number of seconds > 0' })
-      .positive({ error: 'expected a number of seconds > 0' })
-      .finite({ error: 'expected a number of seconds > 0' })
-      .optional(),
-    autoRefreshToken: z.boolean({ error: 'expected true or false' }).optional(),
-    kafkaConfig: z.record(z.string(), z.unknown(), { error: 'expected an object' }).optional(),
-  }),
-)
-
-const CONSUMER_KEYS = new Set<keyof KafkaConsumerSettings>([
-  'sessionTimeout',
-  'rebalanceTimeout',
-  'heartbeatInterval',
-  'metadataMaxAge',
-  'allowAutoTopicCreation',
-  'maxBytesPerPartition',
-  'minBytes',
-  'maxBytes',
-  'maxWaitTimeInMs',
-  'maxInFlightRequests',
-  'readUncommitted',
-  'rackId',
-  'retry',
-  'partitionAssigners',
-])
-
-/** librdkafka consumer properties with a kafkajs equivalent: where each goes. */
-const LIBRDKAFKA: Record<string, { to: string; kind: 'int' | 'bool' | 'string' | 'reset' }> = {
-  'enable.auto.commit': { to: 'autoCommit', kind: 'bool' },
-  'auto.commit.interval.ms': { to: 'autoCommitIntervalMs', kind: 'int' },
-  'auto.offset.reset': { to: 'autoOffsetReset', kind: 'reset' },
-  'group.id': { to: 'groupId', kind: 'string' },
-  'client.id': { to: 'clientId', kind: 'string' },
-  'connect.timeout.ms': { to: 'connectTimeoutMs', kind: 'int' },
-  'session.timeout.ms': { to: 'consumer.sessionTimeout', kind: 'int' },
-  'heartbeat.interval.ms': { to: 'consumer.heartbeatInterval', kind: 'int' },
-  'max.poll.interval.ms': { to: 'consumer.rebalanceTimeout', kind: 'int' },
-  'fetch.min.bytes': { to: 'consumer.minBytes', kind: 'int' },
-  'fetch.max.bytes': { to: 'consumer.maxBytes', kind: 'int' },
-  'max.partition.fetch.bytes': { to: 'consumer.maxBytesPerPartition', kind: 'int' },
-  'fetch.wait.max.ms': { to: 'consumer.maxWaitTimeInMs', kind: 'int' },
-  'allow.auto.create.topics': { to: 'consumer.allowAutoTopicCreation', kind: 'bool' },
-}
-
-const RESET: Record<string, AutoOffsetReset> = {
-  earliest: 'earliest',
-  smallest: 'earliest',
-  beginning: 'earliest',
-  latest: 'latest',
-  largest: 'latest',
-  end: 'latest',
-}
-
-function convert(key: string, kind: 'int' | 'bool' | 'string' | 'reset', raw: unknown): unknown {
-  const fail = (expected: string): never => {
-    throw new InvalidOptionError(
-      `kafkaConfig.${key}`,
-      `GraceDbKafkaConsumer: option "kafkaConfig.${key}": expected ${expected}`,
+const schema = clientOptionsSchema({
+  tokenScope: z.string({ error: 'expected a scope string such as "kafka.consume"' }).min(1).optional(),
+  topics: z
+    .union(
+      [
+        z.string().min(1),
+        z.array(z.string().min(1)).min(1, { error: 'expected at least one pipeline name' }),
+      ],
+      {
+        error: 'expected a pipeline name or an array of pipeline names',
+      },
     )
-  }
-  switch (kind) {
-    case 'bool':
-      if (typeof raw === 'boolean') return raw
-      if (raw === 'true' || raw === 'false') return raw === 'true'
-      return fail('true or false')
-    case 'int': {
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
-      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n
-      return fail('a whole number >= 0')
-    }
-    case 'string':
-      if (typeof raw === 'string' && raw.length > 0) return raw
-      return fail('a non-empty string')
-    case 'reset':
-      if (typeof raw === 'string' && RESET[raw] !== undefined) return RESET[raw]
-      return fail('"earliest" or "latest"')
-  }
-}
+    .optional(),
+  groupId: z.string({ error: 'expected a non-empty group id' }).min(1).optional(),
+  autoOffsetReset: z
+    .enum(['latest', 'earliest'], { error: 'expected "latest" or "earliest"' })
+    .default('latest'),
+  autoCommit: z.boolean({ error: 'expected true or false' }).optional(),
+  autoCommitInterval: z
+    .number({ error: 'expected a number of seconds' })
+    .positive({ error: 'expected a number of seconds > 0' })
+    .finite()
+    .optional(),
+  maxBufferedMessages: z
+    .number({ error: 'expected a whole number >= 1' })
+    .int({ error: 'expected a whole number >= 1' })
+    .min(1, { error: 'expected a whole number >= 1' })
+    .default(5000),
+  commitTimeout: z
+    .number({ error: 'expected a number of seconds > 0' })
+    .positive({ error: 'expected a number of seconds > 0' })
+    .finite({ error: 'expected a number of seconds > 0' })
+    .optional(),
+  autoRefreshToken: z.boolean({ error: 'expected true or false' }).optional(),
+  kafkaConfig: z.record(z.string(), z.unknown(), { error: 'expected an object' }).optional(),
+})
 
 /**
  * Validate consumer options once (zod) and resolve defaults; throws `InvalidOptionError` naming the option.
@@ -213,33 +126,14 @@ export function parseConsumerOptions(input: ConsumerOptionsInput): ConsumerOptio
   const parsed = parseOptions(schema, input, 'GraceDbKafkaConsumer')
   const { topics, kafkaConfig, autoRefreshToken, autoCommit, autoCommitInterval, commitTimeout, ...rest } =
     parsed
-  const fromConfig: Record<string, unknown> = {}
-  const consumer: Record<string, unknown> = {}
-  const client: Record<string, unknown> = {}
-  for (const [key, raw] of Object.entries(kafkaConfig ?? {})) {
-    if (raw === undefined) continue
-    const mapped = LIBRDKAFKA[key]
-    if (mapped) {
-      const value = convert(key, mapped.kind, raw)
-      if (mapped.to.startsWith('consumer.')) consumer[mapped.to.slice('consumer.'.length)] = value
-      else fromConfig[mapped.to] = value
-    } else if (key.includes('.')) {
-      throw new InvalidOptionError(
-        `kafkaConfig.${key}`,
-        `GraceDbKafkaConsumer: option "kafkaConfig.${key}": this librdkafka property has no kafkajs equivalent; ` +
-          `supported: ${Object.keys(LIBRDKAFKA).join(', ')}, or kafkajs option names`,
-      )
-    } else if (CONSUMER_KEYS.has(key as keyof KafkaConsumerSettings)) {
-      consumer[key] = raw
-    } else {
-      client[key] = raw
-    }
-  }
+  // Core's one table and one precedence rule: an explicit option beats the same setting in kafkaConfig.
+  const { settings, rest: kafkajs } = readLibrdkafkaKeys(kafkaConfig, 'consumer', 'GraceDbKafkaConsumer')
+  const { consumer, client } = splitKafkajsKeys(settings, kafkajs)
   if (autoRefreshToken !== undefined) {
     process.emitWarning('autoRefreshToken is deprecated; use reloadCred instead', 'DeprecationWarning')
   }
   const pick = <T>(explicit: T | undefined, key: string, fallback: T): T =>
-    explicit !== undefined ? explicit : key in fromConfig ? (fromConfig[key] as T) : fallback
+    explicitOrConfig(explicit, settings, key, fallback)
   const clientId = pick(rest.clientId, 'clientId', undefined as string | undefined)
   return {
     ...rest,
@@ -260,8 +154,8 @@ export function parseConsumerOptions(input: ConsumerOptionsInput): ConsumerOptio
     ),
     maxBufferedMessages: rest.maxBufferedMessages,
     commitTimeoutMs: secondsToMs(commitTimeout ?? 30, 'commitTimeout') as number,
-    connectTimeoutMs: Math.max(1, pick(undefined, 'connectTimeoutMs', 15_000)),
-    consumer: consumer as KafkaConsumerSettings,
+    connectTimeoutMs: pick(undefined, 'connectTimeoutMs', 15_000),
+    consumer,
     client,
   }
 }
