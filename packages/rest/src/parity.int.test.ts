@@ -9,8 +9,8 @@ import {
   type SupervisedMessage,
   startGraceDbStandIn,
   startKafka,
+  withAdmin,
 } from '@gracedb-kafka/testkit'
-import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FALLBACK_KAFKA_SERVER, GraceDb } from './client.js'
 import { reservedGraceId } from './errors.js'
@@ -62,17 +62,10 @@ async function supervised(match: (m: SupervisedMessage) => boolean): Promise<Sup
 
 /** Sum of the high watermarks of `topic` (how many messages it ever received). */
 async function messagesIn(topic: string): Promise<number> {
-  const admin = new Kafka({
-    brokers: kafka.plaintextBootstrapServers.split(','),
-    logLevel: logLevel.NOTHING,
-  }).admin()
-  await admin.connect()
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic)
-    return offsets.reduce((n, p) => n + Number(p.high), 0)
-  } finally {
-    await admin.disconnect()
-  }
+  const offsets = await withAdmin(kafka.plaintextBootstrapServers.split(','), (admin) =>
+    admin.fetchTopicOffsets(topic),
+  )
+  return offsets.reduce((n, p) => n + Number(p.high), 0)
 }
 
 // A message for a missing topic waits for it until delivery.timeout.ms (as librdkafka's does), and `await using`

@@ -1,15 +1,12 @@
-import kafkajs from 'kafkajs'
 import { describe, expect, it } from 'vitest'
+import { plaintextKafka } from './admin.js'
 import { ensureTopics } from './ensure-topics.js'
 import { sharedKafka } from './vitest.js'
 
 describe('ensureTopics', () => {
   it('several clients creating the same topics at once all succeed, and every partition has a leader', async () => {
     const kafka = await sharedKafka()
-    const client = new kafkajs.Kafka({
-      brokers: kafka.plaintextBootstrapServers.split(','),
-      logLevel: kafkajs.logLevel.NOTHING,
-    })
+    const client = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { patient: true })
     const stamp = Date.now().toString(36)
     const specs = ['a', 'b', 'c'].map((x) => ({ topic: `ensure-${stamp}-${x}`, numPartitions: 3 }))
     const admins = Array.from({ length: 6 }, () => client.admin())
@@ -29,10 +26,7 @@ describe('ensureTopics', () => {
 
   it('accepts topics that already exist, and throws a permanent error at once instead of retrying it', async () => {
     const kafka = await sharedKafka()
-    const admin = new kafkajs.Kafka({
-      brokers: kafka.plaintextBootstrapServers.split(','),
-      logLevel: kafkajs.logLevel.NOTHING,
-    }).admin()
+    const admin = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { patient: true }).admin()
     await admin.connect()
     try {
       const topic = `ensure-${Date.now().toString(36)}-existing`

@@ -13,7 +13,23 @@ export {
   type StartKafkaOptions,
   startKafka,
 } from './cluster.js'
-export * from './gracedb/index.js'
+export {
+  STANDIN_GROUPS,
+  STANDIN_LABELS,
+  STANDIN_PIPELINES,
+  STANDIN_SEARCHES,
+  serviceInfoDocument,
+} from './gracedb/service-info.js'
+export {
+  type GraceDbStandIn,
+  type GraceDbStandInOptions,
+  type StandInEndpoint,
+  type StandInFault,
+  type StandInKafka,
+  type StandInRequestLog,
+  startGraceDbStandIn,
+} from './gracedb/standin.js'
+export type { ArrivalVia, Reservation, StoredEvent, SupervisedMessage } from './gracedb/store.js'
 export {
   type CreateTokenIssuerOptions,
   createTokenIssuer,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import kafkajs from 'kafkajs'
 import { describe, expect, it } from 'vitest'
+import { saslClient } from './fixtures/clients.js'
 import { sharedKafka } from './vitest.js'
 
 describe('shared broker (vitest global setup)', () => {
@@ -9,13 +9,7 @@ describe('shared broker (vitest global setup)', () => {
     const topic = `testkit-shared-${Date.now()}`
     await kafka.createTopic(topic)
     const token = await kafka.issuer.mint({ sub: 'shared-worker' })
-    const client = new kafkajs.Kafka({
-      clientId: 'testkit-shared',
-      brokers: kafka.bootstrapServers.split(','),
-      ssl: { ca: [readFileSync(kafka.caCertPath, 'utf8')] },
-      sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
-      logLevel: kafkajs.logLevel.NOTHING,
-    })
+    const client = saslClient(kafka, token)
     const producer = client.producer()
     await producer.connect()
     await producer.send({ topic, messages: [{ value: 'hello shared' }] })
@@ -32,14 +26,7 @@ describe('shared broker (vitest global setup)', () => {
     const kafka = await sharedKafka()
     const topic = `testkit-never-created-${Date.now()}`
     const token = await kafka.issuer.mint({ sub: 'shared-worker' })
-    const client = new kafkajs.Kafka({
-      clientId: 'testkit-shared',
-      brokers: kafka.bootstrapServers.split(','),
-      ssl: { ca: [readFileSync(kafka.caCertPath, 'utf8')] },
-      sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
-      logLevel: kafkajs.logLevel.NOTHING,
-      retry: { retries: 1, initialRetryTime: 100 },
-    })
+    const client = saslClient(kafka, token, { retries: 1 })
     const producer = client.producer({ allowAutoTopicCreation: true })
     await producer.connect()
     try {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import kafkajs from 'kafkajs'
+import { plaintextKafka } from '@gracedb-kafka/testkit'
+import type kafkajs from 'kafkajs'
 import type { ConsumerOptionsInput } from '../options.js'
 
 /** What the helpers need from a testkit cluster (shared or own). */
@@ -58,10 +59,9 @@ export function consumerOptions(
 
 /** A kafkajs client on the cluster's PLAINTEXT listener (no token), for producing and inspecting in tests. */
 export function plaintextClient(kafka: ClusterLike): kafkajs.Kafka {
-  return new kafkajs.Kafka({
+  return plaintextKafka(kafka.plaintextBootstrapServers.split(','), {
     clientId: 'consumer-int-test',
-    brokers: kafka.plaintextBootstrapServers.split(','),
-    logLevel: kafkajs.logLevel.NOTHING,
+    patient: true,
   })
 }
 

@@ -1,5 +1,5 @@
 // Test helper (not part of the package API): read a topic back with a plain kafkajs consumer over PLAINTEXT.
-import { Kafka, logLevel } from 'kafkajs'
+import { plaintextKafka } from '@gracedb-kafka/testkit'
 
 /** One message as the broker stores it. */
 export interface ReadMessage {
@@ -33,10 +33,9 @@ export async function readBack(
   count: number,
   { timeoutMs = 60_000, settleMs = 500 }: { timeoutMs?: number; settleMs?: number } = {},
 ): Promise<ReadMessage[]> {
-  const kafka = new Kafka({
+  const kafka = plaintextKafka(plaintextBootstrapServers.split(','), {
     clientId: 'producer-int-reader',
-    brokers: plaintextBootstrapServers.split(','),
-    logLevel: logLevel.NOTHING,
+    patient: true,
   })
   const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}-${Math.random()}` })
   const out: ReadMessage[] = []

@@ -1,5 +1,6 @@
-import kafkajs from 'kafkajs'
+import type kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { plaintextKafka } from '../admin.js'
 import { type SharedKafka, sharedKafka } from '../vitest.js'
 import { type GraceDbStandIn, startGraceDbStandIn } from './standin.js'
 import type { SupervisedMessage } from './store.js'
@@ -15,10 +16,7 @@ beforeAll(async () => {
   kafka = await sharedKafka()
   gracedb = await startGraceDbStandIn({ kafka })
   token = await kafka.issuer.mint({ aud: gracedb.audience })
-  producer = new kafkajs.Kafka({
-    brokers: kafka.plaintextBootstrapServers.split(','),
-    logLevel: kafkajs.logLevel.NOTHING,
-  }).producer()
+  producer = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { patient: true }).producer()
   await producer.connect()
 })
 afterAll(async () => {
