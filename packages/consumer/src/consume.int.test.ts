@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, KafkaConnectionError } from '@gracedb-kafka/core'
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -184,15 +183,21 @@ describe('GraceDbKafkaConsumer on the real broker (SASL_SSL + SciTokens)', () =>
     for await (const m of c.stream({ count: 3000 })) {
       seen.push(m.offset)
       maxBuffered = Math.max(maxBuffered, c.bufferedMessages)
-      if (seen.length % 500 === 0) {
-        await sleep(300) // the broker is far ahead: the buffer fills and the partition is paused meanwhile
+      if (seen.length % 500 === 0 && seen.length < 3000) {
+        // A slow caller, busy until the broker is far ahead: the buffer fills and the partition is paused.
+        await expect
+          .poll(() => c.pausedPartitions.some((p) => p.topic === topic && p.partition === 0), {
+            timeout: 20_000,
+            interval: 50,
+          })
+          .toBe(true)
         maxBuffered = Math.max(maxBuffered, c.bufferedMessages)
-        if (c.pausedPartitions.some((p) => p.topic === topic && p.partition === 0)) pausedSamples++
+        pausedSamples++
       }
     }
     expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i))
     expect(maxBuffered).toBe(20) // filled to the limit, never beyond
-    expect(pausedSamples).toBeGreaterThanOrEqual(3) // 5 slow pauses of the caller: fetching paused in (most of) them
+    expect(pausedSamples).toBe(5) // fetching paused during each of the caller's 5 slow spells
     expect(c.pausedPartitions).toEqual([]) // resumed once the caller caught up
   })
 
@@ -229,12 +234,18 @@ describe('GraceDbKafkaConsumer on the real broker (SASL_SSL + SciTokens)', () =>
         autoCommitInterval: 0.2,
       }),
     )
+    const committed = async () => totalCommitted(await committedOffsets(kafka, groupId, topic))
     const got = await collect(c, 7)
     expect(got).toHaveLength(7)
-    await sleep(1500) // several auto-commit periods; 50 messages are fetched
-    expect(totalCommitted(await committedOffsets(kafka, groupId, topic))).toBe(7)
+    // more was fetched than handed out: the buffer holds messages the caller has not seen
+    await expect.poll(() => c.bufferedMessages, { timeout: 20_000, interval: 50 }).toBeGreaterThan(0)
+    // the auto-commit timer (every 0.2 s) commits the 7 handed out, not the fetched ones
+    await expect.poll(committed, { timeout: 20_000, interval: 200 }).toBe(7)
+    // one more handed out: a later tick commits exactly that one more
+    expect(await collect(c, 1)).toHaveLength(1)
+    await expect.poll(committed, { timeout: 20_000, interval: 200 }).toBe(8)
     await c.close()
-    expect(totalCommitted(await committedOffsets(kafka, groupId, topic))).toBe(7)
+    expect(await committed()).toBe(8)
   })
 
   it('an unreachable broker is a KafkaConnectionError within a bounded time', async () => {
