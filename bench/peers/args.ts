@@ -15,6 +15,8 @@ export interface PeersArgs {
   helpRuns: number
   /** Rewrite the README's performance table from this run. */
   readme: boolean
+  /** Measure nothing: redraw latest.svg / latest.md (and with --readme the README) from latest.json. */
+  render: boolean
 }
 
 const USAGE = `npm run bench:peers -- [flags]
@@ -26,7 +28,8 @@ const USAGE = `npm run bench:peers -- [flags]
   --calls N               createEvent calls per contender and round (default 300)
   --file-bytes N          size of the createEvent file (default 16384)
   --help-runs N           timed --help runs per contender and round (default 5)
-  --readme                put this run's tables into README.md's performance section`
+  --readme                put this run's tables into README.md's performance section
+  --render                measure nothing; redraw the chart and tables from bench/results/latest.json`
 
 export function parsePeersArgs(argv: string[]): PeersArgs {
   const { values } = parseArgs({
@@ -41,6 +44,7 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
       'file-bytes': { type: 'string' },
       'help-runs': { type: 'string' },
       readme: { type: 'boolean' },
+      render: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -71,5 +75,6 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
     fileBytes: int('file-bytes', values['file-bytes'], 16 * 1024),
     helpRuns: int('help-runs', values['help-runs'], 5),
     readme: values.readme ?? false,
+    render: values.render ?? false,
   }
 }

@@ -14,9 +14,13 @@ import { type Ratio, Recorder, ratio, summarize } from './results.js'
 import { benchEvent, type PeersEnv, setupPeers } from './setup.js'
 import { measuresTable, ratiosTable } from './table.js'
 import { consumerPart, PARTITIONS, producerPart } from './throughput-parts.js'
-import { type RunRecord, writeRun } from './write.js'
+import { type RunRecord, readLatest, writeRun } from './write.js'
 
 const args = parsePeersArgs(process.argv.slice(2))
+if (args.render) {
+  for (const f of await writeRun(readLatest(), args.readme, false)) console.log(`wrote ${f}`)
+  process.exit(0)
+}
 const started = Date.now()
 const load0 = loadavg()
 ensurePythonPeer()

@@ -36,13 +36,22 @@ export function markdown(run: RunRecord): string {
   )
 }
 
-export async function writeRun(run: RunRecord, updateReadme: boolean): Promise<string[]> {
+/** The last run written (bench/results/latest.json). */
+export function readLatest(): RunRecord {
+  return JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')) as RunRecord
+}
+
+/** Write the run's JSON files (unless `jsonToo` is false), chart, tables and optionally the README block. */
+export async function writeRun(run: RunRecord, updateReadme: boolean, jsonToo = true): Promise<string[]> {
   await mkdir(RESULTS, { recursive: true })
   const json = `${JSON.stringify(run, null, 2)}\n`
   const dated = join(RESULTS, `peers-${run.date.slice(0, 10)}.json`)
-  const files = [dated, join(RESULTS, 'latest.json'), join(RESULTS, 'latest.svg'), join(RESULTS, 'latest.md')]
-  writeFileSync(dated, json)
-  writeFileSync(join(RESULTS, 'latest.json'), json)
+  const files = [join(RESULTS, 'latest.svg'), join(RESULTS, 'latest.md')]
+  if (jsonToo) {
+    writeFileSync(dated, json)
+    writeFileSync(join(RESULTS, 'latest.json'), json)
+    files.unshift(dated, join(RESULTS, 'latest.json'))
+  }
   writeFileSync(join(RESULTS, 'latest.svg'), chartSvg(run.measures, subtitle(run)))
   writeFileSync(join(RESULTS, 'latest.md'), `# bench:peers, latest run\n\n${markdown(run)}`)
   if (updateReadme) {
