@@ -53,19 +53,25 @@ describe('rebalance between two consumers of one group', () => {
         if (slow) await sleep(5)
       }
     }
-    const deadline = Date.now() + 120_000
+    const until = { timeout: 60_000, interval: 50 }
     const runA = run('a', a)
-    while (seenBy.a.length < 100 && Date.now() < deadline) await sleep(50)
-    const runB = run('b', b) // joins: the group rebalances
-    while (seenBy.b.length < 100 && Date.now() < deadline) await sleep(50)
-    await b.close() // leaves: the group rebalances again
-    bLeftAt = Date.now()
-    await runB
-    const seenByA = seenBy.a.length
-    while (seenBy.a.length < seenByA + 100 && Date.now() < deadline) await sleep(50) // A took B's partitions over
-    slow = false
-    await Promise.race([runA, sleep(Math.max(0, deadline - Date.now())).then(() => a.stop())])
-    await a.close()
+    try {
+      await expect.poll(() => seenBy.a.length, until).toBeGreaterThanOrEqual(100)
+      const runB = run('b', b) // joins: the group rebalances
+      await expect.poll(() => seenBy.b.length, until).toBeGreaterThanOrEqual(100)
+      await b.close() // leaves: the group rebalances again
+      bLeftAt = Date.now()
+      await runB
+      const seenByA = seenBy.a.length
+      await expect.poll(() => seenBy.a.length, until).toBeGreaterThanOrEqual(seenByA + 100) // A took B's partitions
+      slow = false
+      await expect.poll(() => union.size, until).toBe(total) // A stops itself once every message was seen
+      await runA
+    } finally {
+      a.stop()
+      await b.close() // idempotent: a no-op unless an expectation above failed first
+      await a.close()
+    }
     expect(seenBy.b.length).toBeGreaterThanOrEqual(100)
     expect(union.size).toBe(total) // nothing lost
     // B left the group cleanly (LeaveGroup): A took B's partitions over within seconds. Had B just vanished, the
