@@ -155,6 +155,28 @@ describe('the meta-package exports every documented name with its kind and arity
     expect(typeof (err as { code?: unknown }).code).toBe('string')
   })
 
+  it.each(['GraceDbKafkaProducer', 'GraceDbKafkaConsumer', 'GraceDb', 'SciTokenRefreshManager'])(
+    '%s has close() and [Symbol.asyncDispose]() (await using)',
+    (name) => {
+      const ctor = exported[name] as Fn
+      expect(typeof findMember(ctor, 'close')?.value, `${name}.close`).toBe('function')
+      const dispose = Object.getOwnPropertyDescriptor(ctor.prototype, Symbol.asyncDispose)
+      expect(typeof dispose?.value, `${name}[Symbol.asyncDispose]`).toBe('function')
+      expect((dispose!.value as Fn).length).toBe(0)
+    },
+  )
+
+  it('ClientClosedError is the one closed error: a KafkaError class with code ERR_CLIENT_CLOSED', () => {
+    const ctor = exported.ClientClosedError as Fn
+    expect(isClass(ctor)).toBe(true)
+    expect(Object.getPrototypeOf(ctor)).toBe(exported.KafkaError)
+    expect(ctor.length, 'new ClientClosedError(client, message?, options = {})').toBe(2) // `message?` counts
+    const err = new (ctor as unknown as new (client: string) => Error & { code: string; client: string })(
+      'producer',
+    )
+    expect(err).toMatchObject({ name: 'ClientClosedError', code: 'ERR_CLIENT_CLOSED', client: 'producer' })
+  })
+
   it('keeps internals out of the public surface', () => {
     for (const internal of [
       'connectionOptionsShape',
