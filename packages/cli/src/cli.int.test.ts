@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ClientTestEnv, startClientTestEnv } from './testing/client-test-env.js'
 import { runCli, startCli } from './testing/spawn-cli.js'
@@ -178,11 +177,16 @@ describe('gracedb-kafka ping / produce / consume', () => {
     await consumer.waitFor(/consuming/, 30_000, 'stderr')
     // The group joins asynchronously: keep producing until the consumer has written a line.
     let n = 0
-    while (!/"value"/.test(consumer.stdout())) {
-      expect((await runCli(['produce', '--topic', pipeline, `{"n":${n++}}`], env)).code).toBe(0)
-      await sleep(500)
-      if (n > 30) throw new Error(`consumer wrote nothing; stderr: ${consumer.stderr()}`)
-    }
+    await expect
+      .poll(
+        async () => {
+          if (/"value"/.test(consumer.stdout())) return true
+          expect((await runCli(['produce', '--topic', pipeline, `{"n":${n++}}`], env)).code).toBe(0)
+          return /"value"/.test(consumer.stdout())
+        },
+        { timeout: 60_000, interval: 500, message: 'the consumer wrote no line' },
+      )
+      .toBe(true)
     consumer.child.kill('SIGINT')
     expect(await consumer.exited).toBe(0)
     const written = consumer
@@ -235,9 +239,7 @@ describe('gracedb-kafka create-event', () => {
     const base64 = Buffer.from(marker).toString('base64')
     const seen = () =>
       gracedb.supervised.find((m) => (m.value as { eventFile?: string[] } | null)?.eventFile?.[1] === base64)
-    const deadline = Date.now() + 15_000
-    while (!seen() && Date.now() < deadline) await sleep(100)
-    expect(seen()?.outcome).toBe('gracedb_upload_false')
+    await expect.poll(() => seen()?.outcome, { timeout: 15_000, interval: 100 }).toBe('gracedb_upload_false')
   })
 
   it('a missing file is one clear error line, exit 1', async () => {
