@@ -1,14 +1,15 @@
 import { createKafkaTokenProvider } from '@gracedb-kafka/auth'
 import { InvalidOptionError, registerCodecs } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
-import { type PollOptions, parsePollOptions, parseStreamOptions, type StreamOptions } from './call-options.js'
+import { type PollOptions, parsePollOptions, type StreamOptions } from './call-options.js'
 import { type ConsumerMessage, decodeMessage } from './decode.js'
 import { ConsumerEngine } from './engine.js'
-import { type GraceDbStreamOptions, type GraceDbUpload, graceDbUploads } from './gracedb-message.js'
+import type { GraceDbStreamOptions, GraceDbUpload } from './gracedb-message.js'
 import { generateGroupId } from './group-id.js'
 import { namespacedTopics, resolveInstanceName } from './naming.js'
 import { type AutoOffsetReset, type ConsumerOptionsInput, parseConsumerOptions } from './options.js'
-import { type StreamHost, streamEntries } from './stream-loop.js'
+import { streamMessages } from './stream.js'
+import type { StreamHost } from './stream-loop.js'
 
 export type { PollOptions, StreamOptions } from './call-options.js'
 
@@ -168,25 +169,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   stream(
     options?: StreamOptions & Partial<GraceDbStreamOptions>,
   ): AsyncGenerator<ConsumerMessage | GraceDbUpload> {
-    return this.streamImpl(options)
-  }
-
-  private async *streamImpl(
-    options: unknown,
-  ): AsyncGenerator<ConsumerMessage | GraceDbUpload, void, undefined> {
-    const settings = parseStreamOptions(options)
-    const { gracedb, count } = settings
-    const entries = streamEntries(this.host, gracedb ? { ...settings, count: undefined } : settings)
-    const messages = (async function* () {
-      for await (const e of entries) yield decodeMessage(e.topic, e.partition, e.message)
-    })()
-    if (!gracedb) return yield* messages
-    if (count === 0) return
-    let yielded = 0
-    for await (const event of graceDbUploads(messages, { gracedb, onInvalid: settings.onInvalid })) {
-      yield event
-      if (++yielded === count) return
-    }
+    return streamMessages(this.host, options)
   }
 
   /**

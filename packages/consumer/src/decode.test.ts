@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { decodeHeaders, decodeKey, decodeMessage, decodeValue } from './decode.js'
 
@@ -77,5 +78,47 @@ describe('decodeMessage', () => {
   })
   it('reports a missing timestamp (-1) as null', () => {
     expect(decodeMessage('t.t', 0, { value: null, timestamp: '-1', offset: '0' }).timestamp).toBeNull()
+  })
+})
+
+describe('UTF-8 check (Buffers take a faster path than other byte views)', () => {
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+  const reference = (bytes: Uint8Array): string | undefined => {
+    try {
+      return strict.decode(bytes)
+    } catch {
+      return undefined
+    }
+  }
+  it('a Buffer decodes exactly as a fatal TextDecoder: surrogates, overlong forms, truncation, BOM', () => {
+    const cases = [
+      [0xed, 0xa0, 0x80], // an encoded lone surrogate: not UTF-8 for Python either
+      [0xc0, 0xaf], // overlong '/'
+      [0xe2, 0x82], // truncated
+      [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
+      [0xef, 0xbb, 0xbf, 0x61], // BOM + 'a': kept
+      [0xf0, 0x9f, 0x98, 0x80], // an emoji
+    ]
+    for (const c of cases) {
+      const key = decodeKey(Buffer.from(c))
+      expect(typeof key === 'string' ? key : undefined).toBe(reference(Uint8Array.from(c)))
+      expect(decodeKey(Uint8Array.from(c))).toEqual(key)
+    }
+  })
+  it('property: for any bytes, a Buffer and a plain Uint8Array decode alike', () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.string({ unit: 'binary' }).map((s) => Buffer.from(s)),
+    )
+    fc.assert(
+      fc.property(bytes, (b) => {
+        const plain = Uint8Array.from(b)
+        const fromBuffer = decodeValue(Buffer.from(plain))
+        expect(fromBuffer).toEqual(decodeValue(plain))
+        const key = decodeKey(Buffer.from(plain))
+        expect(typeof key === 'string' ? key : undefined).toBe(reference(plain))
+      }),
+      { numRuns: 500 },
+    )
   })
 })

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer'
+
 /** A header value as delivered: a string when it is valid UTF-8, otherwise the raw bytes. */
 export type HeaderValue = string | Uint8Array
 
@@ -37,7 +39,14 @@ export interface RawMessage {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
+/**
+ * The bytes as a string when they are valid UTF-8 (as Python's `bytes.decode('utf-8')`: no lone surrogates, no
+ * overlong forms; a BOM is kept), else `undefined`. A Buffer (what kafkajs delivers) is checked with
+ * `isUtf8` (simdutf) and decoded without a copy, several times faster than a fatal TextDecoder, which stays
+ * for other views.
+ */
 function strictUtf8(bytes: Uint8Array): string | undefined {
+  if (Buffer.isBuffer(bytes)) return isUtf8(bytes) ? bytes.toString('utf8') : undefined
   try {
     return utf8.decode(bytes)
   } catch {

@@ -107,6 +107,7 @@ export class ConsumerEngine {
       ensureStarted: () => this.ensureStarted(topics()),
       check: this.check,
       next: async (waitMs, signal) => this.bp.takeNow() ?? (await this.bp.take(waitMs, signal, this.check)),
+      tryNext: () => this.bp.takeNow(),
       handedOut: (entry) => this.markHandedOut(entry),
       onStop: (end) => {
         this.stoppers.add(end)

@@ -86,4 +86,25 @@ describe('OffsetTracker (commit bookkeeping)', () => {
       ),
     )
   })
+
+  it('a partition revoked and re-assigned is tracked afresh (no stale position from before)', () => {
+    const t = new OffsetTracker()
+    t.assign({ t: [0, 1] })
+    t.markHandedOut('t', 0, 5)
+    t.markHandedOut('t', 0, 6)
+    t.assign({ t: [1] })
+    t.markHandedOut('t', 0, 7) // revoked: ignored
+    expect(t.pending()).toEqual([])
+    t.assign({ t: [0, 1] })
+    t.markHandedOut('t', 0, 3)
+    t.markHandedOut('t', 1, 9)
+    t.markHandedOut('t', 0, 4)
+    expect(t.pending()).toEqual([
+      { topic: 't', partition: 0, offset: '5' },
+      { topic: 't', partition: 1, offset: '10' },
+    ])
+    t.suspend()
+    t.markHandedOut('t', 0, 10)
+    expect(t.pending()).toEqual([])
+  })
 })

@@ -7,6 +7,13 @@ export interface CommitEntry {
 
 const tp = (topic: string, partition: number): string => `${partition}:${topic}`
 
+/** A partition's handed-out position: the offset after the last message handed out. */
+interface Handed {
+  topic: string
+  partition: number
+  next: number
+}
+
 /**
  * Commit bookkeeping. It remembers, per partition, the offset after the last message handed to the caller
  * (`markHandedOut`) and the last offset committed, so a commit never covers a message that was only fetched, and
@@ -21,10 +28,12 @@ const tp = (topic: string, partition: number): string => `${partition}:${topic}`
  * ```
  */
 export class OffsetTracker {
-  private readonly handed = new Map<string, CommitEntry & { next: number }>()
+  private readonly handed = new Map<string, Handed>()
   private readonly committed = new Map<string, number>()
   private assigned: Set<string> | undefined
   private suspended = false
+  /** The partition of the last {@link markHandedOut} (a busy stream marks the same one message after message). */
+  private last: Handed | undefined
 
   /**
    * The kafkajs session ended without a clean hand-over (a crash it restarts from): which partitions this member
@@ -32,11 +41,13 @@ export class OffsetTracker {
    */
   suspend(): void {
     this.suspended = true
+    this.last = undefined
   }
 
   /** Record the current assignment; bookkeeping for partitions no longer assigned is dropped. */
   assign(assignment: Record<string, number[]>): void {
     this.suspended = false
+    this.last = undefined
     const next = new Set<string>()
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const p of partitions) next.add(tp(topic, p))
@@ -69,13 +80,20 @@ export class OffsetTracker {
    * reads it again, and committing it here would write an offset for a partition another member owns.
    */
   markHandedOut(topic: string, partition: number, offset: number): void {
-    if (!this.isAssigned(topic, partition)) return
-    const key = tp(topic, partition)
     const next = offset + 1
-    const cur = this.handed.get(key)
-    if (cur === undefined || next > cur.next) {
-      this.handed.set(key, { topic, partition, offset: String(next), next })
+    // the cache is dropped whenever the assignment changes, so a cached partition is still assigned
+    let cur = this.last
+    if (cur === undefined || cur.partition !== partition || cur.topic !== topic) {
+      if (!this.isAssigned(topic, partition)) return
+      const key = tp(topic, partition)
+      cur = this.handed.get(key)
+      if (cur === undefined) {
+        cur = { topic, partition, next }
+        this.handed.set(key, cur)
+      }
+      this.last = cur
     }
+    if (next > cur.next) cur.next = next
   }
 
   /** Offsets handed out but not yet committed, one entry per partition. */
@@ -84,7 +102,7 @@ export class OffsetTracker {
     if (this.suspended) return out
     for (const [key, h] of this.handed) {
       if (h.next > (this.committed.get(key) ?? -1)) {
-        out.push({ topic: h.topic, partition: h.partition, offset: h.offset })
+        out.push({ topic: h.topic, partition: h.partition, offset: String(h.next) })
       }
     }
     return out

@@ -88,4 +88,23 @@ describe('streamEntries', () => {
     reject(new Error('the consumer is closed'))
     await expect(first).resolves.toEqual({ done: true, value: undefined })
   })
+
+  it('maps each entry as it yields it, taking buffered entries without waiting (tryNext)', async () => {
+    const buffered = [entry(0), entry(1)]
+    const { h, log } = host([entry(2)])
+    let waits = 0
+    const next = h.next
+    h.tryNext = () => buffered.shift()
+    h.next = (ms, signal) => {
+      waits++
+      return next(ms, signal)
+    }
+    const got: string[] = []
+    for await (const offset of streamEntries(h, { ...settings, count: 3 }, (e) => `#${e.message.offset}`)) {
+      got.push(offset)
+    }
+    expect(got).toEqual(['#0', '#1', '#2'])
+    expect(waits).toBe(1) // only once the buffer was empty
+    expect(log).toEqual(['done 0', 'done 1', 'done 2', 'finish'])
+  })
 })
