@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { withAdmin } from '@gracedb-kafka/testkit'
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
 import kafkajs from 'kafkajs'
@@ -40,29 +41,24 @@ afterAll(async () => {
 
 /** `auto.create.topics.enable` of the shared broker, to explain a failure (the suite needs it off). */
 async function autoCreateTopics(): Promise<string> {
-  const admin = new kafkajs.Kafka({
-    brokers: kafka.plaintextBootstrapServers.split(','),
-    logLevel: kafkajs.logLevel.NOTHING,
-  }).admin()
   try {
-    await admin.connect()
-    const { brokers } = await admin.describeCluster()
-    const { resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [
-        {
-          type: kafkajs.ConfigResourceTypes.BROKER,
-          name: String(brokers[0]!.nodeId),
-          configNames: ['auto.create.topics.enable'],
-        },
-      ],
+    return await withAdmin(kafka.plaintextBootstrapServers.split(','), async (admin) => {
+      const { brokers } = await admin.describeCluster()
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          {
+            type: kafkajs.ConfigResourceTypes.BROKER,
+            name: String(brokers[0]!.nodeId),
+            configNames: ['auto.create.topics.enable'],
+          },
+        ],
+      })
+      const entry = resources[0]?.configEntries.find((e) => e.configName === 'auto.create.topics.enable')
+      return entry?.configValue ?? 'unknown'
     })
-    const entry = resources[0]?.configEntries.find((e) => e.configName === 'auto.create.topics.enable')
-    return entry?.configValue ?? 'unknown'
   } catch (err) {
     return `unknown (${(err as Error).message})`
-  } finally {
-    await admin.disconnect().catch(() => {})
   }
 }
 
