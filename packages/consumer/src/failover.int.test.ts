@@ -106,12 +106,16 @@ describe('coordinator failover', () => {
         errors.push(`${(err as Error).name}: ${(err as Error).message}`)
       }
     })()
-    const deadline = Date.now() + 240_000
-    while (seen.size < total && errors.length === 0 && Date.now() < deadline) await sleep(250)
-    consumer.stop()
-    await loop
-    await restart
-    await consumer.close()
+    try {
+      await expect
+        .poll(() => seen.size === total || errors.length > 0, { timeout: 240_000, interval: 250 })
+        .toBe(true)
+    } finally {
+      consumer.stop()
+      await loop
+      await restart
+      await consumer.close()
+    }
     const duplicates = processed - seen.size
     console.log(
       `failover: processed ${processed}, distinct ${seen.size}/${total}, duplicates ${duplicates}, ` +
