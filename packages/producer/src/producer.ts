@@ -261,9 +261,8 @@ export class GraceDbKafkaProducer {
 
   /**
    * Flush (up to `timeout` seconds), then release everything: messages still queued fail with
-   * {@link ClientClosedError} (`ERR_CLIENT_CLOSED`), the connection is closed, the token manager stopped. Later
-   * `connect()`, `produce()` and `ping()` throw that error too. Idempotent: later calls
-   * return the same promise. Rejects with the flush's error, if any, after releasing everything.
+   * {@link ClientClosedError} (`ERR_CLIENT_CLOSED`, as later calls do), the connection is closed, the token manager
+   * stopped. Idempotent: later calls return the same promise. Rejects with the flush's error, if any, afterwards.
    *
    * @example
    * ```ts
