@@ -28,3 +28,36 @@ export function parseBooleanEnv(name: string, value: string | undefined): boolea
     `${name}=${JSON.stringify(shown)} is not a boolean; use one of ${[...BOOLEAN_SPELLINGS.true, ...BOOLEAN_SPELLINGS.false].join(', ')} (any case), or leave it unset`,
   )
 }
+
+/** The environment variables the command reads. */
+export const ENV: {
+  readonly bootstrapServers: 'GRACEDB_KAFKA_BOOTSTRAP_SERVERS'
+  readonly serviceUrl: 'GRACEDB_SERVICE_URL'
+  readonly instanceName: 'GRACEDB_KAFKA_INSTANCE_NAME'
+  readonly caCertPath: 'GRACEDB_KAFKA_CA_CERT_PATH'
+  readonly skipHostnameVerification: 'GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION'
+  readonly useSsl: 'GRACEDB_KAFKA_USE_SSL'
+  readonly url: 'GRACEDB_KAFKA_URL'
+} = {
+  bootstrapServers: 'GRACEDB_KAFKA_BOOTSTRAP_SERVERS',
+  serviceUrl: 'GRACEDB_SERVICE_URL',
+  instanceName: 'GRACEDB_KAFKA_INSTANCE_NAME',
+  caCertPath: 'GRACEDB_KAFKA_CA_CERT_PATH',
+  skipHostnameVerification: 'GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION',
+  useSsl: 'GRACEDB_KAFKA_USE_SSL',
+  url: 'GRACEDB_KAFKA_URL',
+}
+
+/**
+ * Check every boolean environment variable the command reads, whether or not this command uses it: a typo in a
+ * security setting is a usage error at once, never a silent default.
+ *
+ * @example
+ * ```ts
+ * checkEnvironment({ GRACEDB_KAFKA_USE_SSL: 'ture' }) // throws UsageError naming GRACEDB_KAFKA_USE_SSL
+ * ```
+ */
+export function checkEnvironment(env: NodeJS.ProcessEnv): void {
+  parseBooleanEnv(ENV.useSsl, env[ENV.useSsl])
+  parseBooleanEnv(ENV.skipHostnameVerification, env[ENV.skipHostnameVerification])
+}

@@ -30,7 +30,7 @@ describe('where settings come from', () => {
       [],
     )
     expect(c).toMatchObject({
-      bootstrapServers: 'flag-broker:9093',
+      bootstrapServers: [{ host: 'flag-broker', port: 9093 }],
       serviceUrl: 'https://gracedb-flag.ligo.org/api/',
       caCertPath: FLAG_PEM,
     })
@@ -39,7 +39,7 @@ describe('where settings come from', () => {
   it('environment variables apply when no flag is given', () => {
     const c = resolveConnection({}, env, [])
     expect(c).toMatchObject({
-      bootstrapServers: 'env-broker:9092',
+      bootstrapServers: [{ host: 'env-broker', port: 9092 }],
       serviceUrl: 'https://gracedb-env.ligo.org/api/',
       caCertPath: ENV_PEM,
       useSsl: true,
@@ -49,7 +49,10 @@ describe('where settings come from', () => {
 
   it('a kafka:// URL gives brokers and topics when neither flag nor variable names a broker', () => {
     const c = resolveConnection({ instanceName: 'gracedb-dev' }, {}, ['kafka://a:9092,b:9093/test,gstlal'])
-    expect(c.bootstrapServers).toBe('a:9092,b:9093')
+    expect(c.bootstrapServers).toEqual([
+      { host: 'a', port: 9092 },
+      { host: 'b', port: 9093 },
+    ])
     expect(c.urlTopics).toEqual(['test', 'gstlal'])
     expect(topicList('kafka://a:9092/test,gstlal', c.urlTopics)).toEqual(['test', 'gstlal'])
   })
@@ -57,14 +60,14 @@ describe('where settings come from', () => {
   it('a kafka:// URL in --bootstrap-servers or GRACEDB_KAFKA_URL works too', () => {
     expect(
       resolveConnection({ bootstrapServers: 'kafka://h:1234/x', instanceName: 'i' }, {}, []).bootstrapServers,
-    ).toBe('h:1234')
+    ).toEqual([{ host: 'h', port: 1234 }])
     const fromEnv = resolveConnection({ instanceName: 'i' }, { [ENV.url]: 'kafka://e:4321/y' }, [])
-    expect(fromEnv).toMatchObject({ bootstrapServers: 'e:4321', urlTopics: ['y'] })
+    expect(fromEnv).toMatchObject({ bootstrapServers: [{ host: 'e', port: 4321 }], urlTopics: ['y'] })
   })
 
   it('an explicit broker beats the URL broker, while the URL still names topics', () => {
     const c = resolveConnection({ bootstrapServers: 'x:1', instanceName: 'i' }, {}, ['kafka://u:2/t'])
-    expect(c.bootstrapServers).toBe('x:1')
+    expect(c.bootstrapServers).toEqual([{ host: 'x', port: 1 }])
     expect(c.urlTopics).toEqual(['t'])
   })
 
@@ -111,9 +114,27 @@ describe('where settings come from', () => {
     expect(resolveBroker({}, {}, []).bootstrapServers).toBeUndefined()
     expect(resolveBroker({}, { [ENV.bootstrapServers]: '' }, []).bootstrapServers).toBeUndefined()
     expect(resolveBroker({}, { [ENV.url]: 'kafka://u:1/t' }, [])).toEqual({
-      bootstrapServers: 'u:1',
+      bootstrapServers: [{ host: 'u', port: 1 }],
       urlTopics: ['t'],
     })
+  })
+
+  it('a malformed broker list is a usage error naming the flag or variable, never echoing user info', () => {
+    expect(() => resolveBroker({ bootstrapServers: 'kafka:0' }, {}, [])).toThrow(
+      /^--bootstrap-servers: .*port from 1 to 65535/,
+    )
+    expect(() => resolveBroker({}, { [ENV.bootstrapServers]: '::1:9092' }, [])).toThrow(
+      /^GRACEDB_KAFKA_BOOTSTRAP_SERVERS: .*brackets/,
+    )
+    expect(() => resolveBroker({ bootstrapServers: 'u:S3cret-Pw@h:1' }, {}, [])).toThrow(UsageError)
+    expect(() => resolveBroker({ bootstrapServers: 'u:S3cret-Pw@h:1' }, {}, [])).not.toThrow(/S3cret-Pw/)
+  })
+
+  it('a valid flag wins without reading the variable, as before', () => {
+    expect(
+      resolveBroker({ bootstrapServers: 'h:1' }, { [ENV.bootstrapServers]: 'not a broker' }, [])
+        .bootstrapServers,
+    ).toEqual([{ host: 'h', port: 1 }])
   })
 })
 

@@ -1,6 +1,10 @@
 import { accessSync, constants, statSync } from 'node:fs'
+import { type BrokerAddress, bootstrapServersSchema } from '@gracedb-kafka/core'
 import { parseKafkaUrl } from '@gracedb-kafka/topics'
-import { parseBooleanEnv } from './env-values.js'
+import { ENV, parseBooleanEnv } from './env-values.js'
+
+export { checkEnvironment, ENV } from './env-values.js'
+
 import { UsageError } from './errors.js'
 
 /** Global connection flags, as commander hands them over. */
@@ -14,35 +18,28 @@ export interface ConnectionFlags {
   url?: string
 }
 
-/** Connection settings after flags, environment variables and kafka:// URLs are combined. */
-export interface ResolvedConnection {
-  bootstrapServers: string
-  serviceUrl?: string
-  instanceName?: string
-  caCertPath?: string
-  skipHostnameVerification: boolean
-  useSsl: boolean
+/** The broker and any topics named by `kafka://` URLs, as {@link resolveBroker} finds them. */
+export interface ResolvedBroker {
+  /** The brokers, parsed once (by core's `bootstrapServersSchema`, or by `parseKafkaUrl` for a URL). */
+  bootstrapServers: BrokerAddress[]
   /** Topics named by a kafka:// URL, if any. */
   urlTopics: string[]
 }
 
-/** The environment variables the command reads. */
-export const ENV: {
-  readonly bootstrapServers: 'GRACEDB_KAFKA_BOOTSTRAP_SERVERS'
-  readonly serviceUrl: 'GRACEDB_SERVICE_URL'
-  readonly instanceName: 'GRACEDB_KAFKA_INSTANCE_NAME'
-  readonly caCertPath: 'GRACEDB_KAFKA_CA_CERT_PATH'
-  readonly skipHostnameVerification: 'GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION'
-  readonly useSsl: 'GRACEDB_KAFKA_USE_SSL'
-  readonly url: 'GRACEDB_KAFKA_URL'
-} = {
-  bootstrapServers: 'GRACEDB_KAFKA_BOOTSTRAP_SERVERS',
-  serviceUrl: 'GRACEDB_SERVICE_URL',
-  instanceName: 'GRACEDB_KAFKA_INSTANCE_NAME',
-  caCertPath: 'GRACEDB_KAFKA_CA_CERT_PATH',
-  skipHostnameVerification: 'GRACEDB_KAFKA_SKIP_HOSTNAME_VERIFICATION',
-  useSsl: 'GRACEDB_KAFKA_USE_SSL',
-  url: 'GRACEDB_KAFKA_URL',
+/** TLS settings after flags and environment variables are combined (see {@link resolveTransport}). */
+export interface ResolvedTransport {
+  useSsl: boolean
+  skipHostnameVerification: boolean
+  caCertPath?: string
+}
+
+/**
+ * Connection settings after flags, environment variables and kafka:// URLs are combined: the one typed value a
+ * command hands to the producer or consumer (through {@link connectionOptions}) without parsing it again.
+ */
+export interface ResolvedConnection extends ResolvedBroker, ResolvedTransport {
+  serviceUrl?: string
+  instanceName?: string
 }
 
 const isReadableFile = (path: string): boolean => {
@@ -58,35 +55,30 @@ const nonEmpty = (v: string | undefined): string | undefined => (v === undefined
 
 const isKafkaUrl = (v: string | undefined): boolean => typeof v === 'string' && /^\s*kafka:\/\//i.test(v)
 
-/**
- * Check every boolean environment variable the command reads, whether or not this command uses it: a typo in a
- * security setting is a usage error at once, never a silent default.
- *
- * @example
- * ```ts
- * checkEnvironment({ GRACEDB_KAFKA_USE_SSL: 'ture' }) // throws UsageError naming GRACEDB_KAFKA_USE_SSL
- * ```
- */
-export function checkEnvironment(env: NodeJS.ProcessEnv): void {
-  parseBooleanEnv(ENV.useSsl, env[ENV.useSsl])
-  parseBooleanEnv(ENV.skipHostnameVerification, env[ENV.skipHostnameVerification])
+/** Read a broker list from a flag or variable with core's one schema; a bad one is a usage error naming it. */
+function readServers(text: string, from: string): BrokerAddress[] {
+  const parsed = bootstrapServersSchema.safeParse(text)
+  if (parsed.success) return parsed.data
+  throw new UsageError(`${from}: ${parsed.error.issues[0]?.message ?? 'expected "host:port[,host:port]"'}`)
 }
 
 /**
- * The broker and any topics named by `kafka://` URLs: the `--bootstrap-servers` flag, then
- * `GRACEDB_KAFKA_BOOTSTRAP_SERVERS`, then the first `kafka://` URL (from `--url`, `--bootstrap-servers`, a
- * topic option, or `GRACEDB_KAFKA_URL`). `bootstrapServers` is undefined when none of them names a broker.
+ * The broker and any topics named by `kafka://` URLs, resolved once per command: the `--bootstrap-servers` flag,
+ * then `GRACEDB_KAFKA_BOOTSTRAP_SERVERS`, then the first `kafka://` URL (from `--url`, `--bootstrap-servers`, a
+ * topic option, or `GRACEDB_KAFKA_URL`). The winner is parsed into `{ host, port }` addresses once (core's
+ * `bootstrapServersSchema`, or `parseKafkaUrl`, which reads brokers with the same grammar); a malformed one is a
+ * {@link UsageError} naming where it came from. `bootstrapServers` is undefined when nothing names a broker.
  *
  * @example
  * ```ts
- * resolveBroker({}, {}, ['kafka://h:9092/test']) // { bootstrapServers: 'h:9092', urlTopics: ['test'] }
+ * resolveBroker({}, {}, ['kafka://h:9092/test']) // { bootstrapServers: [{ host: 'h', port: 9092 }], urlTopics: ['test'] }
  * ```
  */
 export function resolveBroker(
   flags: ConnectionFlags,
   env: NodeJS.ProcessEnv,
   topicArgs: ReadonlyArray<string | undefined>,
-): { bootstrapServers: string | undefined; urlTopics: string[] } {
+): { bootstrapServers: BrokerAddress[] | undefined; urlTopics: string[] } {
   // --url and GRACEDB_KAFKA_URL are always kafka:// URLs: anything else there is refused, not ignored.
   const parsed = [
     nonEmpty(flags.url),
@@ -102,20 +94,26 @@ export function resolveBroker(
         throw new UsageError((err as Error).message)
       }
     })
+  const urlTopics = parsed.flatMap((p) => p.topics)
   const flagServers = isKafkaUrl(flags.bootstrapServers) ? undefined : nonEmpty(flags.bootstrapServers)
-  return {
-    bootstrapServers: flagServers ?? nonEmpty(env[ENV.bootstrapServers]) ?? parsed[0]?.brokers.join(','),
-    urlTopics: parsed.flatMap((p) => p.topics),
+  if (flagServers !== undefined) {
+    return { bootstrapServers: readServers(flagServers, '--bootstrap-servers'), urlTopics }
   }
+  const envServers = nonEmpty(env[ENV.bootstrapServers])
+  if (envServers !== undefined) {
+    return { bootstrapServers: readServers(envServers, ENV.bootstrapServers), urlTopics }
+  }
+  return { bootstrapServers: parsed[0]?.brokers, urlTopics }
 }
 
 /**
  * The broker as {@link resolveBroker} finds it, or a usage error (exit 2) when none is given: every command that
- * needs a broker resolves it here, so none falls back to a default of its own.
+ * needs a broker resolves it here, so none falls back to a default of its own (ligo-gracedb's command-line
+ * helpers have no default broker either).
  *
  * @example
  * ```ts
- * requireBroker({}, { GRACEDB_KAFKA_BOOTSTRAP_SERVERS: 'h:9092' }, []) // { bootstrapServers: 'h:9092', urlTopics: [] }
+ * requireBroker({}, { GRACEDB_KAFKA_BOOTSTRAP_SERVERS: 'h:9092' }, []) // { bootstrapServers: [{ host: 'h', port: 9092 }], urlTopics: [] }
  * requireBroker({}, {}, []) // throws UsageError: no Kafka broker ...
  * ```
  */
@@ -123,7 +121,7 @@ export function requireBroker(
   flags: ConnectionFlags,
   env: NodeJS.ProcessEnv,
   topicArgs: ReadonlyArray<string | undefined>,
-): { bootstrapServers: string; urlTopics: string[] } {
+): ResolvedBroker {
   const { bootstrapServers, urlTopics } = resolveBroker(flags, env, topicArgs)
   if (bootstrapServers === undefined) {
     throw new UsageError(
@@ -134,45 +132,24 @@ export function requireBroker(
 }
 
 /**
- * Combine settings: flags first, then environment variables, then a hop-style `kafka://host:port/topic[,topic]`
- * URL (see {@link resolveBroker}).
+ * TLS settings: flags first, then environment variables. A CA bundle that cannot be read is a usage error,
+ * said before any token lookup.
  *
  * @example
  * ```ts
- * resolveConnection({ bootstrapServers: 'kafka://localhost:9092/test', instanceName: 'gracedb-dev' }, {}, [])
- * // { bootstrapServers: 'localhost:9092', urlTopics: ['test'], instanceName: 'gracedb-dev', ... }
+ * resolveTransport({ ssl: false }, {}) // { useSsl: false, skipHostnameVerification: false }
  * ```
  */
-export function resolveConnection(
-  flags: ConnectionFlags,
-  env: NodeJS.ProcessEnv,
-  topicArgs: ReadonlyArray<string | undefined>,
-): ResolvedConnection {
-  const { bootstrapServers, urlTopics } = requireBroker(flags, env, topicArgs)
-  const serviceUrl = nonEmpty(flags.serviceUrl) ?? nonEmpty(env[ENV.serviceUrl])
-  const instanceName = nonEmpty(flags.instanceName) ?? nonEmpty(env[ENV.instanceName])
-  const caCertPath = nonEmpty(flags.caCertPath) ?? nonEmpty(env[ENV.caCertPath])
-  const resolved: ResolvedConnection = {
-    bootstrapServers,
+export function resolveTransport(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ResolvedTransport {
+  const resolved: ResolvedTransport = {
     skipHostnameVerification:
       flags.skipHostnameVerification ??
       parseBooleanEnv(ENV.skipHostnameVerification, env[ENV.skipHostnameVerification]) ??
       false,
     useSsl: flags.ssl === false ? false : (parseBooleanEnv(ENV.useSsl, env[ENV.useSsl]) ?? true),
-    urlTopics,
   }
-  // A flag beats an environment variable even across the two identity options.
-  if (flags.instanceName !== undefined) resolved.instanceName = flags.instanceName
-  else if (flags.serviceUrl !== undefined) resolved.serviceUrl = flags.serviceUrl
-  else if (instanceName !== undefined) resolved.instanceName = instanceName
-  else if (serviceUrl !== undefined) resolved.serviceUrl = serviceUrl
-  else {
-    throw new UsageError(
-      `no GraceDB instance: pass --service-url URL or --instance-name NAME, or set ${ENV.serviceUrl} or ${ENV.instanceName}`,
-    )
-  }
+  const caCertPath = nonEmpty(flags.caCertPath) ?? nonEmpty(env[ENV.caCertPath])
   if (caCertPath !== undefined) {
-    // A CA bundle that cannot be read is a mistake in the command line, said before any token lookup.
     if (!isReadableFile(caCertPath)) {
       const from = nonEmpty(flags.caCertPath) !== undefined ? '--ca-cert-path' : ENV.caCertPath
       throw new UsageError(`${from}: ${JSON.stringify(caCertPath)} is not a readable file (a PEM CA bundle)`)
@@ -180,6 +157,38 @@ export function resolveConnection(
     resolved.caCertPath = caCertPath
   }
   return resolved
+}
+
+/**
+ * Combine settings: flags first, then environment variables, then a hop-style `kafka://host:port/topic[,topic]`
+ * URL (see {@link resolveBroker}).
+ *
+ * @example
+ * ```ts
+ * resolveConnection({ bootstrapServers: 'kafka://localhost:9092/test', instanceName: 'gracedb-dev' }, {}, [])
+ * // { bootstrapServers: [{ host: 'localhost', port: 9092 }], urlTopics: ['test'], instanceName: 'gracedb-dev', ... }
+ * ```
+ */
+export function resolveConnection(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  topicArgs: ReadonlyArray<string | undefined>,
+): ResolvedConnection {
+  const broker = requireBroker(flags, env, topicArgs)
+  const serviceUrl = nonEmpty(flags.serviceUrl) ?? nonEmpty(env[ENV.serviceUrl])
+  const instanceName = nonEmpty(flags.instanceName) ?? nonEmpty(env[ENV.instanceName])
+  const identity: Pick<ResolvedConnection, 'instanceName' | 'serviceUrl'> = {}
+  // A flag beats an environment variable even across the two identity options.
+  if (flags.instanceName !== undefined) identity.instanceName = flags.instanceName
+  else if (flags.serviceUrl !== undefined) identity.serviceUrl = flags.serviceUrl
+  else if (instanceName !== undefined) identity.instanceName = instanceName
+  else if (serviceUrl !== undefined) identity.serviceUrl = serviceUrl
+  else {
+    throw new UsageError(
+      `no GraceDB instance: pass --service-url URL or --instance-name NAME, or set ${ENV.serviceUrl} or ${ENV.instanceName}`,
+    )
+  }
+  return { ...broker, ...resolveTransport(flags, env), ...identity }
 }
 
 /**
@@ -216,20 +225,46 @@ export function singleTopic(
   return topics[0]
 }
 
-/** The producer/consumer connection options for the resolved settings. */
-export function connectionOptions(c: ResolvedConnection): {
-  bootstrapServers: string
+/**
+ * The broker and TLS options of a producer or consumer, from resolved settings: the parsed broker list is handed
+ * on as it is (the clients' schema keeps the same objects), so nothing parses it again.
+ *
+ * @example
+ * ```ts
+ * new GraceDbKafkaProducer({ ...kafkaOptions(broker, transport), instanceName: 'gracedb-dev' })
+ * ```
+ */
+export function kafkaOptions(
+  broker: Pick<ResolvedBroker, 'bootstrapServers'>,
+  transport: ResolvedTransport,
+): {
+  bootstrapServers: BrokerAddress[]
   useSsl: boolean
   skipHostnameVerification: boolean
   caCertPath?: string
+} {
+  return {
+    bootstrapServers: broker.bootstrapServers,
+    useSsl: transport.useSsl,
+    skipHostnameVerification: transport.skipHostnameVerification,
+    ...(transport.caCertPath === undefined ? {} : { caCertPath: transport.caCertPath }),
+  }
+}
+
+/**
+ * The producer/consumer connection options for the resolved settings: {@link kafkaOptions} plus the instance.
+ *
+ * @example
+ * ```ts
+ * new GraceDbKafkaProducer({ ...connectionOptions(resolveConnection(flags, process.env, [])), reloadCred: false })
+ * ```
+ */
+export function connectionOptions(c: ResolvedConnection): ReturnType<typeof kafkaOptions> & {
   serviceUrl?: string
   instanceName?: string
 } {
   return {
-    bootstrapServers: c.bootstrapServers,
-    useSsl: c.useSsl,
-    skipHostnameVerification: c.skipHostnameVerification,
-    ...(c.caCertPath === undefined ? {} : { caCertPath: c.caCertPath }),
+    ...kafkaOptions(c, c),
     ...(c.serviceUrl === undefined ? {} : { serviceUrl: c.serviceUrl }),
     ...(c.instanceName === undefined ? {} : { instanceName: c.instanceName }),
   }

@@ -3,7 +3,7 @@ import { GraceDb } from '@gracedb-kafka/rest'
 import { UsageError } from '../errors.js'
 import type { Output } from '../output.js'
 import type { ConnectionFlags } from '../settings.js'
-import { connectionOptions, ENV, resolveBroker, resolveConnection } from '../settings.js'
+import { ENV, kafkaOptions, resolveBroker, resolveTransport } from '../settings.js'
 
 /** Options of `gracedb-kafka create-event`. */
 export interface CreateEventFlags {
@@ -37,21 +37,20 @@ export async function createEvent(
   if (serviceUrl === undefined || serviceUrl === '') {
     throw new UsageError(`create-event needs the GraceDB service URL: --service-url URL or ${ENV.serviceUrl}`)
   }
-  const client = new GraceDb(serviceUrl)
-  let producer: GraceDbKafkaProducer | undefined
-  if (resolveBroker(global, env, []).bootstrapServers !== undefined) {
-    // createKafkaProducer passes the client's service URL, so no instance option goes to the producer.
-    const { instanceName: _flag, ...flagsWithoutInstance } = global
-    const {
-      instanceName: _env,
-      serviceUrl: _url,
-      ...options
-    } = connectionOptions(resolveConnection({ ...flagsWithoutInstance, serviceUrl }, env, []))
-    producer = client.createKafkaProducer({ ...options, reloadCred: false })
-  } else if (flags.httpFallback === true || flags.gracedbUpload === false) {
+  // The broker is resolved once; the instance is the client's (createKafkaProducer passes its service URL).
+  const { bootstrapServers } = resolveBroker(global, env, [])
+  if (bootstrapServers === undefined && (flags.httpFallback === true || flags.gracedbUpload === false)) {
     // Nothing to fall back from, or nothing to publish to: both only make sense with a broker.
     throw new UsageError('--http-fallback and --no-gracedb-upload need a Kafka broker (--bootstrap-servers)')
   }
+  const client = new GraceDb(serviceUrl)
+  const producer: GraceDbKafkaProducer | undefined =
+    bootstrapServers === undefined
+      ? undefined
+      : client.createKafkaProducer({
+          ...kafkaOptions({ bootstrapServers }, resolveTransport(global, env)),
+          reloadCred: false,
+        })
   try {
     out.progress(producer ? `publishing ${file} over Kafka ...` : `uploading ${file} over HTTP ...`)
     const response = await client.createEvent(group, pipeline, file, {

@@ -1,5 +1,5 @@
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
-import { deriveInstanceName, makeTopicName } from '@gracedb-kafka/topics'
+import { deriveInstanceName, formatBrokerList, makeTopicName } from '@gracedb-kafka/topics'
 import type { Output } from '../output.js'
 import { connectionOptions, type ResolvedConnection, singleTopic } from '../settings.js'
 
@@ -21,7 +21,7 @@ export async function ping(
   if (topic !== undefined) {
     makeTopicName(connection.instanceName ?? deriveInstanceName(connection.serviceUrl ?? ''), topic)
   }
-  out.progress(`pinging ${connection.bootstrapServers} ...`)
+  out.progress(`pinging ${formatBrokerList(connection.bootstrapServers)} ...`)
   await using producer = new GraceDbKafkaProducer({ ...connectionOptions(connection), reloadCred: false })
   const result = await producer.ping({ ...(topic === undefined ? {} : { topic }), timeout: opts.timeout })
   out.data(result, (r) => `delivered ping to ${r.topic} [partition ${r.partition}] at offset ${r.offset}`)

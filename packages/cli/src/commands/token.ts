@@ -1,4 +1,5 @@
 import { createOAuthCallback, decodeToken } from '@gracedb-kafka/auth'
+import type { BootstrapServersInput } from '@gracedb-kafka/core'
 import type { Output } from '../output.js'
 
 /** What `gracedb-kafka token` prints: everything about the token except the token itself. */
@@ -25,7 +26,8 @@ export interface TokenSummary {
 export async function token(
   out: Output,
   opts: {
-    broker: string
+    /** The broker(s), as the command resolved them; the first one's host is the default audience. */
+    broker: BootstrapServersInput
     scope?: string | undefined
     audience?: string | undefined
     /** Environment for discovery (default `process.env`). */
