@@ -5,8 +5,11 @@ export { type RunContext, run } from './program.js'
 export {
   type ConnectionFlags,
   ENV,
+  type ResolvedBroker,
   type ResolvedConnection,
+  type ResolvedTransport,
   requireBroker,
   resolveBroker,
   resolveConnection,
+  resolveTransport,
 } from './settings.js'

@@ -45,6 +45,7 @@ export {
 // The error tree (ligo.gracedb.kafka.exceptions), the connection options every client shares, and the message
 // schemas (ligo.gracedb.kafka.schema).
 export {
+  type BootstrapServersInput,
   ClientClosedError,
   type ClosedClient,
   CodedError,
@@ -116,9 +117,12 @@ export {
 } from '@gracedb-kafka/rest'
 // Topic names and routing (ligo.gracedb.kafka.utils).
 export {
+  type BrokerAddress,
   deriveInstanceName,
+  formatBrokerAddress,
   type KafkaUrl,
   makeTopicName,
+  parseBrokerAddress,
   parseKafkaUrl,
   parseTopicName,
   routeEventPipeline,
