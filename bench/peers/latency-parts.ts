@@ -9,7 +9,7 @@ import { oursLatency } from './node-latency.js'
 import { oursCreateEvent } from './node-rest.js'
 import { runPython } from './python-peer.js'
 import { median, type Recorder } from './results.js'
-import { PAD, type PeersEnv } from './setup.js'
+import type { PeersEnv } from './setup.js'
 import { rotate } from './throughput-parts.js'
 
 interface SampleContender {
@@ -75,7 +75,7 @@ export async function latencyPart(
             const out = await runPython<{ samples: number[]; sent: number }>(
               env,
               'latency.py',
-              [short, String(count), String(rate), PAD],
+              [short, String(count), String(rate)],
               timeoutMs,
             )
             if (out.samples.length !== out.sent)

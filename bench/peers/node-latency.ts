@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
-import { INSTANCE, PAD, type PeersEnv } from './setup.js'
+import { INSTANCE, type PeersEnv, padOf } from './setup.js'
 
 export async function oursLatency(
   env: PeersEnv,
@@ -28,14 +28,14 @@ export async function oursLatency(
   let done = false
   const sending = (async () => {
     while (!warmed && !done) {
-      await producer.produce({ warmup: true, pad: PAD })
+      await producer.produce({ warmup: true, pad: padOf(0) })
       await sleep(200)
     }
     const start = performance.now()
     for (let i = 0; i < count && !done; i++) {
       const wait = start + (i * 1000) / rate - performance.now()
       if (wait > 0) await sleep(wait)
-      producer.produce({ i, sentAt: performance.now(), pad: PAD }).catch(() => {})
+      producer.produce({ i, sentAt: performance.now(), pad: padOf(i) }).catch(() => {})
     }
     await producer.flush()
   })()

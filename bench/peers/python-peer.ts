@@ -26,7 +26,7 @@ export function pythonVersions(): Record<string, string> {
   const code =
     'import sys, json, confluent_kafka; from importlib.metadata import version; ' +
     'print(json.dumps({"python": sys.version.split()[0], "ligo-gracedb": version("ligo-gracedb"), ' +
-    '"confluent-kafka": confluent_kafka.version()[0], "librdkafka": confluent_kafka.libversion()[0]}))'
+    '"confluent-kafka": version("confluent-kafka"), "librdkafka": confluent_kafka.libversion()[0]}))'
   const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' })
   return r.status === 0 ? (JSON.parse(r.stdout) as Record<string, string>) : {}
 }
@@ -42,6 +42,7 @@ function pyEnv(env: PeersEnv): NodeJS.ProcessEnv {
     BP_BOOTSTRAP_SERVERS: env.kafka.bootstrapServers,
     BP_CA_CERT_PATH: env.kafka.caCertPath,
     BP_INSTANCE: INSTANCE,
+    BP_PADS_FILE: env.padsFile,
     BP_ISSUER: env.kafka.issuer.issuer,
     BP_ISSUER_JWKS: JSON.stringify(env.kafka.issuer.jwks),
   }

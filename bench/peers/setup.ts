@@ -3,7 +3,7 @@
 // and the Python side, a GraceDB stand-in (only for the createEvent contenders), and an admin client over the
 // plaintext listener to create and delete the bench's topics.
 import { readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -24,6 +24,8 @@ export interface PeersEnv {
   dir: string
   token: string
   tokenFile: string
+  /** {@link PADS} as a JSON file, for the Python contenders. */
+  padsFile: string
   /** A raw kafkajs client over SASL_SSL with the token (the raw kafkajs contenders). */
   saslKafka(clientId: string): Kafka
   /** Create `peers.<name>` with `partitions` partitions. Returns the full topic name. */
@@ -53,7 +55,9 @@ export async function setupPeers(opts: { standIn: boolean }): Promise<PeersEnv> 
       logLevel: logLevel.NOTHING,
     }).admin()
     await admin.connect()
+    const padsFile = await writePads(dir)
     return {
+      padsFile,
       kafka,
       gracedb,
       dir,
@@ -91,10 +95,38 @@ export async function setupPeers(opts: { standIn: boolean }): Promise<PeersEnv> 
 }
 
 const PAD_BYTES = 1024 - JSON.stringify({ seq: 0, graceid: 'G000000', pad: '' }).length - 6
-/** The padding that makes {@link benchEvent} 1 KiB as JSON (Python's `json.dumps` spacing included). */
-export const PAD: string = 'x'.repeat(PAD_BYTES)
 
-/** The bench's message: `{"seq": n, "graceid": "G00000n", "pad": "xxx…"}`, 1 KiB as JSON. */
+/**
+ * 1,000 paddings of random hex digits (a fixed seed, so every run sends the same bytes) that make
+ * {@link benchEvent} 1 KiB as JSON (Python's `json.dumps` spacing included). Random hex compresses about 2×,
+ * so zstd helps as it does on real data, not 100× as on a run of one repeated character. The Python and Java
+ * contenders get the same paddings through a file ({@link writePads}).
+ */
+export const PADS: readonly string[] = (() => {
+  let state = 0x9e3779b9
+  const next = (): number => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
+  }
+  return Array.from({ length: 1000 }, () =>
+    Array.from({ length: PAD_BYTES }, () => '0123456789abcdef'[Math.floor(next() * 16)]).join(''),
+  )
+})()
+
+/** The padding of message `i` (any integer). */
+export const padOf = (i: number): string => PADS[Math.abs(i) % PADS.length] as string
+
+/** The bench's message: `{"seq": n, "graceid": "G00000n", "pad": "<hex>"}`, 1 KiB as JSON. */
 export function benchEvent(seq: number): { seq: number; graceid: string; pad: string } {
-  return { seq, graceid: `G${String(seq).padStart(6, '0')}`, pad: PAD }
+  return { seq, graceid: `G${String(seq).padStart(6, '0')}`, pad: padOf(seq) }
+}
+
+/** Write {@link PADS} as a JSON array for the Python side; returns the path. */
+export async function writePads(dir: string): Promise<string> {
+  const path = join(dir, 'pads.json')
+  await writeFile(path, JSON.stringify(PADS))
+  return path
 }

@@ -6,7 +6,7 @@ import { fill, oursConsume, rawConsume } from './node-consumer.js'
 import { oursProduce, rawProduce } from './node-producer.js'
 import { runPython } from './python-peer.js'
 import type { Recorder } from './results.js'
-import { INSTANCE, PAD, type PeersEnv } from './setup.js'
+import { INSTANCE, type PeersEnv } from './setup.js'
 
 export interface Contender<A extends unknown[]> {
   id: string
@@ -36,7 +36,7 @@ export async function producerPart(
       await runPython<{ rate: number }>(
         env,
         'produce.py',
-        [short(topic), String(count), PAD, compression],
+        [short(topic), String(count), compression],
         600_000,
       )
     ).rate

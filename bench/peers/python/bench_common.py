@@ -4,6 +4,7 @@ Environment (set by bench/peers/python-peer.ts):
   BP_BOOTSTRAP_SERVERS  SASL_SSL bootstrap servers of the bench broker
   BP_CA_CERT_PATH       PEM of the testkit CA
   BP_INSTANCE           instance name used for topic namespacing ("<instance>.<topic>")
+  BP_PADS_FILE          JSON array of the 1,000 paddings (random hex) of the bench's messages, the same as Node's
   BP_ISSUER, BP_ISSUER_JWKS
                         the testkit issuer and its public JWKS: its `iss` is not a reachable URL, so the keys
                         go into the scitokens key cache (under $XDG_CACHE_HOME), as a download would put them;
@@ -49,9 +50,21 @@ def connection():
     )
 
 
-def event(seq, pad):
+_PADS = None
+
+
+def pad_of(i):
+    """The padding of message i, as bench/peers/setup.ts's padOf."""
+    global _PADS
+    if _PADS is None:
+        with open(env("BP_PADS_FILE")) as f:
+            _PADS = json.load(f)
+    return _PADS[abs(i) % len(_PADS)]
+
+
+def event(seq):
     """The bench's 1 KiB JSON message, the same dict the Node contenders send."""
-    return {"seq": seq, "graceid": "G%06d" % seq, "pad": pad}
+    return {"seq": seq, "graceid": "G%06d" % seq, "pad": pad_of(seq)}
 
 
 def result(obj):

@@ -1,6 +1,6 @@
 """End-to-end latency produce -> stream() with the reference's own producer and consumer in one process.
 
-argv: TOPIC COUNT RATE PAD. The consumer subscribes to a fresh topic from the earliest offset; a producer
+argv: TOPIC COUNT RATE. The consumer subscribes to a fresh topic from the earliest offset; a producer
 thread sends warm-up messages until the consumer has one (so the group join is not measured), then COUNT
 messages at RATE per second, each carrying its send time (time.perf_counter, the same clock as the receiver).
 stdout: {"samples": [latency ms, ...], "sent": COUNT}.
@@ -13,9 +13,9 @@ import time
 from ligo.gracedb.kafka.consumer import GraceDbKafkaConsumer
 from ligo.gracedb.kafka.producer import GraceDbKafkaProducer
 
-from bench_common import connection, result
+from bench_common import connection, pad_of, result
 
-topic, count, rate, pad = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+topic, count, rate = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 producer = GraceDbKafkaProducer(topic=topic, **connection())
 consumer = GraceDbKafkaConsumer(topics=topic, auto_offset_reset="earliest", **connection())
 warmed = threading.Event()
@@ -24,7 +24,7 @@ samples = []
 
 def send():
     while not warmed.is_set():
-        producer.produce({"warmup": True, "pad": pad})
+        producer.produce({"warmup": True, "pad": pad_of(0)})
         producer.flush(timeout=10)
         warmed.wait(0.2)
     start = time.perf_counter()
@@ -32,7 +32,7 @@ def send():
         wait = start + i / rate - time.perf_counter()
         if wait > 0:
             time.sleep(wait)
-        producer.produce({"i": i, "sent_at": time.perf_counter(), "pad": pad})
+        producer.produce({"i": i, "sent_at": time.perf_counter(), "pad": pad_of(i)})
     producer.flush(timeout=30)
 
 

@@ -1,6 +1,6 @@
 """Producer throughput of the reference's GraceDbKafkaProducer, as a pipeline uses it.
 
-argv: TOPIC COUNT PAD COMPRESSION   (COMPRESSION "default" keeps the reference's own zstd; otherwise it is passed
+argv: TOPIC COUNT COMPRESSION   (COMPRESSION "default" keeps the reference's own zstd; otherwise it is passed
 as compression.type, the way a caller overrides librdkafka settings through **kafka_config).
 Guaranteed delivery (the reference's default: acks=all, retries). A warm-up of 1,000 messages is produced and
 flushed first; then COUNT dicts are produced (produce() serializes with json.dumps) and flushed, all inside
@@ -14,16 +14,16 @@ from ligo.gracedb.kafka.producer import GraceDbKafkaProducer
 
 from bench_common import connection, event, result
 
-topic, count, pad, compression = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+topic, count, compression = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 extra = {} if compression == "default" else {"compression.type": compression}
 producer = GraceDbKafkaProducer(topic=topic, **connection(), **extra)
 try:
     for i in range(1000):
-        producer.produce(event(-1 - i, pad))
+        producer.produce(event(-1 - i))
     producer.flush(timeout=60, strict=True)
     t0 = time.perf_counter()
     for i in range(count):
-        producer.produce(event(i, pad))
+        producer.produce(event(i))
     remaining = producer.flush(timeout=300, strict=True)
     seconds = time.perf_counter() - t0
 finally:
