@@ -36,6 +36,31 @@ describe('pythonJsonDumps', () => {
     expect(() => pythonJsonDumps(cyc)).toThrow(TypeError)
   })
 
+  it('writes the same text as the previous (array-joining) writer for any value', () => {
+    const value = fc.oneof(
+      fc.jsonValue(),
+      fc.anything({ withDate: true, withBoxedValues: true, withNullPrototype: true, withSparseArray: true }),
+      fc.dictionary(
+        fc.string({ unit: 'binary' }),
+        fc.oneof(fc.string({ unit: 'binary' }), fc.double(), fc.constant(undefined)),
+      ),
+    )
+    fc.assert(
+      fc.property(value, (v) => {
+        let expected: string | Error
+        try {
+          expected = previousDumps(v)
+        } catch (err) {
+          expected = err as Error
+        }
+        if (expected instanceof Error)
+          expect(() => pythonJsonDumps(v)).toThrow(expected.constructor as typeof Error)
+        else expect(pythonJsonDumps(v)).toBe(expected)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('decodes to the same value as JSON.stringify for any JSON value', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
@@ -45,3 +70,84 @@ describe('pythonJsonDumps', () => {
     )
   })
 })
+
+// The writer as it was before it built its text by concatenation (commit da4fbc9), kept as an oracle.
+function previousDumps(value: unknown): string {
+  const out = refSerialize('', value, [])
+  if (out === undefined) throw new TypeError('value is not JSON-serialisable')
+  return out
+}
+
+// Characters Python's `json.dumps` escapes with `ensure_ascii=True`: everything outside `' '..'~'`.
+const REF_NON_ASCII = /[\u007f-\uffff]/
+const REF_NON_ASCII_ALL = /[\u007f-\uffff]/g
+
+function ref_escapeChar(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+// A JSON string literal as Python writes it: `JSON.stringify`'s escapes, plus every non-ASCII code unit as `\uXXXX`.
+const REF_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+function ref_quote(s: string): string {
+  if (REF_PLAIN.test(s)) return `"${s}"` // nothing to escape: the common case, without a second pass
+  const j = JSON.stringify(s)
+  return REF_NON_ASCII.test(j) ? j.replace(REF_NON_ASCII_ALL, ref_escapeChar) : j
+}
+
+function ref_formatNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n === 0 ? '0' : String(n)
+  const exp = n.toExponential() // shortest digits, e.g. "1.5e-7"
+  const at = exp.indexOf('e')
+  const e = Number(exp.slice(at + 1))
+  if (e >= -4 && e < 16) return String(n)
+  const sign = e < 0 ? '-' : '+'
+  return `${exp.slice(0, at)}e${sign}${String(Math.abs(e)).padStart(2, '0')}`
+}
+
+function refSerialize(key: string, input: unknown, stack: unknown[]): string | undefined {
+  let value = input
+  if (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'bigint') &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    value = (value as { toJSON(key: string): unknown }).toJSON(key)
+  }
+  if (value instanceof Number) value = Number(value)
+  else if (value instanceof String) value = String(value)
+  else if (value instanceof Boolean) value = value.valueOf()
+  if (value === null) return 'null'
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'string':
+      return ref_quote(value)
+    case 'number':
+      return Number.isFinite(value) ? ref_formatNumber(value) : 'null'
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt')
+    case 'object':
+      break
+    default:
+      return undefined // undefined, functions and symbols are skipped, as JSON.stringify does
+  }
+  if (stack.includes(value)) throw new TypeError('Converting circular structure to JSON')
+  stack.push(value)
+  let out: string
+  if (Array.isArray(value)) {
+    const parts: string[] = []
+    for (let i = 0; i < value.length; i++) parts.push(refSerialize(String(i), value[i], stack) ?? 'null')
+    out = `[${parts.join(', ')}]`
+  } else {
+    const obj = value as Record<string, unknown>
+    const parts: string[] = []
+    for (const k of Object.keys(obj)) {
+      const v = refSerialize(k, obj[k], stack)
+      if (v !== undefined) parts.push(`${ref_quote(k)}: ${v}`)
+    }
+    out = `{${parts.join(', ')}}`
+  }
+  stack.pop()
+  return out
+}
