@@ -35,7 +35,7 @@ export interface ResolvedTransport {
 
 /**
  * Connection settings after flags, environment variables and kafka:// URLs are combined: the one typed value a
- * command hands to the producer or consumer (through {@link connectionOptions}) without parsing it again.
+ * command hands to the producer or consumer (through `connectionOptions`) without parsing it again.
  */
 export interface ResolvedConnection extends ResolvedBroker, ResolvedTransport {
   serviceUrl?: string

@@ -10,7 +10,7 @@ import { redactTokens } from './redact.js'
  * addresses. This is the one typed value the producer, consumer, REST client and CLI hand down unchanged.
  */
 export interface ConnectionOptions {
-  /** The brokers, parsed once by {@link bootstrapServersSchema}; kafkajs gets them formatted by `buildKafkaConfig`. */
+  /** The brokers, parsed once by `bootstrapServersSchema`; kafkajs gets them formatted by `buildKafkaConfig`. */
   bootstrapServers: BrokerAddress[]
   instanceName?: string | undefined
   serviceUrl?: string | undefined

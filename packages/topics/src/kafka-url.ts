@@ -28,7 +28,7 @@ export const DEFAULT_KAFKA_PORT: number = 9092
 export interface KafkaUrl {
   /** The user name before `@`, when one is given (selects which credential to use). */
   username?: string
-  /** The brokers, with the default port 9092 filled in (read by the one grammar, {@link checkBrokerAddress}). */
+  /** The brokers, with the default port 9092 filled in (read by the one grammar, `parseBrokerAddress`). */
   brokers: BrokerAddress[]
   /** The topics after the `/`, in order; empty when the URL has no path. */
   topics: string[]
@@ -38,7 +38,7 @@ export interface KafkaUrl {
  * Parse a hop-style Kafka URL: `kafka://[username@]host[:port][,host2[:port]...][/topic[,topic2...]]`.
  *
  * - The scheme must be `kafka` (any case).
- * - Brokers are separated by commas and read by the one broker-address grammar ({@link checkBrokerAddress}): a
+ * - Brokers are separated by commas and read by the one broker-address grammar (`parseBrokerAddress`): a
  *   broker without a port gets 9092; an IPv6 address goes in brackets (`[::1]:9092`). Host names may use
  *   `a-z A-Z 0-9 . _ -`; ports are 1-65535.
  * - The user name is what precedes the last `@`. A password (`user:pw@`) is refused, replaced by `***` in
