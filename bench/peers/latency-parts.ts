@@ -10,7 +10,7 @@ import { oursCreateEvent } from './node-rest.js'
 import { runPython } from './python-peer.js'
 import { median, type Recorder } from './results.js'
 import type { PeersEnv } from './setup.js'
-import { rotate } from './throughput-parts.js'
+import { bounded, rotate } from './throughput-parts.js'
 
 interface SampleContender {
   id: string
@@ -23,13 +23,14 @@ async function percentileRounds(
   what: { id: string; title: string },
   contenders: SampleContender[],
   rounds: number,
+  timeoutMs: number,
 ): Promise<void> {
   const p50 = rec.measure(`${what.id}-p50`, `${what.title} p50`, 'ms', false)
   const p99 = rec.measure(`${what.id}-p99`, `${what.title} p99`, 'ms', false)
   for (let r = 0; r < rounds; r++) {
     for (const c of rotate(contenders, r)) {
       try {
-        const sorted = (await c.run(r)).sort((a, b) => a - b)
+        const sorted = (await bounded(c.id, c.run(r), timeoutMs)).sort((a, b) => a - b)
         rec.add(p50, c.id, c.label, percentile(sorted, 50))
         rec.add(p99, c.id, c.label, percentile(sorted, 99))
         console.log(
@@ -85,6 +86,7 @@ export async function latencyPart(
       },
     ],
     rounds,
+    timeoutMs + 10_000,
   )
 }
 
@@ -128,6 +130,7 @@ export async function restPart(env: PeersEnv, rec: Recorder, rounds: number, cal
       },
     ],
     rounds,
+    310_000,
   )
 }
 

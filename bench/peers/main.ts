@@ -142,3 +142,5 @@ const run: RunRecord = {
 console.log(`\n${measuresTable(ms)}\n\n${ratiosTable(ratios)}\n`)
 for (const f of await writeRun(run, args.readme)) console.log(`wrote ${f}`)
 console.log(`bench:peers took ${Math.round((Date.now() - started) / 1000)} s`)
+// The broker is stopped; a contender that timed out may still hold a socket or timer: do not wait for it.
+process.exit(0)

@@ -14,6 +14,15 @@ export interface Contender<A extends unknown[]> {
   run: (...args: A) => Promise<number>
 }
 
+/** Reject after `ms` (a hung contender is recorded as failed and the run goes on). */
+export function bounded<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+}
+
 export function rotate<T>(list: readonly T[], round: number): T[] {
   const k = round % list.length
   return [...list.slice(k), ...list.slice(0, k)]
@@ -65,7 +74,7 @@ export async function producerPart(
       for (const c of rotate(contenders, r)) {
         const topic = await env.topic(`prod-${partitions}p-${c.id}-r${r}`, partitions)
         try {
-          const value = await c.run(topic)
+          const value = await bounded(c.id, c.run(topic), 600_000)
           rec.add(m, c.id, c.label, value)
           console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: ${rate(value)}`)
         } catch (err) {
@@ -126,10 +135,8 @@ export async function consumerPart(
       )
       for (const c of rotate(contenders, r)) {
         try {
-          const value = await c.run(
-            topics.get(partitions) as string,
-            `peers-${c.id}-${partitions}p-r${r}-${Date.now()}`,
-          )
+          const group = `peers-${c.id}-${partitions}p-r${r}-${Date.now()}`
+          const value = await bounded(c.id, c.run(topics.get(partitions) as string, group), 600_000)
           rec.add(m, c.id, c.label, value)
           console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: ${rate(value)}`)
         } catch (err) {
