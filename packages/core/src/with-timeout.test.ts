@@ -26,6 +26,18 @@ describe('withTimeout', () => {
     await Promise.resolve()
   })
 
+  it('clears its timer once settled, whichever way: nothing is left to keep the process alive', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+    const before = timers()
+    await withTimeout(Promise.resolve(1), 60_000, () => 0)
+    await withTimeout(Promise.reject(new Error('x')), 60_000, () => 0).catch(() => {})
+    const aborted = new AbortController()
+    const pending = withTimeout(never, 60_000, () => 0, { signal: aborted.signal })
+    aborted.abort()
+    await pending.catch(() => {})
+    expect(timers()).toBe(before)
+  })
+
   it('waits without a timer for a non-finite ms', async () => {
     await expect(withTimeout(Promise.resolve('ok'), Number.POSITIVE_INFINITY, () => 'never')).resolves.toBe(
       'ok',
