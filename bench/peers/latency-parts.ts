@@ -1,12 +1,14 @@
 // The latency parts of `npm run bench:peers`: end-to-end produce -> stream() at a fixed rate, createEvent over
 // Kafka against the GraceDB stand-in, and `--help` wall time; ours against the Python reference, in rounds
 // with the order rotated. Each round contributes its p50 and p99 (the help part: its median run).
+import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { percentile } from '../stats.js'
+import { track } from './children.js'
 import { buildCliInstall, NODE, REFERENCE_CLI, SHIM, timeRuns } from './cli-help.js'
 import { oursLatency } from './node-latency.js'
-import { oursCreateEvent } from './node-rest.js'
 import { runPython } from './python-peer.js'
 import { median, type Recorder } from './results.js'
 import type { PeersEnv } from './setup.js'
@@ -104,6 +106,33 @@ function eventFile(bytes: number): string {
   return `${`${head}${lines.join('')}`.slice(0, bytes - tail.length)}${tail}`
 }
 
+const REST_SCRIPT = fileURLToPath(new URL('./node-rest.ts', import.meta.url))
+
+/** Run node-rest.ts in its own Node process (killed after 300 s); its samples. */
+function nodeSamples(args: string[]): Promise<number[]> {
+  const child = track(
+    spawn(process.execPath, ['--conditions=@gracedb-kafka/source', '--import', 'tsx', REST_SCRIPT, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  )
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString()
+  })
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString()
+  })
+  const killer = setTimeout(() => child.kill('SIGKILL'), 300_000)
+  return new Promise((resolve, reject) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(killer)
+      if (code !== 0) reject(new Error(`node-rest.ts exited ${code ?? signal}: ${stderr.slice(-1500)}`))
+      else resolve((JSON.parse(stdout.trim().split('\n').pop() ?? '') as { samples: number[] }).samples)
+    })
+  })
+}
+
 export async function restPart(env: PeersEnv, rec: Recorder, rounds: number, calls: number, bytes: number) {
   if (!env.gracedb) throw new Error('restPart needs the GraceDB stand-in')
   const file = join(env.dir, 'coinc.xml')
@@ -114,7 +143,19 @@ export async function restPart(env: PeersEnv, rec: Recorder, rounds: number, cal
     rec,
     { id: 'create-event', title: `createEvent over Kafka, ${Math.round(bytes / 1024)} KiB file,` },
     [
-      { id: 'ours', label: 'ours', run: () => oursCreateEvent(env, file, calls, warmup) },
+      {
+        id: 'ours',
+        label: 'ours',
+        run: () =>
+          nodeSamples([
+            serviceUrl,
+            env.kafka.bootstrapServers,
+            env.kafka.caCertPath,
+            file,
+            String(calls),
+            String(warmup),
+          ]),
+      },
       {
         id: 'python',
         label: 'Python reference',
