@@ -47,6 +47,7 @@ describe('GraceDbKafkaConsumer (no broker needed)', () => {
     await expect(c.poll()).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'consumer' })
     await expect(c.subscribe('test')).rejects.toBeInstanceOf(ClientClosedError)
     await expect(c.commit()).rejects.toMatchObject({ code: 'ERR_CLIENT_CLOSED', client: 'consumer' })
+    await expect(c.stream().next()).rejects.toBeInstanceOf(ClientClosedError)
     let escaped: GraceDbKafkaConsumer | undefined
     {
       await using d = new GraceDbKafkaConsumer(base)
