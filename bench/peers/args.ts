@@ -13,6 +13,8 @@ export interface PeersArgs {
   calls: number
   fileBytes: number
   helpRuns: number
+  /** Extra producer contenders: Python with compression none + idempotence, Java with 1 MiB batches. */
+  extra: boolean
   /** Rewrite the README's performance table from this run. */
   readme: boolean
   /** Measure nothing: redraw latest.svg / latest.md (and with --readme the README) from latest.json. */
@@ -28,6 +30,7 @@ const USAGE = `npm run bench:peers -- [flags]
   --calls N               createEvent calls per contender and round (default 300)
   --file-bytes N          size of the createEvent file (default 16384)
   --help-runs N           timed --help runs per contender and round (default 5)
+  --extra                 two more producer contenders: Python none + idempotent, Java with 1 MiB batches
   --readme                put this run's tables into README.md's performance section
   --render                measure nothing; redraw the chart and tables from bench/results/latest.json`
 
@@ -44,6 +47,7 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
       'file-bytes': { type: 'string' },
       'help-runs': { type: 'string' },
       readme: { type: 'boolean' },
+      extra: { type: 'boolean' },
       render: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -75,6 +79,7 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
     fileBytes: int('file-bytes', values['file-bytes'], 16 * 1024),
     helpRuns: int('help-runs', values['help-runs'], 5),
     readme: values.readme ?? false,
+    extra: values.extra ?? false,
     render: values.render ?? false,
   }
 }

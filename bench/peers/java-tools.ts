@@ -55,7 +55,7 @@ export async function resolveToolsClasspath(): Promise<string> {
 
 export interface JavaTools {
   /** ProducerPerformance: `count` records from the JSON payload file, acks=all, idempotent. msgs/s. */
-  produce(topic: string, count: number): Promise<number>
+  produce(topic: string, count: number, props?: string[]): Promise<number>
   /** ConsumerPerformance over `count` records with a fresh group: fetch.nMsg.sec (group join excluded). */
   consume(topic: string, count: number, group: string): Promise<number>
 }
@@ -106,7 +106,7 @@ export async function javaTools(env: PeersEnv, classpath: string, payloads: stri
   const run = (main: string, args: string[]) => runJava([...jvm, main, ...args], 300_000)
   const bootstrap = env.kafka.bootstrapServers
   return {
-    produce: async (topic, count) => {
+    produce: async (topic, count, props = []) => {
       const out = await run('org.apache.kafka.tools.ProducerPerformance', [
         '--topic',
         topic,
@@ -122,6 +122,7 @@ export async function javaTools(env: PeersEnv, classpath: string, payloads: stri
         `bootstrap.servers=${bootstrap}`,
         'acks=all',
         'enable.idempotence=true',
+        ...props,
       ])
       // Last line: "N records sent, R records/sec (M MB/sec), ..."
       const m = /(\d+) records sent, ([\d.]+) records\/sec/.exec(out.split('\n').filter(Boolean).pop() ?? '')

@@ -54,7 +54,7 @@ if (needsKafka) {
       return `{"seq": ${e.seq}, "graceid": "${e.graceid}", "pad": "${e.pad}"}`
     })
     const java: JavaTools | undefined = classpath ? await javaTools(env, classpath, payloads) : undefined
-    if (args.only.has('producer')) await producerPart(env, rec, java, args.rounds, args.messages)
+    if (args.only.has('producer')) await producerPart(env, rec, java, args.rounds, args.messages, args.extra)
     if (args.only.has('consumer')) await consumerPart(env, rec, java, args.rounds, args.messages)
     if (args.only.has('latency')) await latencyPart(env, rec, args.rounds, args.latencyMessages, args.rate)
     if (args.only.has('rest')) await restPart(env, rec, args.rounds, args.calls, args.fileBytes)
@@ -83,6 +83,12 @@ for (const p of PARTITIONS) {
     ratio(ms, `producer ${p}p: ours zstd / raw kafkajs`, m, 'ours-zstd', 'kafkajs'),
     ratio(ms, `producer ${p}p: ours none / Java ProducerPerformance`, m, 'ours-none', 'java'),
   )
+  if (args.extra) {
+    ratios.push(
+      ratio(ms, `producer ${p}p: ours none / Python none + idempotent`, m, 'ours-none', 'python-none-idem'),
+      ratio(ms, `producer ${p}p: ours none / Java, 1 MiB batches`, m, 'ours-none', 'java-1m'),
+    )
+  }
 }
 if (ms.some((x) => x.id === 'latency-p50')) {
   ratios.push(
@@ -133,6 +139,7 @@ const run: RunRecord = {
     createEvent: { calls: args.calls, fileBytes: args.fileBytes },
     helpRunsPerRound: args.helpRuns,
     parts: [...args.only],
+    extraContenders: args.extra,
     ...(javaError ? { javaToolsError: javaError } : {}),
     durationSeconds: Math.round((Date.now() - started) / 1000),
   },

@@ -14,7 +14,9 @@ const COLORS: Record<string, string> = {
   'python-zstd': '#d29922',
   'python-none': '#f2cc60',
   kafkajs: '#8b949e',
+  'python-none-idem': '#9a6700',
   java: '#a371f7',
+  'java-1m': '#d2a8ff',
 }
 const color = (id: string): string => COLORS[id] ?? '#57606a'
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

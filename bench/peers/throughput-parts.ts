@@ -38,17 +38,20 @@ export async function producerPart(
   java: JavaTools | undefined,
   rounds: number,
   count: number,
+  extra = false,
 ): Promise<void> {
   type P = Contender<[topic: string]>
-  const python = (compression: string) => async (topic: string) =>
-    (
-      await runPython<{ rate: number }>(
-        env,
-        'produce.py',
-        [short(topic), String(count), compression],
-        600_000,
-      )
-    ).rate
+  const python =
+    (compression: string, idempotent = false) =>
+    async (topic: string) =>
+      (
+        await runPython<{ rate: number }>(
+          env,
+          'produce.py',
+          [short(topic), String(count), compression, ...(idempotent ? ['idempotent'] : [])],
+          600_000,
+        )
+      ).rate
   const contenders: P[] = [
     { id: 'ours-zstd', label: 'ours, defaults (zstd)', run: (t) => oursProduce(env, t, count, undefined) },
     { id: 'ours-none', label: 'ours, compression none', run: (t) => oursProduce(env, t, count, 'none') },
@@ -62,6 +65,20 @@ export async function producerPart(
       label: 'Java ProducerPerformance (idempotent)',
       run: (t) => java.produce(t, count),
     })
+  }
+  if (extra) {
+    contenders.push({
+      id: 'python-none-idem',
+      label: 'Python reference, compression none + idempotent',
+      run: python('none', true),
+    })
+    if (java) {
+      contenders.push({
+        id: 'java-1m',
+        label: 'Java ProducerPerformance (idempotent, 1 MiB batches)',
+        run: (t) => java.produce(t, count, ['batch.size=1048576']),
+      })
+    }
   }
   for (let r = 0; r < rounds; r++) {
     for (const partitions of PARTITIONS) {

@@ -1,6 +1,6 @@
 """Producer throughput of the reference's GraceDbKafkaProducer, as a pipeline uses it.
 
-argv: TOPIC COUNT COMPRESSION   (COMPRESSION "default" keeps the reference's own zstd; otherwise it is passed
+argv: TOPIC COUNT COMPRESSION [idempotent]   (COMPRESSION "default" keeps the reference's own zstd; otherwise it is passed
 as compression.type, the way a caller overrides librdkafka settings through **kafka_config).
 Guaranteed delivery (the reference's default: acks=all, retries). A warm-up of 1,000 messages is produced and
 flushed first; then COUNT dicts are produced (produce() serializes with json.dumps) and flushed, all inside
@@ -16,6 +16,8 @@ from bench_common import connection, event, result
 
 topic, count, compression = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 extra = {} if compression == "default" else {"compression.type": compression}
+if len(sys.argv) > 4 and sys.argv[4] == "idempotent":
+    extra["enable.idempotence"] = True  # what our producer and raw kafkajs do under guaranteed delivery
 producer = GraceDbKafkaProducer(topic=topic, **connection(), **extra)
 try:
     for i in range(1000):
