@@ -107,4 +107,20 @@ describe('streamEntries', () => {
     expect(waits).toBe(1) // only once the buffer was empty
     expect(log).toEqual(['done 0', 'done 1', 'done 2', 'finish'])
   })
+
+  it('a busy stream lets the event loop run (socket reads, timers) while the buffer still has entries', async () => {
+    const buffered = Array.from({ length: 500 }, (_, i) => entry(i))
+    const { h } = host([])
+    h.tryNext = () => buffered.shift()
+    let consumedWhenTurned: number | undefined
+    let consumed = 0
+    setImmediate(() => {
+      consumedWhenTurned = consumed
+    })
+    for await (const _ of streamEntries(h, { ...settings, count: 500 })) consumed++
+    expect(consumed).toBe(500)
+    // without turns the whole buffer would be drained in one run of microtasks before the immediate ran
+    expect(consumedWhenTurned).toBeGreaterThan(0)
+    expect(consumedWhenTurned).toBeLessThan(500)
+  })
 })

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { BufferedEntry } from './back-pressure.js'
 import type { StreamSettings } from './call-options.js'
 import { onStopSignal } from './signals.js'
@@ -22,6 +23,16 @@ export interface StreamHost {
   /** The loop ended: the final auto-commit. */
   finish(): Promise<void>
 }
+
+/**
+ * How many buffered entries the loop yields in a row before it lets the event loop run once. Taking buffered
+ * entries needs no I/O, so a busy stream would otherwise run as one long chain of microtasks until the buffer is
+ * empty, and only then read the socket: the broker (whose send buffer is small) could not send the next fetch
+ * response while the caller works, and kafkajs could not ask for the one after. A turn every 64 messages keeps
+ * fetching going alongside the caller (as librdkafka's fetch thread does) and lets timers (heartbeats,
+ * auto-commit) run, for about one `setImmediate` per 64 messages.
+ */
+const TURN_EVERY = 64
 
 /** Turns a buffered entry into what the stream yields. */
 export type EntryMapper<T> = (entry: BufferedEntry) => T
@@ -77,6 +88,7 @@ async function* loop<T>(
   if (external?.aborted) end()
   let pending: BufferedEntry | undefined
   let yielded = 0
+  let inRow = 0
   try {
     if (running) {
       await host.ensureStarted().catch((err: unknown) => {
@@ -84,8 +96,20 @@ async function* loop<T>(
       })
     }
     while (running && (count === undefined || yielded < count)) {
+      if (inRow >= TURN_EVERY) {
+        // before taking the next entry, so that one taken is never held across a turn (a rebalance in it would
+        // make it stale); a stop requested meanwhile ends the loop here
+        inRow = 0
+        await nextTurn()
+        continue
+      }
       host.check()
-      const entry = host.tryNext?.() ?? (await host.next(waitMs, wake.signal))
+      let entry: BufferedEntry | null | undefined = host.tryNext?.()
+      if (entry !== undefined) inRow++
+      else {
+        inRow = 0
+        entry = await host.next(waitMs, wake.signal)
+      }
       if (entry === null) continue
       pending = entry
       yielded++
