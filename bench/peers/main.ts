@@ -65,6 +65,10 @@ if (needsKafka) {
 }
 
 summarize(rec.measures)
+// The order: producer, latency, consumer, createEvent, --help.
+const ORDER = ['producer', 'latency', 'consumer', 'create-event', 'help']
+const rank = (id: string) => ORDER.findIndex((prefix) => id.startsWith(prefix))
+rec.measures.sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id))
 const ms = rec.measures
 const ratios: Ratio[] = []
 for (const p of PARTITIONS) {
