@@ -239,7 +239,7 @@ export class GraceDb {
       tokenScope: 'gracedb.read',
       ...options,
       serviceUrl: this.serviceUrl,
-    } as ProducerOptionsInput)
+    })
   }
 
   /**
