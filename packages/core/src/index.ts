@@ -66,10 +66,10 @@ export {
 } from './oauth-authenticator.js'
 export { closestOption, tokenScopeProblem } from './option-checks.js'
 export {
-  clientOptionsSchema,
   type ConnectionOptions,
   type ConnectionOptionsInput,
   type ConnectionOptionsShape,
+  clientOptionsSchema,
   connectionOptionsSchema,
   connectionOptionsShape,
   parseOptions,
@@ -97,4 +97,5 @@ export {
   registerSecret,
   SECRET_PLACEHOLDER,
 } from './secrets.js'
+export { serviceAudience } from './service-audience.js'
 export { type WithTimeoutOptions, withTimeout } from './with-timeout.js'

@@ -1,4 +1,4 @@
-import { InvalidOptionError, MAX_TIMER_MS, parseOptions } from '@gracedb-kafka/core'
+import { InvalidOptionError, MAX_TIMER_MS, parseOptions, serviceAudience } from '@gracedb-kafka/core'
 import { z } from 'zod'
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js'
 
@@ -132,7 +132,7 @@ export function parseGraceDbOptions(input: GraceDbOptionsInput = {}): GraceDbOpt
 
 /**
  * The SciToken audience GraceDB expects for a service URL, as igwn-auth-utils derives it:
- * `<scheme>://<hostname>` without port or path.
+ * `<scheme>://<hostname>` without port or path (core's `serviceAudience`, under the REST client's name).
  *
  * @example
  * ```ts
@@ -140,6 +140,5 @@ export function parseGraceDbOptions(input: GraceDbOptionsInput = {}): GraceDbOpt
  * ```
  */
 export function gracedbAudience(serviceUrl: string): string {
-  const u = new URL(serviceUrl)
-  return `${u.protocol}//${u.hostname}`
+  return serviceAudience(serviceUrl)
 }
