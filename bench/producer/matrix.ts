@@ -5,7 +5,9 @@
 //
 //   node --conditions=@gracedb-kafka/source --import tsx bench/producer/matrix.ts [messages] [rounds] [contenders]
 //
-// contenders: comma-separated subset of ours-zstd,ours-none,raw-none,py-zstd,py-none (default: all).
+// contenders: comma-separated subset of ours-zstd,ours-none,raw-none,py-zstd,py-none (default: all), and
+// base-zstd,base-none: the producer from another checkout (BENCH_BASELINE=<path to its producer src/index.ts>),
+// to measure a change before and after in the same run, on the same broker.
 // Prints per-contender medians with min–max and ratios to Python, then one JSON line. Run on demand only.
 
 import { execFile } from 'node:child_process'
@@ -50,8 +52,16 @@ try {
     logLevel: logLevel.NOTHING,
   })
 
-  const ours = async (topic: string, compression: string): Promise<number> => {
-    await using producer = new GraceDbKafkaProducer({
+  const baseline = process.env.BENCH_BASELINE
+  const Base = baseline
+    ? ((await import(baseline)) as { GraceDbKafkaProducer: typeof GraceDbKafkaProducer }).GraceDbKafkaProducer
+    : undefined
+  const ours = async (
+    topic: string,
+    compression: string,
+    Producer = GraceDbKafkaProducer,
+  ): Promise<number> => {
+    await using producer = new Producer({
       bootstrapServers: kafka.bootstrapServers,
       caCertPath: kafka.caCertPath,
       instanceName: 'bench',
@@ -114,6 +124,10 @@ try {
   const measure = (name: string, topic: string, partitions: number): Promise<number> => {
     const [kind, compression] = name.split('-') as [string, string]
     if (kind === 'ours') return ours(topic, compression)
+    if (kind === 'base') {
+      if (!Base) throw new Error('base-* contenders need BENCH_BASELINE')
+      return ours(topic, compression, Base)
+    }
     if (kind === 'raw') return raw(topic, partitions)
     return python(topic, compression)
   }
@@ -125,7 +139,13 @@ try {
       for (const name of order) {
         const topic = `m${round}-${name}-p${partitions}`
         await kafka.createTopic(`bench.${topic}`, { partitions })
-        const rate = await measure(name, topic, partitions)
+        const rate = await measure(name, topic, partitions).catch((err: unknown) => {
+          // A failed run (e.g. delivery timeouts on an overloaded machine) is a result too: counted as 0.
+          console.log(
+            `round ${round + 1} ${name} p${partitions}: FAILED ${(err as Error).message.slice(0, 160)}`,
+          )
+          return 0
+        })
         const key = `${name} p${partitions}`
         results[key] = [...(results[key] ?? []), rate]
         console.log(`round ${round + 1} ${name} p${partitions}: ${Math.round(rate)} msg/s`)
@@ -149,7 +169,7 @@ try {
       max: Math.round(Math.max(...xs)),
     }
     const [name, p] = key.split(' ') as [string, string]
-    const py = results[`py-${name.split('-')[1]} ${p}`]
+    const py = results[`py-${name.split('-')[1]} ${p}`]?.filter((x) => x > 0)
     const ratio = py && !name.startsWith('py') ? `  ${(median(xs) / median(py)).toFixed(2)}x py` : ''
     console.log(
       `  ${key.padEnd(16)} ${f(median(xs)).padStart(8)} (${f(Math.min(...xs))}–${f(Math.max(...xs))})${ratio}`,

@@ -19,12 +19,17 @@ producer = GraceDbKafkaProducer(bootstrap, topic=topic, instance_name='bench', c
 for i in range(1000):
     producer.produce({"seq": -i, "graceid": "G%06d" % i, "pad": pad})
 producer.flush()
+failed = []
 t0 = time.perf_counter()
 for i in range(count):
-    producer.produce({"seq": i, "graceid": "G%06d" % i, "pad": pad})
+    producer.produce({"seq": i, "graceid": "G%06d" % i, "pad": pad},
+                     on_delivery=lambda err, msg: err is not None and failed.append(err))
 left = producer.flush()
 elapsed = time.perf_counter() - t0
 if left:
     raise SystemExit(f"{left} messages left")
+if failed:
+    raise SystemExit(f"{len(failed)} messages failed, e.g. {failed[0]}")
+
 producer.close()
 print(json.dumps({"rate": count / elapsed}))
