@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UsageError } from './errors.js'
-import { ENV, resolveBroker, resolveConnection, singleTopic, topicList } from './settings.js'
+import {
+  connectionOptions,
+  ENV,
+  resolveBroker,
+  resolveConnection,
+  singleTopic,
+  topicList,
+} from './settings.js'
 
 // Real files: a CA path that cannot be read is a usage error.
 const scratch = mkdtempSync(join(tmpdir(), 'gk-settings-'))
@@ -155,5 +162,28 @@ describe('a CA bundle that cannot be read', () => {
     expect(() =>
       resolveConnection({ bootstrapServers: 'h:1', instanceName: 'i', ...flags }, env, []),
     ).toThrow(UsageError)
+  })
+})
+
+describe('bootstrapServers from the flag to kafkajs: parsed once', () => {
+  it('the addresses the CLI parsed reach the producer, the consumer and kafkajs without being parsed again', async () => {
+    const { buildKafkaConfig } = await import('@gracedb-kafka/core')
+    const { parseProducerOptions } = await import('@gracedb-kafka/producer')
+    const { parseConsumerOptions } = await import('@gracedb-kafka/consumer')
+    const c = resolveConnection(
+      { bootstrapServers: 'a.example.org:9092,[::1]:9093', instanceName: 'i' },
+      {},
+      [],
+    )
+    const producer = parseProducerOptions({ ...connectionOptions(c), useSsl: false })
+    const consumer = parseConsumerOptions({ ...connectionOptions(c), useSsl: false })
+    // The same objects all the way down (a re-parse would make new ones).
+    expect(producer.bootstrapServers[0]).toBe(c.bootstrapServers[0])
+    expect(consumer.bootstrapServers[1]).toBe(c.bootstrapServers[1])
+    const config = buildKafkaConfig(producer, {
+      clientId: 'x',
+      oauthBearerProvider: async () => ({ value: 't' }),
+    })
+    expect(config.brokers).toEqual(['a.example.org:9092', '[::1]:9093'])
   })
 })

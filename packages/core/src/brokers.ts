@@ -1,4 +1,9 @@
-import { type BrokerAddress, checkBrokerAddress, DEFAULT_KAFKA_PORT } from '@gracedb-kafka/topics'
+import {
+  type BrokerAddress,
+  checkBrokerAddress,
+  DEFAULT_KAFKA_PORT,
+  isParsedBrokerAddress,
+} from '@gracedb-kafka/topics'
 import { z } from 'zod'
 import { InvalidOptionError } from './errors.js'
 
@@ -18,7 +23,8 @@ const isAddress = (v: unknown): v is BrokerAddress =>
 /**
  * The one parser of the `bootstrapServers` option: one or more brokers, read with the broker-address grammar of
  * `@gracedb-kafka/topics` (host names, IPv4, bracketed IPv6, ports 1-65535), into a `BrokerAddress[]`. An already
- * parsed list is checked for shape and passed on unchanged. Messages never echo user info.
+ * parsed list (what the CLI hands down) is passed on without parsing it again; `{ host, port }` objects written
+ * by hand are checked by the same grammar. Messages never echo user info.
  *
  * @example
  * ```ts
@@ -60,8 +66,12 @@ export const bootstrapServersSchema: z.ZodType<BrokerAddress[], BootstrapServers
     return list
   })
 
-/** A parsed address handed in again: the same checks on its parts, and the very object kept. */
+/**
+ * An address handed in as an object: one the grammar made is passed on as it is (it was parsed once, and is
+ * frozen); one written by hand gets the grammar's checks on its parts. Either way the very object is kept.
+ */
 function addressProblem(a: BrokerAddress): { problem?: string; address?: BrokerAddress } {
+  if (isParsedBrokerAddress(a)) return { address: a }
   const host = a.host.includes(':') ? `[${a.host}]` : a.host
   const { problem } = checkBrokerAddress(`${host}:${a.port}`)
   return problem === undefined && Number.isInteger(a.port)

@@ -28,7 +28,15 @@ describe('connection options', () => {
     ])
   })
 
-  it('hands an already parsed broker list on as the same objects', () => {
+  it('hands an already parsed broker list on as the same objects, not parsed again', () => {
+    const once = parse(base).bootstrapServers
+    const again = parse({ ...base, bootstrapServers: once }).bootstrapServers
+    expect(again).toEqual([{ host: 'kafka.example.org', port: 9092 }])
+    expect(again[0]).toBe(once[0])
+    expect(Object.isFrozen(again[0])).toBe(true)
+  })
+
+  it('checks hand-written { host, port } objects with the same grammar, keeping the objects', () => {
     const brokers = [
       { host: 'a.example.org', port: 9092 },
       { host: '::1', port: 9093 },
@@ -38,7 +46,7 @@ describe('connection options', () => {
     expect(parsed[0]).toBe(brokers[0])
   })
 
-  it('refuses a parsed address with a bad part', () => {
+  it('refuses a hand-written address with a bad part', () => {
     expect(() => parse({ ...base, bootstrapServers: [{ host: 'a', port: 0 }] })).toThrow(
       /port from 1 to 65535/,
     )

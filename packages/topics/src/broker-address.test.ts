@@ -4,6 +4,7 @@ import {
   checkBrokerAddress,
   formatBrokerAddress,
   formatBrokerList,
+  isParsedBrokerAddress,
   parseBrokerAddress,
 } from './broker-address.js'
 import { TopicNameError } from './errors.js'
@@ -22,15 +23,13 @@ describe('the broker-address grammar', () => {
 
   it('fills in a default port only when asked to', () => {
     expect(parseBrokerAddress('localhost', { defaultPort: 9092 })).toEqual({ host: 'localhost', port: 9092 })
-    expect(checkBrokerAddress('localhost').problem).toMatch(
-      /missing port; expected a port number from 1 to 65535/,
-    )
+    expect(checkBrokerAddress('localhost').problem).toMatch(/missing port; expected a port from 1 to 65535/)
   })
 
   it.each([
     ['', /missing host/],
     [':9092', /missing host/],
-    ['kafka:0', /bad port "0"; expected a port number from 1 to 65535/],
+    ['kafka:0', /bad port "0"; expected a port from 1 to 65535/],
     ['kafka:70000', /bad port "70000"/],
     ['kafka:9x', /bad port "9x"/],
     ['::1:9092', /IPv6 addresses must be written in brackets/],
@@ -59,6 +58,15 @@ describe('the broker-address grammar', () => {
 
   it('refuses a value that is not a string with a TopicNameError', () => {
     expect(() => parseBrokerAddress(9092 as unknown as string)).toThrow(TopicNameError)
+  })
+
+  it('marks what it parsed (frozen, so it stays valid); a hand-written address is not marked', () => {
+    const parsed = parseBrokerAddress('h:1')
+    expect(isParsedBrokerAddress(parsed)).toBe(true)
+    expect(Object.isFrozen(parsed)).toBe(true)
+    expect(isParsedBrokerAddress({ host: 'h', port: 1 })).toBe(false)
+    expect(isParsedBrokerAddress('h:1')).toBe(false)
+    expect(isParsedBrokerAddress(null)).toBe(false)
   })
 
   it('formats addresses as kafkajs and ligo-gracedb write them', () => {

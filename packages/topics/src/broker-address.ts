@@ -32,9 +32,38 @@ export interface BrokerAddressOptions {
   defaultPort?: number | undefined
 }
 
+/** Addresses this grammar made (frozen), shared by every copy of the package through `Symbol.for`. */
+const MADE_KEY = Symbol.for('@gracedb-kafka/broker-addresses')
+function madeAddresses(): WeakSet<object> {
+  const g = globalThis as { [MADE_KEY]?: WeakSet<object> }
+  g[MADE_KEY] ??= new WeakSet<object>()
+  return g[MADE_KEY]
+}
+function made(host: string, port: number): BrokerAddress {
+  const address = Object.freeze({ host, port })
+  madeAddresses().add(address)
+  return address
+}
+
+/**
+ * Whether `value` is an address the broker-address grammar itself produced (they are frozen, so still valid):
+ * the schema of the connection options hands such an address on without checking it again.
+ *
+ * @example
+ * ```ts
+ * import { isParsedBrokerAddress, parseBrokerAddress } from '@gracedb-kafka/topics'
+ *
+ * isParsedBrokerAddress(parseBrokerAddress('h:1')) // true
+ * isParsedBrokerAddress({ host: 'h', port: 1 })    // false: written by hand, so checked where it is used
+ * ```
+ */
+export function isParsedBrokerAddress(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && madeAddresses().has(value)
+}
+
 const HOSTNAME = /^[A-Za-z0-9._-]+$/
 const IPV6 = /^[0-9A-Fa-f:.]+$/
-const PORT_PROBLEM = 'expected a port number from 1 to 65535'
+const PORT_PROBLEM = 'expected a port from 1 to 65535'
 
 /**
  * Read one `host:port` (IPv6 as `[addr]:port`) with the one broker-address grammar of gracedb-kafka, without
@@ -46,7 +75,7 @@ const PORT_PROBLEM = 'expected a port number from 1 to 65535'
  * import { checkBrokerAddress } from '@gracedb-kafka/topics'
  *
  * checkBrokerAddress('[::1]:9093') // { address: { host: '::1', port: 9093 } }
- * checkBrokerAddress('kafka:0')    // { problem: 'bad port "0"; expected a port number from 1 to 65535' }
+ * checkBrokerAddress('kafka:0')    // { problem: 'bad port "0"; expected a port from 1 to 65535' }
  * ```
  */
 export function checkBrokerAddress(
@@ -91,11 +120,11 @@ export function checkBrokerAddress(
   }
   if (portText === undefined) {
     if (options.defaultPort === undefined) return fail(`missing port; ${PORT_PROBLEM}`)
-    return { address: { host, port: options.defaultPort } }
+    return { address: made(host, options.defaultPort) }
   }
   const port = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : 0
   if (port < 1 || port > 65535) return fail(`bad port ${quote(portText)}; ${PORT_PROBLEM}`)
-  return { address: { host, port } }
+  return { address: made(host, port) }
 }
 
 /**

@@ -4,6 +4,7 @@ export {
   checkBrokerAddress,
   formatBrokerAddress,
   formatBrokerList,
+  isParsedBrokerAddress,
   parseBrokerAddress,
 } from './broker-address.js'
 export { TopicNameError } from './errors.js'
