@@ -1,16 +1,18 @@
-// Throughput: consume N messages of 1 KiB (default 100k) with GraceDbKafkaConsumer.stream() against raw kafkajs
-// eachMessage and eachBatch, on one private testkit broker over SASL_SSL + OAUTHBEARER. Each contender reads
+// Throughput: consume N messages of 1 KiB JSON (default 100k) with GraceDbKafkaConsumer.stream(), the Python
+// reference's stream() (ligo-gracedb 2.16.1 on librdkafka, from the project's .venv) and raw kafkajs
+// (eachMessage, eachBatch), on one private testkit broker over SASL_SSL + OAUTHBEARER. Each contender reads
 // the whole topic with a fresh group from the earliest offset; the clock runs from the first message to the
-// last, so group joins are not counted. Three rounds, interleaved; the median is reported.
+// last, so group joins are not counted. Rounds rotate the order; median and min–max are reported.
 //
-//   node --conditions=@gracedb-kafka/source --import tsx bench/consumer/throughput.ts [count] [rounds]
+//   node --conditions=@gracedb-kafka/source --import tsx bench/consumer/throughput.ts [count] [rounds] [partitions]
 import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
+import { havePython, runPython } from './python.js'
 import { type Bench, fill, setupBench } from './setup.js'
 
 const count = Number(process.argv[2] ?? 100_000)
 const rounds = Number(process.argv[3] ?? 3)
-const PARTITIONS = 3
+const PARTITIONS = Number(process.argv[4] ?? 1)
 
 type Contender = (bench: Bench, topic: string, group: string) => Promise<number>
 
@@ -74,12 +76,25 @@ const ours: Contender = async (bench, topic, group) => {
   return ms
 }
 
-const contenders: Record<string, Contender> = {
-  'GraceDbKafkaConsumer.stream() (decodes JSON)': ours,
-  'kafkajs eachMessage (no decoding)': (b, t, g) => rawKafkajs(b, t, g, 'eachMessage', false),
+const python: Contender = async (bench, topic, group) =>
+  (await runPython<{ ms: number }>(bench, 'throughput', topic, group, count).result).ms
+
+const OURS = 'GraceDbKafkaConsumer.stream() (decodes JSON)'
+const PYTHON = 'Python ligo-gracedb stream() (decodes JSON)'
+const RAW = 'kafkajs eachMessage (no decoding)'
+const all: Record<string, Contender> = {
+  [OURS]: ours,
+  ...(havePython() ? { [PYTHON]: python } : {}),
+  [RAW]: (b, t, g) => rawKafkajs(b, t, g, 'eachMessage', false),
   'kafkajs eachMessage + JSON.parse': (b, t, g) => rawKafkajs(b, t, g, 'eachMessage', true),
   'kafkajs eachBatch (no decoding)': (b, t, g) => rawKafkajs(b, t, g, 'eachBatch', false),
 }
+
+// CONTENDERS=stream,Python runs only those whose name contains one of the words (e.g. under --cpu-prof)
+const only = process.env.CONTENDERS?.split(',')
+const contenders = Object.fromEntries(
+  Object.entries(all).filter(([name]) => only === undefined || only.some((w) => name.includes(w))),
+)
 
 const bench = await setupBench()
 try {
@@ -90,25 +105,34 @@ try {
   console.log(
     `filled ${count} x 1 KiB into ${topic} (${PARTITIONS} partitions) in ${((performance.now() - tf) / 1000).toFixed(1)} s`,
   )
+  const names = Object.keys(contenders)
   const results: Record<string, number[]> = {}
   for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of Object.entries(contenders)) {
-      const ms = await run(bench, topic, `bench-${r}-${name.replace(/\W+/g, '-')}`)
+    // rotate the order each round, so no contender always runs first (cold broker page cache, JIT) or last
+    const order = names.map((_, i) => names[(i + r) % names.length] as string)
+    for (const name of order) {
+      const ms = await (contenders[name] as Contender)(
+        bench,
+        topic,
+        `bench-${r}-${name.replace(/\W+/g, '-')}`,
+      )
       const list = results[name] ?? []
-      list.push(ms)
+      list.push(count / (ms / 1000))
       results[name] = list
       console.log(`round ${r + 1} ${name}: ${Math.round(count / (ms / 1000))} msg/s`)
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
-  const rate = (name: string) => count / (median(results[name] as number[]) / 1000)
-  const base = rate('kafkajs eachMessage (no decoding)')
+  const rate = (name: string) => median(results[name] as number[])
+  const py = results[PYTHON] ? rate(PYTHON) : Number.NaN
+  const raw = results[RAW] ? rate(RAW) : Number.NaN
   console.table(
-    Object.keys(contenders).map((name) => ({
+    names.map((name) => ({
       contender: name,
       'msg/s (median)': Math.round(rate(name)),
-      'MiB/s': +((rate(name) * 1024) / 2 ** 20).toFixed(1),
-      'x eachMessage': +(rate(name) / base).toFixed(2),
+      'min–max': `${Math.round(Math.min(...(results[name] as number[])))}–${Math.round(Math.max(...(results[name] as number[])))}`,
+      'x Python': +(rate(name) / py).toFixed(2),
+      'x eachMessage': +(rate(name) / raw).toFixed(2),
     })),
   )
 } finally {
