@@ -3,9 +3,12 @@ import { audienceFromBroker, InvalidOptionError } from './index.js'
 
 describe('audienceFromBroker: the default audience is the broker hostname', () => {
   test('a parsed broker list gives the host of its first address', () => {
-    expect(audienceFromBroker([{ host: 'b1.example.org', port: 9092 }, { host: 'b2', port: 1 }])).toBe(
-      'b1.example.org',
-    )
+    expect(
+      audienceFromBroker([
+        { host: 'b1.example.org', port: 9092 },
+        { host: 'b2', port: 1 },
+      ]),
+    ).toBe('b1.example.org')
   })
 
   test.each<[string | string[], string]>([
