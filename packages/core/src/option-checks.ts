@@ -1,9 +1,9 @@
+import { MAX_TOPIC_LENGTH } from '@gracedb-kafka/topics'
+
 /**
  * The checks and hints behind `parseOptions`' errors: "did you mean" for a mistyped key, the keys a schema
  * knows, and the checks every schema built on the shared connection shape gets after parsing.
  */
-/** Longest Kafka topic name (Kafka's `Topic.MAX_NAME_LENGTH`). */
-const MAX_TOPIC_LENGTH = 249
 const TOPIC_CHARS = /^[A-Za-z0-9._-]+$/
 const INSTANCE_CHARS = /^[A-Za-z0-9_-]+$/
 
