@@ -118,6 +118,7 @@ export {
 // Topic names and routing (ligo.gracedb.kafka.utils).
 export {
   type BrokerAddress,
+  type BrokerAddressOptions,
   deriveInstanceName,
   formatBrokerAddress,
   type KafkaUrl,
