@@ -18,7 +18,7 @@ export interface BrokerAddress {
 }
 
 /**
- * How to read a broker address with {@link parseBrokerAddress} or {@link checkBrokerAddress}.
+ * How to read a broker address with {@link parseBrokerAddress} (or `checkBrokerAddress`).
  *
  * @example
  * ```ts
