@@ -7,20 +7,18 @@ export {
 } from '@gracedb-kafka/topics'
 export { type BootstrapServersInput, bootstrapServersSchema, brokerAudience } from './brokers.js'
 export { ClientClosedError, type ClosedClient } from './closed-error.js'
+export { lz4Codec } from './codecs/lz4.js'
+export { compressionType, registerCodecs, registerZstdCodec } from './codecs/register.js'
+export { snappyCodec } from './codecs/snappy.js'
 export {
   COMPRESSION_NAMES,
   type CompressionCodec,
   type CompressionCodecTable,
   type CompressionName,
   type CompressionTypesLike,
-  compressionType,
-  lz4Codec,
   MAX_DECOMPRESSED_BYTES,
-  registerCodecs,
-  registerZstdCodec,
-  snappyCodec,
-  zstdCodec,
-} from './codecs/index.js'
+} from './codecs/types.js'
+export { zstdCodec } from './codecs/zstd.js'
 export { MAX_TIMER_MS, type SecondsToMsOptions, secondsToMs } from './duration.js'
 export {
   CodedError,

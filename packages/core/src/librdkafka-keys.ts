@@ -1,4 +1,4 @@
-import { COMPRESSION_NAMES } from './codecs/index.js'
+import { COMPRESSION_NAMES } from './codecs/types.js'
 import { InvalidOptionError } from './errors.js'
 
 /** Which gracedb-kafka client reads a `kafkaConfig` key. */

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { serviceAudience } from '@gracedb-kafka/core'
 import { deriveInstanceName, routeEventTopic } from '@gracedb-kafka/topics'
 import type { JWK } from 'jose'
 import { withAdmin } from '../admin.js'
@@ -157,7 +158,7 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
     server.listen(opts.port ?? 0, () => resolve((server.address() as AddressInfo).port))
   })
   serviceUrl = `http://localhost:${port}/api/`
-  audience = tokenAudience(serviceUrl)
+  audience = serviceAudience(serviceUrl)
   if (issuer) {
     verify = createTokenVerifier({
       issuer: issuer.issuer,
@@ -254,15 +255,6 @@ export async function startGraceDbStandIn(opts: GraceDbStandInOptions = {}): Pro
     stop,
     [Symbol.asyncDispose]: stop,
   }
-}
-
-/**
- * The `aud` a client sends to `serviceUrl`: its `scheme://host`, without port or path (igwn-auth-utils'
- * `target_audience`).
- */
-function tokenAudience(serviceUrl: string): string {
-  const url = new URL(serviceUrl)
-  return `${url.protocol}//${url.hostname}`
 }
 
 /** Every topic `createEvent` can route an event of a known group and pipeline to, on `instance`. */
