@@ -121,7 +121,7 @@ export function chartSvg(measures: Measure[], subtitle: string): string {
   const panels: Panel[] = [
     {
       title:
-        'Producer throughput, 1 KiB JSON, guaranteed delivery (median of rounds, whiskers min–max; higher is better)',
+        'Producer throughput, 1 KiB JSON, guaranteed delivery (median of rounds, min–max; higher is better)',
       unit: 'msg/s',
       groups: pick('msg/s', /^producer/),
     },

@@ -26,8 +26,11 @@ export function subtitle(run: RunRecord): string {
     node: string
     kafka: string
     rounds: number
+    python?: string
+    librdkafka?: string
   }
-  return `${run.date.slice(0, 16).replace('T', ' ')} UTC, ${s.machine.cpus} × ${s.machine.cpuModel}, Node ${s.node}, Kafka ${s.kafka} (SASL_SSL + OAUTHBEARER, TLS), ${s.rounds} rotated rounds`
+  const py = s.python ? `, Python ${s.python} + librdkafka ${s.librdkafka ?? '?'}` : ''
+  return `${run.date.slice(0, 16).replace('T', ' ')} UTC, ${s.machine.cpus} × ${s.machine.cpuModel}, Node ${s.node}${py}, Kafka ${s.kafka} (SASL_SSL + OAUTHBEARER, TLS), ${s.rounds} rotated rounds`
 }
 
 export function markdown(run: RunRecord): string {
