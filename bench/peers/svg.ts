@@ -115,6 +115,8 @@ function panel(p: Panel, top: number): string[] {
   return out
 }
 
+const CHART_TITLE = "gracedb-kafka vs the Python reference, raw kafkajs and Kafka's Java tools"
+
 /** The chart of a run's measures; `subtitle` names the date, machine and set-up. */
 export function chartSvg(measures: Measure[], subtitle: string): string {
   const pick = (unit: string, ids: RegExp) => measures.filter((m) => m.unit === unit && ids.test(m.id))
@@ -141,9 +143,10 @@ export function chartSvg(measures: Measure[], subtitle: string): string {
   const height = 50 + panels.length * PANEL_H
   const body = panels.flatMap((p, i) => panel(p, 40 + i * PANEL_H))
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" fill="#24292f">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" fill="#24292f" role="img" aria-labelledby="chart-title">`,
+    `<title id="chart-title">${esc(`${CHART_TITLE}: ${subtitle}`)}</title>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    `<text x="16" y="24" font-size="17" font-weight="bold">gracedb-kafka vs the Python reference, raw kafkajs and Kafka's Java tools</text>`,
+    `<text x="16" y="24" font-size="17" font-weight="bold">${esc(CHART_TITLE)}</text>`,
     `<text x="16" y="42" font-size="11">${esc(subtitle)}</text>`,
     ...body,
     '</svg>',
