@@ -1,9 +1,16 @@
 export {
   type BrokerAddress,
   checkBrokerAddress,
+  clearSecrets,
   formatBrokerAddress,
   formatBrokerList,
+  isRegisteredSecret,
+  MIN_SECRET_LENGTH,
   parseBrokerAddress,
+  type RegisterSecretOptions,
+  redactSecrets,
+  registerSecret,
+  SECRET_PLACEHOLDER,
 } from '@gracedb-kafka/topics'
 export { type BootstrapServersInput, bootstrapServersSchema, brokerAudience } from './brokers.js'
 export { ClientClosedError, type ClosedClient } from './closed-error.js'
@@ -86,14 +93,5 @@ export {
   validatePingMessage,
   validateUploadMessage,
 } from './schemas/index.js'
-export {
-  clearSecrets,
-  isRegisteredSecret,
-  MIN_SECRET_LENGTH,
-  type RegisterSecretOptions,
-  redactSecrets,
-  registerSecret,
-  SECRET_PLACEHOLDER,
-} from './secrets.js'
 export { serviceAudience } from './service-audience.js'
 export { type WithTimeoutOptions, withTimeout } from './with-timeout.js'

@@ -1,4 +1,4 @@
-import { redactSecrets } from './secrets.js'
+import { redactSecrets } from '@gracedb-kafka/topics'
 
 /**
  * The second net, after the registry of known secrets: anything shaped like a compact JWS/JWT whose header is a

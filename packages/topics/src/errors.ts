@@ -1,4 +1,4 @@
-import { redact } from './secrets.js'
+import { redact } from './redact-text.js'
 
 /** Brand shared by every copy of this package, so `instanceof` works across two installed copies. */
 const BRAND: unique symbol = Symbol.for('@gracedb-kafka/topic-name-error') as never
