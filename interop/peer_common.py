@@ -19,12 +19,8 @@ import json
 import os
 import sys
 
-
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        sys.exit(f"{sys.argv[0]}: environment variable {name} is required")
-    return value
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from peer_keys import env, seed_issuer_keys  # noqa: E402,F401  (scripts/peer_keys.py, shared with the bench)
 
 
 def to_json(obj):
@@ -49,21 +45,8 @@ def from_json(obj):
     return obj
 
 
-def seed_issuer_keys():
-    """Add the test issuer's public keys to the scitokens key cache (see GK_ISSUER_JWKS above)."""
-    raw = os.environ.get("GK_ISSUER_JWKS")
-    if not raw:
-        return
-    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
-    from scitokens.utils.keycache import KeyCache
-
-    cache = KeyCache.getinstance()
-    for jwk in json.loads(raw)["keys"]:
-        algorithm = ECAlgorithm if jwk["kty"] == "EC" else RSAAlgorithm
-        cache.addkeyinfo(env("GK_ISSUER"), jwk["kid"], algorithm.from_jwk(json.dumps(jwk)), cache_timer=3600)
-
-
-seed_issuer_keys()
+# The test issuer's public keys into the scitokens key cache (see GK_ISSUER_JWKS above).
+seed_issuer_keys("GK_ISSUER_JWKS", "GK_ISSUER", cache_timer=3600)
 
 
 def emit(obj):

@@ -1,10 +1,10 @@
 // Helpers for the interoperability tests: spawn the Python peer scripts (ligo-gracedb as a live peer) with
 // bounded time, read raw bytes from the broker over PLAINTEXT, and bring our decoded messages into the form
 // the Python peer prints (bytes as {"$bytes": base64}).
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Kafka, logLevel } from 'kafkajs'
+import { runChild } from '../scripts/run-child.js'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 /** The reference's virtualenv, created by scripts/setup-python-peer.mjs. */
@@ -43,43 +43,18 @@ export interface VenvRun {
  * const r = await runVenvPython(['-m', 'pytest', '--version'], env, { cwd: dir })
  * ```
  */
-export function runVenvPython(
+export async function runVenvPython(
   args: string[],
   env: NodeJS.ProcessEnv,
   opts: { cwd?: string; input?: string; timeoutMs?: number } = {},
 ): Promise<VenvRun> {
-  const started = Date.now()
-  const child = spawn(PYTHON, args, { cwd: opts.cwd ?? HERE, env, stdio: 'pipe' })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString()
-  })
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString()
-  })
-  child.stdin.end(opts.input ?? '')
   const timeoutMs = opts.timeoutMs ?? 30_000
-  const what = args.slice(0, 3).join(' ')
-  return new Promise((resolve, reject) => {
-    let timedOut = false
-    const killer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, timeoutMs)
-    child.on('error', (err) => {
-      clearTimeout(killer)
-      reject(err)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(killer)
-      if (timedOut) {
-        reject(new Error(`python ${what} killed after ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`))
-        return
-      }
-      resolve({ code: code ?? signal ?? -1, stdout, stderr, ms: Date.now() - started })
-    })
-  })
+  const r = await runChild(PYTHON, args, { cwd: opts.cwd ?? HERE, env, input: opts.input, timeoutMs })
+  if (r.timedOut) {
+    const what = args.slice(0, 3).join(' ')
+    throw new Error(`python ${what} killed after ${timeoutMs} ms; stdout: ${r.stdout} stderr: ${r.stderr}`)
+  }
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms: r.ms }
 }
 
 /**

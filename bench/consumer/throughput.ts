@@ -7,6 +7,7 @@
 //   node --conditions=@gracedb-kafka/source --import tsx bench/consumer/throughput.ts [count] [rounds] [partitions]
 import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
+import { streamCount } from '../loops.js'
 import { havePython, runPython } from './python.js'
 import { type Bench, fill, setupBench } from './setup.js'
 
@@ -62,17 +63,8 @@ const ours: Contender = async (bench, topic, group) => {
     autoOffsetReset: 'earliest',
   })
   await consumer.subscribe(topic.slice(instance.length + 1))
-  let seen = 0
-  let t0 = 0
-  let sink = 0
-  for await (const msg of consumer.stream({ timeout: 1 })) {
-    if (seen === 0) t0 = performance.now()
-    sink += (msg.value as { n: number }).n
-    if (++seen === count) break
-  }
-  const ms = performance.now() - t0
+  const { ms } = await streamCount<{ n: number }>(consumer.stream({ timeout: 1 }), count, (v) => v.n)
   await consumer.close()
-  void sink
   return ms
 }
 

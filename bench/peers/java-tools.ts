@@ -4,14 +4,14 @@
 // Authentication: Kafka 4.1 clients read the token from a file (OAuthBearerLoginCallbackHandler with a
 // file:// token endpoint, allowed through org.apache.kafka.sasl.oauthbearer.allowed.urls); TLS trusts the
 // testkit CA as a PEM truststore.
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cacheDir, KAFKA_VERSION } from '@gracedb-kafka/testkit'
-import { track } from './children.js'
+import { runTracked } from './children.js'
 import type { PeersEnv } from './setup.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -159,31 +159,9 @@ export async function javaTools(env: PeersEnv, classpath: string, payloads: stri
 }
 
 /** Run a JVM with a hard time bound; resolves with stdout, rejects with stderr's tail. */
-function runJava(args: string[], timeoutMs: number): Promise<string> {
-  const child = track(spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] }))
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString()
-  })
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString()
-  })
-  return new Promise((resolve, reject) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (err) => {
-      clearTimeout(killer)
-      reject(err)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(killer)
-      if (code === 0) resolve(stdout)
-      else
-        reject(
-          new Error(
-            `java ${args.find((a) => a.startsWith('org.apache.kafka.tools.')) ?? ''} exited ${code ?? signal}\n${stderr.slice(-3000)}`,
-          ),
-        )
-    })
-  })
+async function runJava(args: string[], timeoutMs: number): Promise<string> {
+  const r = await runTracked('java', args, { timeoutMs })
+  if (r.code === 0) return r.stdout
+  const tool = args.find((a) => a.startsWith('org.apache.kafka.tools.')) ?? ''
+  throw new Error(`java ${tool} exited ${r.code}\n${r.stderr.slice(-3000)}`)
 }

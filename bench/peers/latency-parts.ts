@@ -1,12 +1,12 @@
 // The latency parts of `npm run bench:peers`: end-to-end produce -> stream() at a fixed rate, createEvent over
 // Kafka against the GraceDB stand-in, and `--help` wall time; ours against the Python reference, in rounds
 // with the order rotated. Each round contributes its p50 and p99 (the help part: its median run).
-import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { lastJsonLine } from '../../scripts/run-child.js'
 import { percentile } from '../stats.js'
-import { track } from './children.js'
+import { runTracked } from './children.js'
 import { buildCliInstall, NODE, REFERENCE_CLI, SHIM, timeRuns } from './cli-help.js'
 import { oursLatency } from './node-latency.js'
 import { runPython } from './python-peer.js'
@@ -109,28 +109,14 @@ function eventFile(bytes: number): string {
 const REST_SCRIPT = fileURLToPath(new URL('./node-rest.ts', import.meta.url))
 
 /** Run node-rest.ts in its own Node process (killed after 300 s); its samples. */
-function nodeSamples(args: string[]): Promise<number[]> {
-  const child = track(
-    spawn(process.execPath, ['--conditions=@gracedb-kafka/source', '--import', 'tsx', REST_SCRIPT, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
+async function nodeSamples(args: string[]): Promise<number[]> {
+  const r = await runTracked(
+    process.execPath,
+    ['--conditions=@gracedb-kafka/source', '--import', 'tsx', REST_SCRIPT, ...args],
+    { timeoutMs: 300_000 },
   )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString()
-  })
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString()
-  })
-  const killer = setTimeout(() => child.kill('SIGKILL'), 300_000)
-  return new Promise((resolve, reject) => {
-    child.on('close', (code, signal) => {
-      clearTimeout(killer)
-      if (code !== 0) reject(new Error(`node-rest.ts exited ${code ?? signal}: ${stderr.slice(-1500)}`))
-      else resolve((JSON.parse(stdout.trim().split('\n').pop() ?? '') as { samples: number[] }).samples)
-    })
-  })
+  if (r.code !== 0) throw new Error(`node-rest.ts exited ${r.code}: ${r.stderr.slice(-1500)}`)
+  return lastJsonLine<{ samples: number[] }>(r.stdout).samples
 }
 
 export async function restPart(env: PeersEnv, rec: Recorder, rounds: number, calls: number, bytes: number) {

@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
 import { Kafka, logLevel } from 'kafkajs'
+import { streamCount } from '../loops.js'
 import { benchEvent, INSTANCE, type PeersEnv } from './setup.js'
 
 /** Fill `topic` with `count` bench events (Python-spaced JSON, uncompressed) over the plaintext listener. */
@@ -46,15 +47,12 @@ export async function oursConsume(
   })
   try {
     await consumer.subscribe(topic.slice(INSTANCE.length + 1))
-    let seen = 0
-    let t0 = 0
-    let sink = 0
-    for await (const msg of consumer.stream({ timeout: 1 })) {
-      if (seen === 0) t0 = performance.now()
-      sink += (msg.value as { seq: number }).seq
-      if (++seen === count) break
-    }
-    const seconds = (performance.now() - t0) / 1000
+    const { seen, ms, sink } = await streamCount<{ seq: number }>(
+      consumer.stream({ timeout: 1 }),
+      count,
+      (v) => v.seq,
+    )
+    const seconds = ms / 1000
     if (seen !== count || sink < 0) throw new Error(`ours: read ${seen} of ${count}`)
     return count / seconds
   } finally {

@@ -3,7 +3,7 @@
 // after batch). Each writes a warm-up of 1,000 messages first, then `count` timed messages; msgs/s.
 import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
-import type { Message } from 'kafkajs'
+import { sendBatches } from '../loops.js'
 import { benchEvent, INSTANCE, type PeersEnv } from './setup.js'
 
 const WARMUP = 1000
@@ -44,15 +44,8 @@ export async function rawProduce(env: PeersEnv, topic: string, count: number): P
   const producer = env.saslKafka('bench-peers-raw').producer({ idempotent: true })
   await producer.connect()
   try {
-    const send = async (from: number, n: number): Promise<void> => {
-      for (let i = from; i < from + n; i += RAW_BATCH) {
-        const messages: Message[] = []
-        for (let j = i; j < Math.min(i + RAW_BATCH, from + n); j++) {
-          messages.push({ value: JSON.stringify(benchEvent(j)) })
-        }
-        await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] })
-      }
-    }
+    const send = (from: number, n: number): Promise<void> =>
+      sendBatches(producer, topic, from, n, RAW_BATCH, (j) => ({ value: JSON.stringify(benchEvent(j)) }))
     await send(-WARMUP, WARMUP)
     const t0 = performance.now()
     await send(0, count)

@@ -1,10 +1,11 @@
 // The Python reference (ligo-gracedb 2.16.1 in the project's .venv) as a contender: make sure the venv exists
 // through the project's own scripts/setup-python-peer.mjs, then run bench/peers/python/*.py with a hard time
 // bound (SIGKILL: the reference's stream() traps SIGTERM), so no Python process outlives the bench.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { track } from './children.js'
+import { lastJsonLine, tail } from '../../scripts/run-child.js'
+import { runTracked } from './children.js'
 import { INSTANCE, type PeersEnv } from './setup.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -52,41 +53,19 @@ function pyEnv(env: PeersEnv): NodeJS.ProcessEnv {
  * Run `bench/peers/python/<script>` and return the JSON document it prints. Rejects on a non-zero exit, on
  * output that is not JSON, and after `timeoutMs` (the process is SIGKILLed first).
  */
-export function runPython<T>(env: PeersEnv, script: string, args: string[], timeoutMs: number): Promise<T> {
-  const child = track(
-    spawn(PYTHON, [join(HERE, script), ...args], { cwd: HERE, env: pyEnv(env), stdio: 'pipe' }),
-  )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString()
-  })
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString()
-  })
-  child.stdin.end()
-  return new Promise<T>((resolve, reject) => {
-    let timedOut = false
-    const killer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
-    }, timeoutMs)
-    child.on('error', (err) => {
-      clearTimeout(killer)
-      reject(err)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(killer)
-      const tail = stderr.trim().split('\n').slice(-15).join('\n')
-      if (timedOut) reject(new Error(`python ${script} killed after ${timeoutMs} ms\n${tail}`))
-      else if (code !== 0) reject(new Error(`python ${script} exited ${code ?? signal}\n${tail}`))
-      else {
-        try {
-          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as T)
-        } catch {
-          reject(new Error(`python ${script} printed no JSON result: ${stdout.slice(0, 500)}\n${tail}`))
-        }
-      }
-    })
-  })
+export async function runPython<T>(
+  env: PeersEnv,
+  script: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<T> {
+  const r = await runTracked(PYTHON, [join(HERE, script), ...args], { cwd: HERE, env: pyEnv(env), timeoutMs })
+  const last = tail(r.stderr, 15)
+  if (r.timedOut) throw new Error(`python ${script} killed after ${timeoutMs} ms\n${last}`)
+  if (r.code !== 0) throw new Error(`python ${script} exited ${r.code}\n${last}`)
+  try {
+    return lastJsonLine<T>(r.stdout)
+  } catch {
+    throw new Error(`python ${script} printed no JSON result: ${r.stdout.slice(0, 500)}\n${last}`)
+  }
 }

@@ -23,6 +23,47 @@ export function bounded<T>(what: string, promise: Promise<T>, ms: number): Promi
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * For each round, each partition count, each contender (order rotated by the round): call `body`, whose
+ * `measure(run)` runs the contender once (bounded to 600 s) and records its rate in the `<kind>-<n>p` measure,
+ * or records its failure; either way it is logged and the run goes on.
+ */
+async function eachRun<C extends { id: string; label: string }>(
+  rec: Recorder,
+  kind: 'producer' | 'consumer',
+  contenders: readonly C[],
+  rounds: number,
+  body: (
+    c: C,
+    round: number,
+    partitions: number,
+    measure: (run: () => Promise<number>) => Promise<void>,
+  ) => Promise<void>,
+): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    for (const partitions of PARTITIONS) {
+      const m = rec.measure(
+        `${kind}-${partitions}p`,
+        `${kind}, ${partitions} partition${partitions > 1 ? 's' : ''}`,
+        'msg/s',
+        true,
+      )
+      for (const c of rotate(contenders, r)) {
+        await body(c, r, partitions, async (run) => {
+          try {
+            const value = await bounded(c.id, run(), 600_000)
+            rec.add(m, c.id, c.label, value)
+            console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: ${rate(value)}`)
+          } catch (err) {
+            rec.fail(m, c.id, c.label, err)
+            console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: FAILED ${String(err).slice(0, 400)}`)
+          }
+        })
+      }
+    }
+  }
+}
+
 export function rotate<T>(list: readonly T[], round: number): T[] {
   const k = round % list.length
   return [...list.slice(k), ...list.slice(0, k)]
@@ -80,29 +121,14 @@ export async function producerPart(
       })
     }
   }
-  for (let r = 0; r < rounds; r++) {
-    for (const partitions of PARTITIONS) {
-      const m = rec.measure(
-        `producer-${partitions}p`,
-        `producer, ${partitions} partition${partitions > 1 ? 's' : ''}`,
-        'msg/s',
-        true,
-      )
-      for (const c of rotate(contenders, r)) {
-        const topic = await env.topic(`prod-${partitions}p-${c.id}-r${r}`, partitions)
-        try {
-          const value = await bounded(c.id, c.run(topic), 600_000)
-          rec.add(m, c.id, c.label, value)
-          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: ${rate(value)}`)
-        } catch (err) {
-          rec.fail(m, c.id, c.label, err)
-          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: FAILED ${String(err).slice(0, 400)}`)
-        } finally {
-          await env.drop(topic)
-        }
-      }
+  await eachRun(rec, 'producer', contenders, rounds, async (c, r, partitions, measure) => {
+    const topic = await env.topic(`prod-${partitions}p-${c.id}-r${r}`, partitions)
+    try {
+      await measure(() => c.run(topic))
+    } finally {
+      await env.drop(topic)
     }
-  }
+  })
 }
 
 export async function consumerPart(
@@ -142,26 +168,9 @@ export async function consumerPart(
     console.log(`filled ${topic} with ${count} messages in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     topics.set(partitions, topic)
   }
-  for (let r = 0; r < rounds; r++) {
-    for (const partitions of PARTITIONS) {
-      const m = rec.measure(
-        `consumer-${partitions}p`,
-        `consumer, ${partitions} partition${partitions > 1 ? 's' : ''}`,
-        'msg/s',
-        true,
-      )
-      for (const c of rotate(contenders, r)) {
-        try {
-          const group = `peers-${c.id}-${partitions}p-r${r}-${Date.now()}`
-          const value = await bounded(c.id, c.run(topics.get(partitions) as string, group), 600_000)
-          rec.add(m, c.id, c.label, value)
-          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: ${rate(value)}`)
-        } catch (err) {
-          rec.fail(m, c.id, c.label, err)
-          console.log(`round ${r + 1}/${rounds} ${m.id} ${c.id}: FAILED ${String(err).slice(0, 400)}`)
-        }
-      }
-    }
-  }
+  await eachRun(rec, 'consumer', contenders, rounds, async (c, r, partitions, measure) => {
+    const group = `peers-${c.id}-${partitions}p-r${r}-${Date.now()}`
+    await measure(() => c.run(topics.get(partitions) as string, group))
+  })
   await env.drop(...topics.values())
 }

@@ -11,47 +11,23 @@
 // Prints per-contender medians with min–max and ratios to Python, then one JSON line. Run on demand only.
 
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
-import { startKafka } from '@gracedb-kafka/testkit'
-import { CompressionTypes, Kafka, logLevel, type Message } from 'kafkajs'
+import { CompressionTypes } from 'kafkajs'
+import { sendBatches } from '../loops.js'
 import { percentile } from '../stats.js'
+import { event, startProducerBench } from './setup.js'
 
 const total = Number(process.argv[2] ?? 100_000)
 const rounds = Number(process.argv[3] ?? 3)
 const all = ['ours-zstd', 'ours-none', 'raw-none', 'py-zstd', 'py-none']
 const contenders = (process.argv[4] ?? all.join(',')).split(',')
 const partitionCounts = (process.env.BENCH_PARTITIONS ?? '1,3').split(',').map(Number)
-const pad = 'x'.repeat(1024 - JSON.stringify({ seq: 0, graceid: 'G000000', pad: '' }).length - 6)
-const event = (seq: number): Record<string, unknown> => ({
-  seq,
-  graceid: `G${String(Math.abs(seq)).padStart(6, '0')}`,
-  pad,
-})
 const run = promisify(execFile)
 
-const dir = await mkdtemp(join(tmpdir(), 'gk-bench-matrix-'))
-const kafka = await startKafka({ log: () => {} })
+const { kafka, rawKafka, stop } = await startProducerBench('matrix')
 try {
-  const tokenFile = await kafka.issuer.writeTokenFile(
-    await kafka.issuer.mint({ sub: 'bench' }, { lifetime: 7200 }),
-    join(dir, 'token'),
-  )
-  process.env.BEARER_TOKEN_FILE = tokenFile
-  const token = readFileSync(tokenFile, 'utf8')
-  const rawKafka = new Kafka({
-    clientId: 'bench-raw',
-    brokers: kafka.bootstrapServers.split(','),
-    ssl: { ca: [readFileSync(kafka.caCertPath, 'utf8')] },
-    sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
-    logLevel: logLevel.NOTHING,
-  })
-
   const baseline = process.env.BENCH_BASELINE
   const Base = baseline
     ? ((await import(baseline)) as { GraceDbKafkaProducer: typeof GraceDbKafkaProducer }).GraceDbKafkaProducer
@@ -85,19 +61,16 @@ try {
     const producer = rawKafka.producer({ idempotent: true })
     await producer.connect()
     try {
-      const send = async (from: number, count: number): Promise<void> => {
-        for (let i = from; i < from + count; i += 900) {
-          const messages: Message[] = []
-          for (let j = i; j < Math.min(i + 900, from + count); j++) {
-            messages.push({ value: JSON.stringify(event(j)), partition: j % partitions })
-          }
-          await producer.sendBatch({
-            acks: -1,
-            compression: CompressionTypes.None,
-            topicMessages: [{ topic: `bench.${topic}`, messages }],
-          })
-        }
-      }
+      const send = (from: number, count: number): Promise<void> =>
+        sendBatches(
+          producer,
+          `bench.${topic}`,
+          from,
+          count,
+          900,
+          (j) => ({ value: JSON.stringify(event(j)), partition: j % partitions }),
+          { compression: CompressionTypes.None },
+        )
       await send(-1000, 1000)
       const t0 = performance.now()
       await send(0, total)
@@ -177,6 +150,5 @@ try {
   }
   console.log(JSON.stringify({ messages: total, rounds, summary, node: process.version }))
 } finally {
-  await kafka.stop()
-  await rm(dir, { recursive: true, force: true })
+  await stop()
 }

@@ -12,42 +12,18 @@
 //   and with linger.ms = 0.
 // Run on demand, never as a timed test. Prints a table and a JSON line.
 
-import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
-import { startKafka } from '@gracedb-kafka/testkit'
-import { Kafka, logLevel, type Message } from 'kafkajs'
+import { sendBatches } from '../loops.js'
 import { percentile } from '../stats.js'
+import { event, startProducerBench } from './setup.js'
 
 const total = Number(process.argv[2] ?? 100_000)
 const perMessage = Number(process.argv[3] ?? 5_000)
 const rawBatch = 900
-const pad = 'x'.repeat(1024 - JSON.stringify({ seq: 0, graceid: 'G000000', pad: '' }).length - 6)
-const event = (seq: number): Record<string, unknown> => ({
-  seq,
-  graceid: `G${String(seq).padStart(6, '0')}`,
-  pad,
-})
 
-const dir = await mkdtemp(join(tmpdir(), 'gk-bench-producer-'))
-const kafka = await startKafka({ log: () => {} })
+const { kafka, rawKafka, stop } = await startProducerBench('producer')
 try {
-  const tokenFile = await kafka.issuer.writeTokenFile(
-    await kafka.issuer.mint({ sub: 'bench' }, { lifetime: 7200 }),
-    join(dir, 'token'),
-  )
-  process.env.BEARER_TOKEN_FILE = tokenFile
-  const token = readFileSync(tokenFile, 'utf8')
-  const rawKafka = new Kafka({
-    clientId: 'bench-raw',
-    brokers: kafka.bootstrapServers.split(','),
-    ssl: { ca: [readFileSync(kafka.caCertPath, 'utf8')] },
-    sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
-    logLevel: logLevel.NOTHING,
-  })
   const topics = ['ours', 'ours-fast', 'raw-batch', 'raw-send', 'latency', 'latency0']
   for (const t of topics) await kafka.createTopic(`bench.${t}`, { partitions: 1 })
 
@@ -81,15 +57,10 @@ try {
     const producer = rawKafka.producer({ idempotent: true })
     await producer.connect()
     try {
-      const send = async (from: number, count: number): Promise<void> => {
-        for (let i = from; i < from + count; i += rawBatch) {
-          const messages: Message[] = []
-          for (let j = i; j < Math.min(i + rawBatch, from + count); j++) {
-            messages.push({ value: JSON.stringify(event(j)) })
-          }
-          await producer.sendBatch({ acks: -1, topicMessages: [{ topic: 'bench.raw-batch', messages }] })
-        }
-      }
+      const send = (from: number, count: number): Promise<void> =>
+        sendBatches(producer, 'bench.raw-batch', from, count, rawBatch, (j) => ({
+          value: JSON.stringify(event(j)),
+        }))
       await send(-1000, 1000) // warm-up
       const t0 = performance.now()
       await send(0, total)
@@ -179,6 +150,5 @@ try {
     }),
   )
 } finally {
-  await kafka.stop()
-  await rm(dir, { recursive: true, force: true })
+  await stop()
 }

@@ -17,28 +17,10 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts"))
+from peer_keys import env, seed_issuer_keys  # noqa: E402  (scripts/peer_keys.py, shared with interop/)
 
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        sys.exit(f"{sys.argv[0]}: environment variable {name} is required")
-    return value
-
-
-def _seed_issuer_keys():
-    raw = os.environ.get("BP_ISSUER_JWKS")
-    if not raw:
-        return
-    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
-    from scitokens.utils.keycache import KeyCache
-
-    cache = KeyCache.getinstance()
-    for jwk in json.loads(raw)["keys"]:
-        algorithm = ECAlgorithm if jwk["kty"] == "EC" else RSAAlgorithm
-        cache.addkeyinfo(env("BP_ISSUER"), jwk["kid"], algorithm.from_jwk(json.dumps(jwk)), cache_timer=7200)
-
-
-_seed_issuer_keys()
+seed_issuer_keys("BP_ISSUER_JWKS", "BP_ISSUER", cache_timer=7200)
 
 
 def connection():
