@@ -1,5 +1,5 @@
 import { createKafkaTokenProvider } from '@gracedb-kafka/auth'
-import { InvalidOptionError, registerCodecs } from '@gracedb-kafka/core'
+import { fixRequestQueueScheduling, InvalidOptionError, registerCodecs } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
 import { type PollOptions, parsePollOptions, type StreamOptions } from './call-options.js'
 import { type ConsumerMessage, decodeMessage } from './decode.js'
@@ -57,6 +57,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     // Other producers (the reference among them) compress batches with zstd, lz4 or snappy; kafkajs decodes
     // only gzip. Through the default export: Node cannot see these as named exports of the CommonJS kafkajs.
     registerCodecs(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
+    fixRequestQueueScheduling(import.meta.url) // kafkajs#1704/#1751: no 1 ms polling of idle connections
     this.instanceName = resolveInstanceName(parsed)
     this.groupId = parsed.groupId ?? generateGroupId()
     this.autoOffsetReset = parsed.autoOffsetReset

@@ -1,6 +1,7 @@
 import { createOAuthCallback, type OAuthToken, SciTokenRefreshManager } from '@gracedb-kafka/auth'
 import {
   buildKafkaConfig,
+  fixRequestQueueScheduling,
   formatBrokerList,
   KafkaConnectionError,
   KafkaError,
@@ -90,6 +91,7 @@ export class ProducerConnection {
     this.acks = acks
     this.idempotent = producerConfig.idempotent === true
     this.#producerConfig = producerConfig
+    fixRequestQueueScheduling(import.meta.url) // kafkajs#1704/#1751: no 1 ms polling of idle connections
     this.#kafka = new Kafka(config as unknown as KafkaConfig)
     this.#producer = this.#kafka.producer(producerConfig)
     // An empty send makes the kafkajs producer ask for the topic, which creates it where the broker

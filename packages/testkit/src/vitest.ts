@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { fixRequestQueueScheduling } from '@gracedb-kafka/core'
 import { inject } from 'vitest'
 import { withAdmin } from './admin.js'
 import type { CreateTopicOptions, KafkaTestCluster } from './cluster.js'
@@ -6,6 +7,10 @@ import { ensureTopics } from './ensure-topics.js'
 import { createTokenIssuer } from './issuer.js'
 import { isAlive, residentBytes } from './jvm-process.js'
 import { SHARED_KAFKA_KEY, type SharedKafkaInfo } from './shared-info.js'
+
+// kafkajs#1704/#1751: the tests' own kafkajs clients must not poll idle connections every 1 ms (nor warn on
+// Node 24) either. Here, not in admin.ts: the global setup loads admin.ts without the source condition.
+fixRequestQueueScheduling(import.meta.url)
 
 declare module 'vitest' {
   export interface ProvidedContext {
