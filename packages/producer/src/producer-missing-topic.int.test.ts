@@ -62,7 +62,7 @@ it('a missing topic does not delay the messages of another topic', async () => {
   expect((err as Error).message).toContain(`${p.instanceName}.absent`)
   await p.close(0).catch(() => {}) // fails the waiting message (closed)
   await waiting
-  expect(events).toEqual(['present delivered', 'absent failed: KafkaProducerError'])
+  expect(events).toEqual(['present delivered', 'absent failed: ClientClosedError'])
   expect(p.pendingMessages).toBe(0)
 })
 
