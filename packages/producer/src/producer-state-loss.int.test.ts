@@ -94,6 +94,18 @@ it('messages given up while their outcome is unknown make the producer start ove
   const outcomes = await Promise.allSettled(during)
   expect(outcomes.every((o) => o.status === 'rejected')).toBe(true) // timed out while the broker was down
   await kafka.restart(0)
+  // Reconnecting (TLS, SASL, a new producer id) can take longer than the 3 s delivery timeout on a loaded
+  // machine: wait until one message gets through before the phase whose offsets are checked.
+  await expect
+    .poll(
+      () =>
+        producer.produce({ phase: 0 }).then(
+          () => true,
+          () => false,
+        ),
+      { timeout: 90_000, interval: 0 },
+    )
+    .toBe(true)
   const after = await Promise.all(Array.from({ length: 20 }, (_, i) => producer.produce({ phase: 3, i })))
   expect(await producer.flush(30)).toBe(0)
 
