@@ -31,6 +31,17 @@ describe('readEventFile', () => {
     expect(f.filename).toBe(join(dir, 'coinc.xml'))
   })
 
+  it('reads small and large files (the large one off the event loop) byte for byte', async () => {
+    for (const size of [1, 4095, 4096, 65_537, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024]) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 7 + size) % 251)
+      const path = join(dir, `sized-${size}.bin`)
+      await writeFile(path, bytes)
+      const f = await readEventFile(path)
+      expect(f.bytes.byteLength).toBe(size)
+      expect(Buffer.compare(Buffer.from(f.bytes), Buffer.from(bytes))).toBe(0)
+    }
+  })
+
   it('uses filecontents (text as UTF-8) and only takes the name from filename', async () => {
     const f = await readEventFile('does-not-exist.xml', 'é')
     expect([...f.bytes]).toEqual([0xc3, 0xa9])

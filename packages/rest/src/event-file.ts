@@ -1,5 +1,5 @@
-import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { closeSync, constants, fstatSync, openSync, readFile, readSync } from 'node:fs'
+import { promisify } from 'node:util'
 import { InvalidOptionError } from '@gracedb-kafka/core'
 import { GraceDbFileError } from './errors.js'
 
@@ -74,15 +74,24 @@ function kindOf(s: {
   return 'a block device'
 }
 
+/** Files up to this size are read without leaving the event loop; larger ones through the thread pool. */
+const SYNC_READ_LIMIT = 1024 * 1024
+
+const readFd = promisify(readFile)
+
 /**
  * Read a file that must be a regular file. It is opened without blocking (opening a FIFO with no writer would
- * otherwise wait forever) and checked through the open handle, so a FIFO, directory or device is refused
+ * otherwise wait forever) and checked through the open descriptor, so a FIFO, directory or device is refused
  * before a single byte is read, and a file swapped between check and read cannot slip through.
+ *
+ * An event file is small (a coinc.xml is tens of KiB): it is opened, checked and read with synchronous calls,
+ * which cost a fraction of the promise-based `FileHandle` round trips through the thread pool (about 0.04 ms
+ * against 0.15 to 0.5 ms of CPU for 16 KiB). A file over {@link SYNC_READ_LIMIT} is read asynchronously.
  */
 async function readRegularFile(filename: string): Promise<Uint8Array> {
-  let handle: Awaited<ReturnType<typeof open>>
+  let fd: number
   try {
-    handle = await open(filename, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+    fd = openSync(filename, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (err) {
     const code = (err as { code?: string }).code
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -99,7 +108,7 @@ async function readRegularFile(filename: string): Promise<Uint8Array> {
     })
   }
   try {
-    const info = await handle.stat()
+    const info = fstatSync(fd)
     if (!info.isFile()) {
       throw new GraceDbFileError(
         `event file "${filename}" is ${kindOf(info)}, not a regular file; give the path of the event file`,
@@ -107,7 +116,7 @@ async function readRegularFile(filename: string): Promise<Uint8Array> {
       )
     }
     try {
-      return await handle.readFile()
+      return info.size <= SYNC_READ_LIMIT ? readToEnd(fd, info.size) : await readFd(fd)
     } catch (err) {
       const code = (err as { code?: string }).code
       throw new GraceDbFileError(`event file "${filename}" cannot be read (${code ?? 'error'})`, {
@@ -117,7 +126,27 @@ async function readRegularFile(filename: string): Promise<Uint8Array> {
       })
     }
   } finally {
-    await handle.close().catch(() => undefined)
+    try {
+      closeSync(fd)
+    } catch {
+      // A failed close loses nothing that was read.
+    }
+  }
+}
+
+/** Read `fd` to its end, starting with room for `size` bytes (the file may have grown since it was checked). */
+function readToEnd(fd: number, size: number): Uint8Array {
+  let buf = Buffer.allocUnsafeSlow(size + 1)
+  let length = 0
+  for (;;) {
+    if (length === buf.length) {
+      const bigger = Buffer.allocUnsafeSlow(buf.length * 2)
+      buf.copy(bigger, 0, 0, length)
+      buf = bigger
+    }
+    const n = readSync(fd, buf, length, buf.length - length, null)
+    if (n === 0) return buf.subarray(0, length)
+    length += n
   }
 }
 
