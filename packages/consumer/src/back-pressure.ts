@@ -51,12 +51,17 @@ export class BackPressure {
   async handleBatch(payload: EachBatchPayload, live: () => boolean): Promise<void> {
     const { batch, resolveOffset, isRunning, isStale, heartbeat, pause } = payload
     const epoch = this.epoch
-    const { topic, partition } = batch
+    const { topic, partition, messages } = batch
+    const buffer = this.buffer
     const current = (): boolean => isRunning() && !isStale() && epoch === this.epoch && live()
     let last: string | undefined
     try {
-      for (const message of batch.messages) {
-        if (!this.buffer.hasRoom()) {
+      // Whether the session is current can only change while this body waits (an await below): the checks run
+      // before the first message and after every wait, not once per message (kafkajs's isStale() builds a
+      // string key each time). Pushing never runs a caller synchronously: a waiting take() resumes later.
+      let i = 0
+      while (i < messages.length && current()) {
+        if (!buffer.hasRoom()) {
           // The caller is slower than the broker: pause this partition and hold the fetch loop until the caller
           // has drained the buffer to the low-water mark (not merely one free slot, which would pause and resume
           // once per message). Heartbeats keep the membership alive; a rebalance surfaces as a heartbeat error,
@@ -64,17 +69,21 @@ export class BackPressure {
           if (last !== undefined) resolveOffset(last)
           const resume = pause()
           try {
-            while (this.buffer.size > this.lowWater && current()) {
+            while (buffer.size > this.lowWater && current()) {
               await this.waitForRoom(1000)
               await heartbeat()
             }
           } finally {
             if (live()) resume()
           }
+          continue // checks current() again before pushing
         }
-        if (!current()) break
-        this.buffer.push({ topic, partition, message, epoch })
-        last = message.offset
+        const end = Math.min(messages.length, i + buffer.capacity - buffer.size)
+        for (; i < end; i++) {
+          const message = messages[i] as KafkaMessage
+          buffer.push({ topic, partition, message, epoch })
+        }
+        last = (messages[end - 1] as KafkaMessage).offset
       }
     } finally {
       // Advance kafkajs's fetch position past what the buffer took; anything else is fetched again.
