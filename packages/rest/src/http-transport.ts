@@ -74,8 +74,13 @@ export class HttpTransport {
     // Whatever supplied it, the token is a secret: an echo of it (a server quoting the Authorization header in
     // an error page) is redacted by value from every message, not only when it looks like a JWT.
     if (token) registerSecret(token)
-    const res = await this.#send(req, token)
-    const text = await this.#readBody(req, res)
+    const { res, done } = await this.#send(req, token)
+    let text: string
+    try {
+      text = await this.#readBody(req, res)
+    } finally {
+      done()
+    }
     const contentType = res.headers.get('content-type') ?? ''
     if (!res.ok) {
       const message = serverMessage(text, contentType)
@@ -165,44 +170,65 @@ export class HttpTransport {
     }
   }
 
-  async #send(req: TransportRequest, token: string | null): Promise<Response> {
+  /**
+   * Send with retries. Resolves to the reply and `done`, which stops the attempt's timeout once the body is read
+   * (the timeout covers headers and body).
+   */
+  async #send(req: TransportRequest, token: string | null): Promise<{ res: Response; done: () => void }> {
     const { retry, requestTimeout, userAgent } = this.#opts
     const doFetch = this.#opts.fetch ?? fetch
     const deadline = Date.now() + retry.retryTimeout * 1000
     // Validated and capped at the longest Node timer: a huge requestTimeout means "very long", never a RangeError.
     const timeoutMs = secondsToMs(requestTimeout, 'requestTimeout') ?? 0
+    // A plain object: fetch copies it into its own Headers (a Headers built here would be copied again).
+    const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json' }
+    if (token) headers.authorization = `Bearer ${token}`
     for (let attempt = 0; ; attempt++) {
-      const headers = new Headers({ 'user-agent': userAgent, accept: 'application/json' })
-      if (token) headers.set('authorization', `Bearer ${token}`)
-      const timeout = AbortSignal.timeout(timeoutMs)
-      const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout
+      const timeout = attemptTimeout(timeoutMs)
+      const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal
       let res: Response | undefined
       let failure: unknown
       try {
         res = await doFetch(req.url, { method: req.method, headers, body: req.body?.() ?? null, signal })
       } catch (err) {
+        timeout.clear()
         if (req.signal?.aborted) throw req.signal.reason
         failure = err
       }
       const retryable = res
         ? retry.retryCodes.includes(res.status)
-        : isConnectionReset(failure) || timeout.aborted
+        : isConnectionReset(failure) || timeout.signal.aborted
       if (!retryable) {
-        if (res) return res
+        if (res) return { res, done: timeout.clear }
         throw new GraceDbConnectionError(`cannot reach GraceDB at ${req.url}: ${describeError(failure)}`, {
           cause: failure,
         })
       }
       const wait = backoffDelay(retry, attempt + 1, res?.headers.get('retry-after') ?? null) * 1000
       if (attempt >= retry.retries || Date.now() + wait > deadline) {
-        if (res) return res
+        if (res) return { res, done: timeout.clear }
         throw new GraceDbConnectionError(
           `cannot reach GraceDB at ${req.url} after ${attempt + 1} attempt(s): ${describeError(failure)}`,
           { cause: failure },
         )
       }
       if (res) await res.body?.cancel().catch(() => undefined)
+      timeout.clear()
       await sleep(wait, undefined, req.signal ? { signal: req.signal } : undefined)
     }
   }
+}
+
+/**
+ * One attempt's timeout: a signal aborted with a `TimeoutError` after `ms`, as `AbortSignal.timeout(ms)` (whose
+ * timer cannot be stopped, and costs more to set up), with `clear` to stop it once the reply is read. The timer
+ * does not keep the process alive.
+ */
+function attemptTimeout(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController()
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))
+  }, ms)
+  timer.unref()
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
 }
