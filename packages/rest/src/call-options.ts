@@ -122,6 +122,61 @@ const uploadSchema = z.strictObject({
   signal,
 })
 
+type Accepts = (v: unknown) => boolean
+const isText: Accepts = (v) => v === undefined || typeof v === 'string'
+const isSearch: Accepts = (v) => v === undefined || v === null || typeof v === 'string'
+const isFlag: Accepts = (v) => v === undefined || typeof v === 'boolean'
+const isSignal: Accepts = (v) => v === undefined || v instanceof AbortSignal
+const isContents: Accepts = (v) =>
+  v === undefined ||
+  typeof v === 'string' ||
+  v instanceof Uint8Array ||
+  v instanceof ArrayBuffer ||
+  (typeof Blob !== 'undefined' && v instanceof Blob)
+
+/** @internal What the `createEvent` schema accepts per key, as plain predicates. */
+export const createAccepts: Readonly<Record<string, Accepts>> = {
+  filecontents: isContents,
+  search: isSearch,
+  labels: () => true,
+  offline: isFlag,
+  kafka: (v) => v === undefined || v === null || isKafkaEventProducer(v),
+  httpFallback: isFlag,
+  gracedbUpload: isFlag,
+  skipSupervisor: isFlag,
+  replayId: isText,
+  signal: isSignal,
+}
+/** @internal What the `reserveGraceId` schema accepts per key. */
+export const reserveAccepts: Readonly<Record<string, Accepts>> = {
+  search: isSearch,
+  contentId: isText,
+  replayId: isText,
+  signal: isSignal,
+}
+
+/**
+ * Whether `opts` is certainly valid: a plain object whose enumerable keys are all its own and all known, and whose
+ * values the schema accepts. Called on every `createEvent`, this spares the schema's parse (and its copy of the
+ * object) for the usual, valid options; anything else (a null, a class instance, an unknown key, a wrong value, a
+ * getter that throws) goes through the schema, which names the problem exactly as before.
+ *
+ * @internal
+ */
+export function plainlyValid(opts: unknown, accepts: Readonly<Record<string, Accepts>>): boolean {
+  if (opts === null || typeof opts !== 'object') return false
+  const proto: unknown = Object.getPrototypeOf(opts)
+  if (proto !== Object.prototype && proto !== null) return false
+  try {
+    for (const key in opts) if (!Object.hasOwn(opts, key) || !Object.hasOwn(accepts, key)) return false
+    const o = opts as Record<string, unknown>
+    for (const key in accepts) if (!accepts[key]!(o[key])) return false
+  } catch {
+    return false
+  }
+  return true
+}
+
 /**
  * Check the options of `reserveGraceId`; throws `InvalidOptionError` naming the key.
  *
@@ -132,7 +187,12 @@ const uploadSchema = z.strictObject({
  * ```
  */
 export function checkReserveOptions(opts: unknown): void {
-  parseOptions(reserveSchema, opts, 'reserveGraceId()')
+  if (!plainlyValid(opts, reserveAccepts)) schemaCheck('reserveGraceId', opts)
+}
+
+/** @internal The schema check alone, without the fast path (for the fast path's test). */
+export function schemaCheck(owner: 'createEvent' | 'reserveGraceId', opts: unknown): void {
+  parseOptions(owner === 'createEvent' ? createSchema : reserveSchema, opts, `${owner}()`)
 }
 
 /**
@@ -144,7 +204,7 @@ export function checkReserveOptions(opts: unknown): void {
  * ```
  */
 export function checkCreateOptions(opts: unknown): void {
-  parseOptions(createSchema, opts, 'createEvent()')
+  if (!plainlyValid(opts, createAccepts)) schemaCheck('createEvent', opts)
 }
 
 /**

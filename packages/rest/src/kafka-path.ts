@@ -6,7 +6,7 @@ import { attachGraceId } from './errors.js'
 import type { EventFile } from './event-file.js'
 import { warnFallback } from './fallback-warning.js'
 import { GraceDbResponse, httpResponse } from './response.js'
-import { buildUploadMessage, type UploadMessage } from './upload-message.js'
+import { base64Of, buildUploadMessage, type UploadMessage } from './upload-message.js'
 
 /** The value the reference puts in `kafka_server` when the HTTP fallback completes a reserved upload. */
 export const FALLBACK_KAFKA_SERVER = 'kafka delivery failed, reverted to http'
@@ -69,6 +69,7 @@ export async function createViaKafka(
 ): Promise<GraceDbResponse> {
   const topic = routeEventPipeline(group, pipeline)
   const gracedbUpload = opts.gracedbUpload ?? true
+  const base64 = base64Of(file.bytes) // once, for the checked draft and the message sent
   const draft = (graceid: string | null, submitter: string | null): UploadMessage =>
     buildUploadMessage({
       serviceUrl: client.serviceUrl,
@@ -80,6 +81,7 @@ export async function createViaKafka(
       labels,
       filename: file.filename,
       bytes: file.bytes,
+      base64,
     })
   // Refuse an invalid message before anything happens (no graceid reserved for a message that cannot be sent).
   validateUploadMessage(draft(gracedbUpload ? 'G0' : null, null))

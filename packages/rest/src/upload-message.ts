@@ -36,6 +36,8 @@ export interface UploadMessageInput {
   labels: string[] | null
   filename: string
   bytes: Uint8Array
+  /** The base64 of `bytes`, when already computed (a caller building several messages of one file encodes once). */
+  base64?: string | undefined
   /** Epoch milliseconds; defaults to now. */
   now?: number
 }
@@ -60,10 +62,12 @@ export function buildUploadMessage(input: UploadMessageInput): UploadMessage {
     gracedb_upload: input.gracedbUpload,
     skip_supervisor: input.skipSupervisor,
     labels: input.labels,
-    eventFile: [
-      input.filename,
-      Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('base64'),
-    ],
+    eventFile: [input.filename, input.base64 ?? base64Of(input.bytes)],
     _producer_timestamp: (input.now ?? Date.now()) / 1000,
   }
+}
+
+/** The base64 of `bytes`, read in place (no copy). */
+export function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 }
