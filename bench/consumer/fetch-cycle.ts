@@ -6,10 +6,11 @@
 // plus our event loop's utilisation and the broker JVM's CPU while reading (the broker shares the 2 cores).
 // Extra kafkajs consumer settings for an A/B come as JSON in the environment: CYCLE_VARIANTS='[{}, {"maxBytesPerPartition": 4194304}]'.
 //
+// Implementations to alternate in each round: CYCLE_IMPLS='["@gracedb-kafka/consumer", "./old-src/index.ts"]'.
+//
 //   node --conditions=@gracedb-kafka/source --import tsx bench/consumer/fetch-cycle.ts [count] [partitions] [rounds]
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
 import type { Consumer } from 'kafkajs'
 import { havePython, runPython } from './python.js'
 import { fill, setupBench } from './setup.js'
@@ -18,6 +19,11 @@ const count = Number(process.argv[2] ?? 100_000)
 const partitions = Number(process.argv[3] ?? 1)
 const rounds = Number(process.argv[4] ?? 2)
 const variants = JSON.parse(process.env.CYCLE_VARIANTS ?? '[{}]') as Record<string, unknown>[]
+// Implementations to alternate (an A/B of a code change: a copy of the old src/ under bench/consumer/, not committed)
+const impls = JSON.parse(process.env.CYCLE_IMPLS ?? '["@gracedb-kafka/consumer"]') as string[]
+const classes = await Promise.all(
+  impls.map(async (m) => (await import(m)) as typeof import('@gracedb-kafka/consumer')),
+)
 
 /** CPU seconds (user + system) of a process so far, from /proc. */
 function cpuSeconds(pid: number | undefined): number {
@@ -67,45 +73,46 @@ try {
   await fill(bench, 'bench.cycle', count)
   const brokerPid = bench.kafka.pid()
   for (let round = 0; round < rounds; round++) {
-    for (const [v, kafkaConfig] of variants.entries()) {
-      const consumer = new GraceDbKafkaConsumer({
-        bootstrapServers: bench.kafka.bootstrapServers,
-        instanceName: 'bench',
-        caCertPath: bench.kafka.caCertPath,
-        groupId: `cycle-${round}-${v}`,
-        autoOffsetReset: 'earliest',
-        kafkaConfig,
-      })
-      await consumer.subscribe('cycle')
-      const kc = (consumer as unknown as { engine: { session: { consumer: Consumer } } }).engine.session
-        .consumer
-      const report = watch(kc)
-      let seen = 0
-      let t0 = 0
-      let elu0 = performance.eventLoopUtilization()
-      let cpu0 = 0
-      let jvm0 = 0
-      for await (const msg of consumer.stream({ timeout: 1 })) {
-        if (seen === 0) {
-          t0 = performance.now()
-          elu0 = performance.eventLoopUtilization()
-          cpu0 = process.cpuUsage().user + process.cpuUsage().system
-          jvm0 = cpuSeconds(brokerPid)
+    for (const [c, { GraceDbKafkaConsumer }] of classes.entries())
+      for (const [v, kafkaConfig] of variants.entries()) {
+        const consumer = new GraceDbKafkaConsumer({
+          bootstrapServers: bench.kafka.bootstrapServers,
+          instanceName: 'bench',
+          caCertPath: bench.kafka.caCertPath,
+          groupId: `cycle-${round}-${c}-${v}`,
+          autoOffsetReset: 'earliest',
+          kafkaConfig,
+        })
+        await consumer.subscribe('cycle')
+        const kc = (consumer as unknown as { engine: { session: { consumer: Consumer } } }).engine.session
+          .consumer
+        const report = watch(kc)
+        let seen = 0
+        let t0 = 0
+        let elu0 = performance.eventLoopUtilization()
+        let cpu0 = 0
+        let jvm0 = 0
+        for await (const msg of consumer.stream({ timeout: 1 })) {
+          if (seen === 0) {
+            t0 = performance.now()
+            elu0 = performance.eventLoopUtilization()
+            cpu0 = process.cpuUsage().user + process.cpuUsage().system
+            jvm0 = cpuSeconds(brokerPid)
+          }
+          if ((msg.value as { n: number }).n < 0) throw new Error('unexpected')
+          if (++seen === count) break
         }
-        if ((msg.value as { n: number }).n < 0) throw new Error('unexpected')
-        if (++seen === count) break
+        const ms = performance.now() - t0
+        const elu = performance.eventLoopUtilization(elu0).utilization
+        const cpu = process.cpuUsage()
+        const nodeCpu = (cpu.user + cpu.system - cpu0) / 1000 / ms
+        const jvmMs = (cpuSeconds(brokerPid) - jvm0) * 1000
+        const jvmCpu = jvmMs / ms
+        await consumer.close()
+        console.log(
+          `round ${round} ${impls[c]} ${JSON.stringify(kafkaConfig)}: ${Math.round(count / (ms / 1000))} msg/s; event loop ${(elu * 100).toFixed(0)}% busy, node CPU ${nodeCpu.toFixed(2)}, broker CPU ${jvmCpu.toFixed(2)} cores (${Math.round(jvmMs)} ms); load ${(await import('node:os')).loadavg()[0]?.toFixed(1)}\n  ${report()}`,
+        )
       }
-      const ms = performance.now() - t0
-      const elu = performance.eventLoopUtilization(elu0).utilization
-      const cpu = process.cpuUsage()
-      const nodeCpu = (cpu.user + cpu.system - cpu0) / 1000 / ms
-      const jvmMs = (cpuSeconds(brokerPid) - jvm0) * 1000
-      const jvmCpu = jvmMs / ms
-      await consumer.close()
-      console.log(
-        `round ${round} ${JSON.stringify(kafkaConfig)}: ${Math.round(count / (ms / 1000))} msg/s; event loop ${(elu * 100).toFixed(0)}% busy, node CPU ${nodeCpu.toFixed(2)}, broker CPU ${jvmCpu.toFixed(2)} cores (${Math.round(jvmMs)} ms); load ${(await import('node:os')).loadavg()[0]?.toFixed(1)}\n  ${report()}`,
-      )
-    }
     if (process.env.CYCLE_PYTHON === '1' && havePython()) {
       const jvm0 = cpuSeconds(brokerPid)
       const { ms } = await runPython<{ ms: number }>(bench, 'throughput', 'bench.cycle', `py-${round}`, count)
