@@ -8,7 +8,12 @@
 import { subscribe } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
-import { GraceDb } from '@gracedb-kafka/rest'
+import type { GraceDb as GraceDbClass } from '@gracedb-kafka/rest'
+
+// PHASES_REST: another copy of the rest package's entry (a baseline checkout) instead of this one's.
+const { GraceDb } = (await import(process.env.PHASES_REST ?? '@gracedb-kafka/rest')) as {
+  GraceDb: typeof GraceDbClass
+}
 
 const [serviceUrl, bootstrapServers, caCertPath, file, count, warmup] = process.argv.slice(2) as [
   string,
