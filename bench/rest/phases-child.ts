@@ -4,10 +4,11 @@
 //   node --conditions=@gracedb-kafka/source --import tsx bench/rest/phases-child.ts SERVICE_URL BOOTSTRAP CA FILE COUNT WARMUP
 //
 // stdout: {"total": [ms...], "cpu": [ms...], "httpConnects": n, "phases": {name: [ms...]}} (warm-up calls
-// excluded from the lists; `cpu` is this process's CPU time during each call, whatever ran meanwhile).
+// excluded from the lists; `cpu` is this process's CPU time during each call, whatever ran meanwhile; `gcPauses`
+// the garbage collections' pauses in ms).
 import { subscribe } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
-import { performance } from 'node:perf_hooks'
+import { PerformanceObserver, performance } from 'node:perf_hooks'
 import type { GraceDb as GraceDbClass } from '@gracedb-kafka/rest'
 
 // PHASES_REST: another copy of the rest package's entry (a baseline checkout) instead of this one's.
@@ -87,6 +88,12 @@ wrap('produce')
 wrap('flush')
 const total: number[] = []
 const cpu: number[] = []
+// Garbage collections during the timed calls: how many, and their pauses (ms).
+const gcPauses: number[] = []
+let timing = false
+new PerformanceObserver((list) => {
+  if (timing) for (const e of list.getEntries()) gcPauses.push(e.duration)
+}).observe({ entryTypes: ['gc'] })
 const phases: Record<string, number[]> = {}
 for (let i = 0; i < Number(warmup) + Number(count); i++) {
   marks = []
@@ -99,6 +106,7 @@ for (let i = 0; i < Number(warmup) + Number(count); i++) {
   if (!response.graceid) throw new Error('createEvent: no graceid')
   const c = process.cpuUsage(c0)
   if (i < Number(warmup)) continue
+  timing = true
   total.push(ms)
   cpu.push((c.user + c.system) / 1000)
   for (let j = 1; j < marks.length; j++) {
@@ -108,4 +116,4 @@ for (let i = 0; i < Number(warmup) + Number(count); i++) {
     phases[key] = list
   }
 }
-process.stdout.write(`${JSON.stringify({ total, cpu, httpConnects, phases })}\n`)
+process.stdout.write(`${JSON.stringify({ total, cpu, httpConnects, gcPauses, phases })}\n`)
