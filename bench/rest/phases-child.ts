@@ -25,6 +25,8 @@ const [serviceUrl, bootstrapServers, caCertPath, file, count, warmup] = process.
   string,
 ]
 let marks: Array<[string, number]> = []
+// Requests to the broker during the timed calls, by API (a per-call Metadata request would show here).
+const kafkaRequests: Record<string, number> = {}
 const mark = (name: string): void => {
   marks.push([name, performance.now()])
 }
@@ -33,6 +35,7 @@ let httpConnects = 0
 subscribe('undici:client:connected', () => {
   httpConnects++
 })
+let timing = false
 const realFetch = globalThis.fetch
 globalThis.fetch = async (input, init) => {
   mark('fetch:start')
@@ -49,6 +52,7 @@ const realSend = Connection.prototype.send!
 Connection.prototype.send = function (this: unknown, ...a: unknown[]) {
   const api = (a[0] as { request: { apiName?: string } }).request.apiName ?? 'request'
   mark(`kafka:${api}:start`)
+  if (timing) kafkaRequests[api] = (kafkaRequests[api] ?? 0) + 1
   const p = realSend.apply(this, a) as Promise<unknown>
   p.then(
     () => mark(`kafka:${api}:done`),
@@ -90,13 +94,13 @@ const total: number[] = []
 const cpu: number[] = []
 // Garbage collections during the timed calls: how many, and their pauses (ms).
 const gcPauses: number[] = []
-let timing = false
 new PerformanceObserver((list) => {
   if (timing) for (const e of list.getEntries()) gcPauses.push(e.duration)
 }).observe({ entryTypes: ['gc'] })
 const phases: Record<string, number[]> = {}
 for (let i = 0; i < Number(warmup) + Number(count); i++) {
   marks = []
+  timing = i >= Number(warmup)
   const t0 = performance.now()
   const c0 = process.cpuUsage()
   mark('call:start')
@@ -106,7 +110,6 @@ for (let i = 0; i < Number(warmup) + Number(count); i++) {
   if (!response.graceid) throw new Error('createEvent: no graceid')
   const c = process.cpuUsage(c0)
   if (i < Number(warmup)) continue
-  timing = true
   total.push(ms)
   cpu.push((c.user + c.system) / 1000)
   for (let j = 1; j < marks.length; j++) {
@@ -116,4 +119,4 @@ for (let i = 0; i < Number(warmup) + Number(count); i++) {
     phases[key] = list
   }
 }
-process.stdout.write(`${JSON.stringify({ total, cpu, httpConnects, gcPauses, phases })}\n`)
+process.stdout.write(`${JSON.stringify({ total, cpu, httpConnects, gcPauses, kafkaRequests, phases })}\n`)

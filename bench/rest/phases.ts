@@ -39,6 +39,7 @@ interface ChildResult {
   cpu: number[]
   httpConnects: number
   gcPauses?: number[]
+  kafkaRequests?: Record<string, number>
   phases: Record<string, number[]>
 }
 
@@ -131,7 +132,7 @@ try {
     const order = r % 2 === 0 ? contenders : [...contenders].reverse()
     for (const c of order) {
       const load = loadavg()[0]!.toFixed(2)
-      const { total, cpu, httpConnects, gcPauses = [], phases } = await c.run()
+      const { total, cpu, httpConnects, gcPauses = [], kafkaRequests = {}, phases } = await c.run()
       const whole = latencySummary(total)
       const cpuSummary = latencySummary(cpu)
       seen.set(c.label, [
@@ -148,7 +149,7 @@ try {
       console.log(
         `round ${r + 1}/${rounds}: ${c.label} (load ${load}, HTTP connections opened: ${httpConnects}, ` +
           `${gcPauses.length} GCs, longest ${Math.max(0, ...gcPauses).toFixed(2)} ms, ` +
-          `total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(1)} ms)`,
+          `total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(1)} ms; broker requests ${JSON.stringify(kafkaRequests)})`,
       )
       console.table(rows)
     }
