@@ -9,6 +9,7 @@
 import { subscribe } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import { PerformanceObserver, performance } from 'node:perf_hooks'
+import tls from 'node:tls'
 import type { GraceDb as GraceDbClass } from '@gracedb-kafka/rest'
 
 // PHASES_REST: another copy of the rest package's entry (a baseline checkout) instead of this one's.
@@ -42,6 +43,13 @@ globalThis.fetch = async (input, init) => {
   const res = await realFetch(input, init)
   mark('fetch:headers')
   return res
+}
+// PHASES_NODELAY=1: an experiment, kafkajs's TLS sockets without Nagle's algorithm (kafkajs never sets it off).
+if (process.env.PHASES_NODELAY === '1') {
+  const connect = tls.connect
+  Object.defineProperty(tls, 'connect', {
+    value: (...a: Parameters<typeof tls.connect>) => connect(...a).setNoDelay(true),
+  })
 }
 // kafkajs's own connection (the copy the producer loads): each request to the broker and each chunk back.
 const kafkajsFrom = createRequire(import.meta.resolve('@gracedb-kafka/producer'))

@@ -2,7 +2,7 @@
 // client in its own Node process (bench/rest/phases-child.ts), as `npm run bench:peers -- --only rest` runs it.
 //
 //   node --conditions=@gracedb-kafka/source --import tsx bench/rest/phases.ts [calls] [fileBytes]
-//        [--cpu-prof DIR] [--baseline PATH/TO/rest/src/index.ts] [--rounds N] [--in-process] [--compression C]
+//        [--cpu-prof DIR] [--baseline PATH/TO/rest/src/index.ts] [--rounds N] [--in-process] [--compression C] [--nodelay]
 //
 // Prints each phase's p50 / p99 (ms) and the client's CPU per call. With --baseline, each round runs this
 // checkout's client and the baseline's (another copy of packages/rest, e.g. `git archive <commit>` unpacked next to
@@ -11,6 +11,7 @@
 // --in-process adds a contender that runs this checkout's client inside this process, next to the stand-in (as
 // bench/rest/create-event.ts and the first bench:peers runs did: the reservation is answered without another
 // process being scheduled). --compression C adds a contender whose producer uses compression C (e.g. `none`).
+// --nodelay adds one whose kafkajs TLS sockets have Nagle's algorithm off (kafkajs leaves it on).
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -27,6 +28,7 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args.splice(i, 2)[1] : undefined
 }
 const inProcess = args.includes('--in-process') ? args.splice(args.indexOf('--in-process'), 1) : undefined
+const nodelay = args.includes('--nodelay') ? args.splice(args.indexOf('--nodelay'), 1) : undefined
 const profDir = flag('--cpu-prof')
 const compression = flag('--compression')
 const baseline = flag('--baseline')
@@ -120,6 +122,12 @@ try {
   ]
   if (baseline) contenders.push({ label: 'baseline', run: () => runChild(baseline) })
   if (inProcess) contenders.push({ label: 'in-process', run: runHere })
+  if (nodelay) {
+    contenders.push({
+      label: 'kafkajs sockets nodelay',
+      run: () => runChild(undefined, { PHASES_NODELAY: '1' }),
+    })
+  }
   if (compression) {
     contenders.push({
       label: `compression ${compression}`,
