@@ -44,13 +44,25 @@ globalThis.fetch = async (input, init) => {
   mark('fetch:headers')
   return res
 }
-// PHASES_NODELAY=1: an experiment, kafkajs's TLS sockets without Nagle's algorithm (kafkajs never sets it off).
-if (process.env.PHASES_NODELAY === '1') {
-  const connect = tls.connect
-  Object.defineProperty(tls, 'connect', {
-    value: (...a: Parameters<typeof tls.connect>) => connect(...a).setNoDelay(true),
-  })
-}
+// Every TLS socket (kafkajs's: undici's connection to the stand-in is plain HTTP): the moment a large request
+// (the Produce request, over 4 KiB) is written splits kafkajs's request time into encoding (records, zstd on the
+// thread pool) and the wire plus the broker. PHASES_NODELAY=1, an experiment: Nagle's algorithm off (kafkajs
+// leaves it on).
+const connectTls = tls.connect
+Object.defineProperty(tls, 'connect', {
+  value: (...a: Parameters<typeof tls.connect>) => {
+    const socket = connectTls(...a)
+    if (process.env.PHASES_NODELAY === '1') socket.setNoDelay(true)
+    const write = socket.write.bind(socket) as (...w: unknown[]) => boolean
+    Object.defineProperty(socket, 'write', {
+      value: (...w: unknown[]) => {
+        if (((w[0] as { length?: number }).length ?? 0) > 4096) mark('tls:write')
+        return write(...w)
+      },
+    })
+    return socket
+  },
+})
 // kafkajs's own connection (the copy the producer loads): each request to the broker and each chunk back.
 const kafkajsFrom = createRequire(import.meta.resolve('@gracedb-kafka/producer'))
 const Connection = kafkajsFrom('kafkajs/src/network/connection.js') as {
