@@ -73,8 +73,12 @@ try {
   await fill(bench, 'bench.cycle', count)
   const brokerPid = bench.kafka.pid()
   for (let round = 0; round < rounds; round++) {
-    for (const [c, { GraceDbKafkaConsumer }] of classes.entries())
+    // odd rounds run the implementations in reverse order (no contender always goes first)
+    const order = [...classes.keys()]
+    if (round % 2 === 1) order.reverse()
+    for (const c of order)
       for (const [v, kafkaConfig] of variants.entries()) {
+        const { GraceDbKafkaConsumer } = classes[c] as (typeof classes)[number]
         const consumer = new GraceDbKafkaConsumer({
           bootstrapServers: bench.kafka.bootstrapServers,
           instanceName: 'bench',

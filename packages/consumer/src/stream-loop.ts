@@ -107,12 +107,8 @@ async function* loop<T>(
       let entry: BufferedEntry | null | undefined = host.tryNext?.()
       if (entry !== undefined) inRow++
       else {
+        inRow = 0
         entry = await host.next(waitMs, wake.signal)
-        // An entry that had to be waited for came with a batch kafkajs has just handed over; its fetch loop is
-        // still on its way (in microtasks, interleaved with ours) to sending the next Fetch request. One turn
-        // after this entry lets that request go out before the rest of the batch is processed, so the broker
-        // prepares the next response meanwhile (one request in flight: every delay here is idle broker time).
-        if (entry !== null) inRow = TURN_EVERY
       }
       if (entry === null) continue
       pending = entry
