@@ -9,7 +9,6 @@
 import { subscribe } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import { PerformanceObserver, performance } from 'node:perf_hooks'
-import tls from 'node:tls'
 import type { GraceDb as GraceDbClass } from '@gracedb-kafka/rest'
 
 // PHASES_REST: another copy of the rest package's entry (a baseline checkout) instead of this one's.
@@ -48,6 +47,8 @@ globalThis.fetch = async (input, init) => {
 // (the Produce request, over 4 KiB) is written splits kafkajs's request time into encoding (records, zstd on the
 // thread pool) and the wire plus the broker. PHASES_NODELAY=1, an experiment: Nagle's algorithm off (kafkajs
 // leaves it on).
+// The module object itself (an ESM namespace cannot be patched), the one kafkajs's require('tls') returns.
+const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls')
 const connectTls = tls.connect
 Object.defineProperty(tls, 'connect', {
   value: (...a: Parameters<typeof tls.connect>) => {

@@ -50,7 +50,7 @@ const kafka = await startKafka({ log: () => {} })
 const gracedb = await startGraceDbStandIn({ kafka })
 try {
   const token = await kafka.issuer.mint({ sub: 'bench', aud: [kafka.issuer.audience, gracedb.audience] })
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     BEARER_TOKEN_FILE: await kafka.issuer.writeTokenFile(token, join(dir, 'token')),
   }
