@@ -8,8 +8,9 @@ import type { ProducerConnection } from './connection.js'
 import { deliveryTimeoutError, unknownPartition } from './delivery-errors.js'
 import type { DeliveryLedger, DeliveryReport, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
-import { PartitionLane } from './partition-lane.js'
+import { type LaneContext, PartitionLane } from './partition-lane.js'
 import { choosePartition } from './partitioner.js'
+import { PipelinedLane } from './pipelined-lane.js'
 import { isMissingTopic, TopicParking } from './topic-parking.js'
 import { isTransient } from './transient.js'
 
@@ -32,7 +33,7 @@ export class Sender {
   readonly #tuning: ProducerTuning
   readonly #compression: CompressionTypes
   readonly #queue = new BatchQueue<Pending>()
-  readonly #lanes = new Map<string, PartitionLane>()
+  readonly #lanes = new Map<string, PartitionLane | PipelinedLane>()
   #batchNumber = 0
   #lingerTimer: NodeJS.Timeout | undefined
   #pumpScheduled = false
@@ -194,7 +195,7 @@ export class Sender {
   /** Place each message of one topic on a partition and queue it on that partition's lane, in order. */
   #assign(batch: Pending[], partitions: PartitionMetadata[]): void {
     const sticky = this.#batchNumber++
-    const kicked = new Set<PartitionLane>()
+    const kicked = new Set<PartitionLane | PipelinedLane>()
     for (const p of batch) {
       if (p.settled) continue
       p.message.partition = choosePartition(p.message, partitions, sticky)
@@ -205,7 +206,7 @@ export class Sender {
       const id = `${p.topic}\u0000${p.message.partition}`
       let lane = this.#lanes.get(id)
       if (!lane) {
-        lane = new PartitionLane(p.topic, p.message.partition, {
+        const context: LaneContext = {
           conn: this.#conn,
           ledger: this.#ledger,
           tuning: this.#tuning,
@@ -213,10 +214,16 @@ export class Sender {
           closed: () => this.#closed,
           timeoutError: (m, last) => this.timeoutError(m, last),
           onError: this.#noteError,
-          onIdle: (l) => {
+          onIdle: (l: PartitionLane | PipelinedLane) => {
             if (this.#lanes.get(id) === l) this.#lanes.delete(id)
           },
-        })
+        }
+        // Idempotent: up to 5 requests in flight per partition on our own send path; else one, via kafkajs.
+        const session = this.#conn.session
+        lane =
+          session === undefined
+            ? new PartitionLane(p.topic, p.message.partition, context)
+            : new PipelinedLane(p.topic, p.message.partition, context, session)
         this.#lanes.set(id, lane)
       }
       lane.push(p)
