@@ -164,8 +164,10 @@ export class IdempotentSession {
 
   async #connected(): Promise<InternalCluster> {
     this.#cluster ??= createInternalCluster(this.#kafka)
-    if (!this.#cluster.isConnected()) await this.#cluster.connect()
-    return this.#cluster
+    const cluster = this.#cluster
+    if (!cluster.isConnected()) await cluster.connect()
+    await cluster.refreshMetadataIfNecessary()
+    return cluster
   }
 
   async #prepare(): Promise<void> {

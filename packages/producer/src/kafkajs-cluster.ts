@@ -38,6 +38,7 @@ export interface InternalCluster {
   disconnect(): Promise<void>
   isConnected(): boolean
   refreshMetadata(): Promise<void>
+  refreshMetadataIfNecessary(): Promise<void>
   addTargetTopic(topic: string): Promise<void>
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>
   findBroker(req: { nodeId: string }): Promise<InternalBroker>
