@@ -1,5 +1,12 @@
 import type { CompressionTypes, Kafka, Message } from 'kafkajs'
-import { createInternalCluster, type InternalBroker, type InternalCluster } from './kafkajs-cluster.js'
+import {
+  createInternalCluster,
+  encodeProduce,
+  type InternalBroker,
+  type InternalCluster,
+  type ProduceResponse,
+} from './kafkajs-cluster.js'
+import type { SequenceCounter } from './sequenced-batches.js'
 
 /** One produce request of one partition's batch, as the pipelined lane sends it. */
 export interface BatchRequest {
@@ -41,6 +48,7 @@ export class IdempotentSession {
   #inFlight = 0
   #renewDue = false
   #preparing: Promise<void> | undefined
+  #counters = new Map<string, SequenceCounter>()
   readonly #quiet = new Set<() => void>()
 
   constructor(kafka: Kafka) {
@@ -70,6 +78,17 @@ export class IdempotentSession {
       })
       await this.#preparing
     }
+  }
+
+  /** The sequence counter of a partition under the current producer id (one object per partition and id). */
+  counter(topic: string, partition: number): SequenceCounter {
+    const key = `${topic}\u0000${partition}`
+    let counter = this.#counters.get(key)
+    if (counter === undefined) {
+      counter = { generation: this.#generation, next: 0 }
+      this.#counters.set(key, counter)
+    }
+    return counter
   }
 
   /** Start a request under the current producer id; pair with {@link IdempotentSession.end}. */
@@ -103,31 +122,37 @@ export class IdempotentSession {
   }
 
   /**
-   * Send one batch with acks=all to `broker`; resolves with the offset the broker gave the partition, or throws
-   * (kafkajs's protocol error for a partition error code; a retriable error when the answer lacks the partition).
+   * Encode one batch for `broker` (acks=all) and return the call that sends it: it resolves with the offset the
+   * broker gave the partition, or throws (kafkajs's protocol error for a partition error code; a retriable error
+   * when the answer lacks the partition). Encode a partition's batches one after the other, in sequence order.
    */
-  async produce(
+  async encode(
     broker: InternalBroker,
     id: { producerId: number; producerEpoch: number },
     req: BatchRequest,
-  ): Promise<BatchPlacement> {
-    let response: Awaited<ReturnType<InternalBroker['produce']>>
+  ): Promise<() => Promise<BatchPlacement>> {
+    const send = await encodeProduce(broker, {
+      producerId: id.producerId,
+      producerEpoch: id.producerEpoch,
+      acks: -1,
+      timeout: PRODUCE_TIMEOUT_MS,
+      compression: req.compression,
+      topicData: [
+        {
+          topic: req.topic,
+          partitions: [
+            { partition: req.partition, firstSequence: req.firstSequence, messages: req.messages },
+          ],
+        },
+      ],
+    })
+    return () => this.#sent(send(), req)
+  }
+
+  async #sent(sending: Promise<ProduceResponse>, req: BatchRequest): Promise<BatchPlacement> {
+    let response: ProduceResponse
     try {
-      response = await broker.produce({
-        producerId: id.producerId,
-        producerEpoch: id.producerEpoch,
-        acks: -1,
-        timeout: PRODUCE_TIMEOUT_MS,
-        compression: req.compression,
-        topicData: [
-          {
-            topic: req.topic,
-            partitions: [
-              { partition: req.partition, firstSequence: req.firstSequence, messages: req.messages },
-            ],
-          },
-        ],
-      })
+      response = await sending
     } catch (err) {
       const e = err as { name?: string; host?: string; port?: number }
       if (e.name === 'KafkaJSConnectionClosedError' && e.host !== undefined && e.port !== undefined) {
@@ -180,5 +205,6 @@ export class IdempotentSession {
     this.#id = { producerId: result.producerId, producerEpoch: result.producerEpoch }
     this.#renewDue = false
     this.#generation++
+    this.#counters = new Map() // a new producer id: every partition's sequence starts at 0
   }
 }

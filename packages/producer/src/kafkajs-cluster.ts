@@ -1,4 +1,10 @@
+import { createRequire } from 'node:module'
 import type { CompressionTypes, Kafka, Message } from 'kafkajs'
+
+const require = createRequire(import.meta.url)
+/** kafkajs's Produce request versions (protocol/requests/produce), for its broker's version lookup. */
+const produceRequests: unknown = require('kafkajs/src/protocol/requests/produce')
+const PRODUCE_API_KEY = 0
 
 /**
  * The only file that reaches into kafkajs internals for the pipelined send path. kafkajs is pinned at 2.2.4,
@@ -22,6 +28,54 @@ export interface InternalBroker {
       partitions: Array<{ partition: number; firstSequence: number; messages: Message[] }>
     }>
   }): Promise<ProduceResponse>
+}
+
+/** A Produce request already encoded: sending it writes the bytes, in the order `send` is called. */
+export type EncodedProduce = () => Promise<ProduceResponse>
+
+type ProduceArgs = Parameters<InternalBroker['produce']>[0]
+type Protocol = { request: { encode: () => Promise<unknown> }; response: unknown }
+
+/**
+ * Encode a Produce request for `broker` now (compression included) and return the call that sends it. kafkajs's
+ * `broker.produce` encodes inside the send, and encodings finish out of order (zstd runs on the thread pool):
+ * pipelined batches of one partition would reach the broker out of sequence. Encoding first, in order, and then
+ * sending requests whose encoding is already done keeps the order (every send takes the same path to the socket).
+ */
+export async function encodeProduce(broker: InternalBroker, args: ProduceArgs): Promise<EncodedProduce> {
+  const internal = broker as unknown as {
+    lookupRequest?: (apiKey: number, definition: unknown) => (args: ProduceArgs) => Protocol
+  } & Record<symbol, (protocol: Protocol) => Promise<ProduceResponse>>
+  const proto = Object.getPrototypeOf(broker) as object
+  const sendKey = Object.getOwnPropertySymbols(proto).find(
+    (s) => s.description === 'private:Broker:sendRequest',
+  )
+  if (internal.lookupRequest === undefined || sendKey === undefined) {
+    return () => broker.produce(args) // not the pinned kafkajs: correct, but without the ordering guarantee
+  }
+  const protocol = internal.lookupRequest(PRODUCE_API_KEY, produceRequests)(args)
+  const payload = await protocol.request.encode()
+  const encoded = { ...protocol, request: { ...protocol.request, encode: async () => payload } }
+  return () => internal[sendKey]!.call(broker, encoded)
+}
+
+/**
+ * Whether `broker`'s produce connection is connected and authenticated, so a request sent now goes straight to
+ * the socket. A request sent while kafkajs still connects or (re-)authenticates waits on that and can be
+ * overtaken by one sent after it: only one request at a time may be in flight then.
+ */
+export function connectionReady(broker: InternalBroker): boolean {
+  const pool = (broker as unknown as { connectionPool?: { pool?: unknown[] } }).connectionPool?.pool
+  const produceConnection = pool?.[0] as
+    | { isConnected?: () => boolean; isAuthenticated?: () => boolean }
+    | undefined
+  if (
+    typeof produceConnection?.isConnected !== 'function' ||
+    typeof produceConnection.isAuthenticated !== 'function'
+  ) {
+    return false // not the pinned kafkajs: no pipelining
+  }
+  return produceConnection.isConnected() && produceConnection.isAuthenticated()
 }
 
 /** The decoded Produce response (v3+): kafkajs throws on the first partition error code. */

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
 import type { Pending } from './delivery-ledger.js'
-import type { IdempotentSession } from './idempotent-session.js'
-import type { InternalBroker } from './kafkajs-cluster.js'
+import type { BatchPlacement, IdempotentSession } from './idempotent-session.js'
+import { connectionReady, type InternalBroker } from './kafkajs-cluster.js'
 import type { LaneContext } from './partition-lane.js'
 import { type SentBatch, SequencedBatches } from './sequenced-batches.js'
 import { isProducerStateLost, isTransient } from './transient.js'
@@ -32,7 +32,7 @@ export class PipelinedLane {
   readonly partition: number
   readonly #ctx: LaneContext
   readonly #session: IdempotentSession
-  readonly #batches = new SequencedBatches()
+  readonly #batches: SequencedBatches
   #records: Pending[] = []
   #running = false
   #inFlight = 0
@@ -48,6 +48,7 @@ export class PipelinedLane {
     this.partition = partition
     this.#ctx = ctx
     this.#session = session
+    this.#batches = new SequencedBatches(session.counter(topic, partition))
   }
 
   /** Whether records wait here (queued, or sent and not yet reported). */
@@ -119,7 +120,10 @@ export class PipelinedLane {
         await this.#session.ready()
         if (this.#session.renewDue) continue
         if (this.#session.generation !== this.#batches.generation) {
-          this.#records = this.#batches.renumber(this.#session.generation, this.#records)
+          this.#records = this.#batches.renumber(
+            this.#session.counter(this.topic, this.partition),
+            this.#records,
+          )
         }
         const next = this.#batches.nextToSend() ?? this.#newBatch()
         if (next === undefined) {
@@ -131,7 +135,11 @@ export class PipelinedLane {
           this.#refreshLeader = false
         }
         if (this.#session.renewDue || this.#session.generation !== this.#batches.generation) continue
-        this.#send(this.#broker, next)
+        if (this.#inFlight > 0 && !connectionReady(this.#broker)) {
+          await this.#sleepUntilWoken() // (re)connecting: one request at a time, or a later one could overtake
+          continue
+        }
+        await this.#send(this.#broker, next)
       } catch (err) {
         const error = conn.mapError(err, since, this.topic, this.partition)
         this.#lastError = error
@@ -156,7 +164,8 @@ export class PipelinedLane {
     return this.#batches.add(this.#records.splice(0, n))
   }
 
-  #send(broker: InternalBroker, batch: SentBatch): void {
+  /** Encode the batch (before the next one: order on the wire), then send it without waiting for the answer. */
+  async #send(broker: InternalBroker, batch: SentBatch): Promise<void> {
     const id = this.#session.begin()
     this.#inFlight++
     batch.state = 'flight'
@@ -169,8 +178,13 @@ export class PipelinedLane {
       messages: batch.records.map((p) => p.message),
       compression: this.#ctx.compression,
     }
-    this.#session
-      .produce(broker, id, request)
+    let sending: Promise<BatchPlacement>
+    try {
+      sending = (await this.#session.encode(broker, id, request))()
+    } catch (err) {
+      sending = Promise.reject(err)
+    }
+    sending
       .then(
         (placed) => {
           this.#batches.acknowledge(batch, placed)

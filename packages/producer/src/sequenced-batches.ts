@@ -4,6 +4,15 @@ import type { BatchPlacement } from './idempotent-session.js'
 /** Sequence numbers are Int32 on the wire; they wrap to 0 past this (as Kafka's and kafkajs's producers do). */
 const INT32_MAX = 2_147_483_647
 
+/**
+ * The next sequence number of one partition under one producer-id generation. It outlives the lane (a lane
+ * that falls idle is dropped; the next one continues the numbering), and is replaced on a new producer id.
+ */
+export interface SequenceCounter {
+  readonly generation: number
+  next: number
+}
+
 /** A batch of one partition with its sequence numbers, until its records are reported. */
 export interface SentBatch {
   readonly records: Pending[]
@@ -21,7 +30,7 @@ export interface SentBatch {
  *
  * @example
  * ```ts
- * const batches = new SequencedBatches()
+ * const batches = new SequencedBatches({ generation: 1, next: 0 })
  * const b = batches.add(records) // firstSequence 0
  * batches.acknowledge(b, { baseOffset: 42, logAppendTime: -1 })
  * batches.deliverHead(ledger, 0)
@@ -29,12 +38,15 @@ export interface SentBatch {
  */
 export class SequencedBatches {
   #batches: SentBatch[] = []
-  #generation = -1
-  #nextSequence = 0
+  #counter: SequenceCounter
+
+  constructor(counter: SequenceCounter = { generation: -1, next: 0 }) {
+    this.#counter = counter
+  }
 
   /** The producer-id generation the sequence numbers belong to (-1 before the first). */
   get generation(): number {
-    return this.#generation
+    return this.#counter.generation
   }
 
   /** Batches not yet reported. */
@@ -56,14 +68,15 @@ export class SequencedBatches {
 
   /** A new batch of `records` with the next sequence numbers. */
   add(records: Pending[]): SentBatch {
+    const counter = this.#counter
     const batch: SentBatch = {
       records,
-      firstSequence: this.#nextSequence,
+      firstSequence: counter.next,
       state: 'queued',
       placed: undefined,
     }
-    this.#nextSequence += records.length
-    if (this.#nextSequence > INT32_MAX) this.#nextSequence -= INT32_MAX + 1
+    counter.next += records.length
+    if (counter.next > INT32_MAX) counter.next -= INT32_MAX + 1
     this.#batches.push(batch)
     return batch
   }
@@ -122,10 +135,10 @@ export class SequencedBatches {
   }
 
   /**
-   * Start generation `generation` (a new producer id): sequence numbers from 0; the records of unacknowledged
-   * batches (still pending) go back before `queue`, in order. Call only with nothing in flight. Returns the queue.
+   * Continue with `counter` (a new producer id's, from 0): the records of unacknowledged batches (still
+   * pending) go back before `queue`, in order. Call only with nothing in flight. Returns the queue.
    */
-  renumber(generation: number, queue: Pending[]): Pending[] {
+  renumber(counter: SequenceCounter, queue: Pending[]): Pending[] {
     const back: Pending[] = []
     const kept: SentBatch[] = []
     for (const b of this.#batches) {
@@ -134,8 +147,7 @@ export class SequencedBatches {
     }
     for (const p of back) p.inDoubt = undefined
     this.#batches = kept
-    this.#generation = generation
-    this.#nextSequence = 0
+    this.#counter = counter
     return back.length === 0 ? queue : [...back, ...queue]
   }
 }
