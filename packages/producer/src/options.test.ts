@@ -32,7 +32,7 @@ describe('parseProducerOptions', () => {
     expect(o.topic).toBeUndefined()
     expect(o.tuning).toMatchObject({
       lingerMs: 5,
-      maxInFlight: 1,
+      maxInFlight: 5,
       deliveryTimeoutMs: 30_000,
       messageMaxBytes: 10_485_760,
       compression: 'zstd', // the reference's compression.type
@@ -74,7 +74,7 @@ describe('parseProducerOptions', () => {
     [{ ...base, compression: 'brotli' as never }, 'compression'],
     [{ ...base, validateToken: 'yes' as never }, 'validateToken'],
     [{ ...base, checkForTopics: 1 as never }, 'checkForTopics'],
-    [{ ...base, kafkaConfig: { 'max.in.flight': 5 } }, 'kafkaConfig.max.in.flight.requests.per.connection'],
+    [{ ...base, kafkaConfig: { 'max.in.flight': 6 } }, 'kafkaConfig.max.in.flight.requests.per.connection'],
     [{ ...base, kafkaConfig: { producer: 'x' } }, 'kafkaConfig.producer'],
   ])('names the bad option in %j', (input, option) => {
     expect(optionOf(() => parseProducerOptions(input as never))).toBe(option)

@@ -78,8 +78,9 @@ export interface ProducerTuning {
   /** `delivery.timeout.ms` (default 30,000, as ligo-gracedb): time from `produce()` to a final report. */
   deliveryTimeoutMs: number
   /**
-   * `max.in.flight.requests.per.connection` (1 with guaranteed delivery, else default 5). Accepted for
-   * compatibility: the sender keeps one request per partition in flight in either mode.
+   * `max.in.flight.requests.per.connection` (default 5). With guaranteed delivery (idempotent): at most 5
+   * (the broker de-duplicates a producer's last 5 batches per partition), and the number of batches per
+   * partition in flight. Without it the sender keeps one request per partition in flight (kafkajs `sendBatch`).
    */
   maxInFlight: number
   /** `queue.buffering.max.messages` (default 1,000,000): `produce()` refuses more queued messages. */
@@ -156,7 +157,7 @@ export function splitKafkaConfig(
     batchSize: 1_000_000,
     messageMaxBytes: 10_485_760,
     deliveryTimeoutMs: 30_000,
-    maxInFlight: guaranteedDelivery ? 1 : 5,
+    maxInFlight: 5,
     queueMaxMessages: 1_000_000,
     queueMaxBytes: 1_048_576 * 1024,
     connectTimeoutMs: 15_000,
@@ -182,10 +183,10 @@ export function splitKafkaConfig(
     producerConfig = { ...(value as Record<string, unknown>) }
   }
   Object.assign(tuning, settings)
-  if (guaranteedDelivery && tuning.maxInFlight > 1) {
+  if (guaranteedDelivery && tuning.maxInFlight > 5) {
     bad(
       'max.in.flight.requests.per.connection',
-      'must be 1 with guaranteedDelivery (kafkajs can reorder or duplicate concurrent idempotent requests on retry)',
+      'must be at most 5 with guaranteedDelivery (the broker de-duplicates only the last 5 batches of a producer)',
     )
   }
   return { kafkaConfig, producerConfig, tuning }

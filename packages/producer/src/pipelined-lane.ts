@@ -10,6 +10,11 @@ import { isProducerStateLost, isTransient } from './transient.js'
 /** At most this many unacknowledged batches per partition: the broker remembers the last 5 of a producer. */
 export const PIPELINE_DEPTH = 5
 
+/** The lane's depth: `max.in.flight.requests.per.connection`, at most {@link PIPELINE_DEPTH}. */
+function depthOf(maxInFlight: number): number {
+  return Math.max(1, Math.min(PIPELINE_DEPTH, maxInFlight))
+}
+
 /**
  * The records of one topic-partition of an idempotent producer, sent with up to {@link PIPELINE_DEPTH} requests
  * in flight, each batch with its own sequence numbers ({@link SequencedBatches}). Records are reported in order,
@@ -150,9 +155,10 @@ export class PipelinedLane {
     }
   }
 
-  /** A new batch from the head of the queue, when fewer than {@link PIPELINE_DEPTH} are unacknowledged. */
+  /** A new batch from the head of the queue, when fewer than the depth (`max.in.flight…`) are unacknowledged. */
   #newBatch(): SentBatch | undefined {
-    if (this.#batches.unacknowledged >= PIPELINE_DEPTH || this.#records.length === 0) return undefined
+    if (this.#batches.unacknowledged >= depthOf(this.#ctx.tuning.maxInFlight) || this.#records.length === 0)
+      return undefined
     const { batchNumMessages, batchSize } = this.#ctx.tuning
     let n = 0
     let bytes = 0
