@@ -1,5 +1,6 @@
 import type { CompressionTypes, Kafka, Message } from 'kafkajs'
 import {
+  connectionReady,
   createInternalCluster,
   encodeProduce,
   type InternalBroker,
@@ -119,6 +120,11 @@ export class IdempotentSession {
       })
     }
     return cluster.findBroker({ nodeId })
+  }
+
+  /** Whether a request to `broker` may be sent while another is in flight (its connection is ready). */
+  pipelinable(broker: InternalBroker): boolean {
+    return connectionReady(broker)
   }
 
   /**

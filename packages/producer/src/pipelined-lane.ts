@@ -2,10 +2,26 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
 import type { Pending } from './delivery-ledger.js'
 import type { BatchPlacement, IdempotentSession } from './idempotent-session.js'
-import { connectionReady, type InternalBroker } from './kafkajs-cluster.js'
+import type { InternalBroker } from './kafkajs-cluster.js'
 import type { LaneContext } from './partition-lane.js'
 import { type SentBatch, SequencedBatches } from './sequenced-batches.js'
 import { isProducerStateLost, isTransient } from './transient.js'
+
+/** What a lane uses of the {@link IdempotentSession} (an interface, so the lane's rules can be tested alone). */
+export type LaneSession = Pick<
+  IdempotentSession,
+  | 'generation'
+  | 'renewDue'
+  | 'requestRenewal'
+  | 'ready'
+  | 'begin'
+  | 'end'
+  | 'counter'
+  | 'leader'
+  | 'pipelinable'
+  | 'encode'
+  | 'reset'
+>
 
 /** At most this many unacknowledged batches per partition: the broker remembers the last 5 of a producer. */
 export const PIPELINE_DEPTH = 5
@@ -36,7 +52,7 @@ export class PipelinedLane {
   readonly topic: string
   readonly partition: number
   readonly #ctx: LaneContext
-  readonly #session: IdempotentSession
+  readonly #session: LaneSession
   readonly #batches: SequencedBatches
   #records: Pending[] = []
   #running = false
@@ -48,7 +64,7 @@ export class PipelinedLane {
   #refreshLeader = false
   #wake: (() => void) | undefined
 
-  constructor(topic: string, partition: number, ctx: LaneContext, session: IdempotentSession) {
+  constructor(topic: string, partition: number, ctx: LaneContext, session: LaneSession) {
     this.topic = topic
     this.partition = partition
     this.#ctx = ctx
@@ -140,7 +156,7 @@ export class PipelinedLane {
           this.#refreshLeader = false
         }
         if (this.#session.renewDue || this.#session.generation !== this.#batches.generation) continue
-        if (this.#inFlight > 0 && !connectionReady(this.#broker)) {
+        if (this.#inFlight > 0 && !this.#session.pipelinable(this.#broker)) {
           await this.#sleepUntilWoken() // (re)connecting: one request at a time, or a later one could overtake
           continue
         }
