@@ -51,6 +51,9 @@ export class IdempotentSession {
   #preparing: Promise<void> | undefined
   #counters = new Map<string, SequenceCounter>()
   readonly #quiet = new Set<() => void>()
+  /** Lanes whose unacknowledged batch precedes an acknowledged one: it was written, and must be answered
+   * (as a duplicate, with its offset) under this producer id before a renewal renumbers it. */
+  readonly #holds = new Map<object, () => boolean>()
 
   constructor(kafka: Kafka) {
     this.#kafka = kafka
@@ -90,6 +93,16 @@ export class IdempotentSession {
       this.#counters.set(key, counter)
     }
     return counter
+  }
+
+  /** Hold renewals while `held()` is true (checked again whenever a request ends, and every 100 ms). */
+  hold(lane: object, held: () => boolean): void {
+    this.#holds.set(lane, held)
+  }
+
+  /** Connect without renewing the producer id (for a lane that holds a renewal, see {@link hold}). */
+  async connect(): Promise<void> {
+    await this.#connected()
   }
 
   /** Start a request under the current producer id; pair with {@link IdempotentSession.end}. */
@@ -193,6 +206,11 @@ export class IdempotentSession {
     await cluster?.disconnect().catch(() => {})
   }
 
+  #held(): boolean {
+    for (const [lane, held] of this.#holds) if (!held()) this.#holds.delete(lane)
+    return this.#holds.size > 0
+  }
+
   async #connected(): Promise<InternalCluster> {
     this.#cluster ??= createInternalCluster(this.#kafka)
     const cluster = this.#cluster
@@ -204,8 +222,16 @@ export class IdempotentSession {
   async #prepare(): Promise<void> {
     const cluster = await this.#connected()
     if (this.#id !== undefined && !this.#renewDue) return
-    while (this.#inFlight > 0) await new Promise<void>((resolve) => this.#quiet.add(resolve))
-    this.#quiet.clear()
+    while (this.#inFlight > 0 || this.#held()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100)
+        this.#quiet.add(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+      this.#quiet.clear()
+    }
     const broker = await cluster.findControllerBroker()
     const result = await broker.initProducerId({ transactionTimeout: TRANSACTION_TIMEOUT_MS })
     this.#id = { producerId: result.producerId, producerEpoch: result.producerEpoch }
@@ -214,3 +240,21 @@ export class IdempotentSession {
     this.#counters = new Map() // a new producer id: every partition's sequence starts at 0
   }
 }
+
+/** What a lane uses of the {@link IdempotentSession} (an interface, so the lane's rules can be tested alone). */
+export type LaneSession = Pick<
+  IdempotentSession,
+  | 'generation'
+  | 'renewDue'
+  | 'requestRenewal'
+  | 'ready'
+  | 'begin'
+  | 'end'
+  | 'counter'
+  | 'leader'
+  | 'pipelinable'
+  | 'encode'
+  | 'reset'
+  | 'hold'
+  | 'connect'
+>

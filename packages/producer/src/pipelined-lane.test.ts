@@ -2,11 +2,11 @@ import { KafkaConnectionError, toKafkaError } from '@gracedb-kafka/core'
 import { describe, expect, it } from 'vitest'
 import type { ProducerConnection } from './connection.js'
 import { DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
-import type { BatchPlacement, BatchRequest } from './idempotent-session.js'
+import type { BatchPlacement, BatchRequest, LaneSession } from './idempotent-session.js'
 import type { InternalBroker } from './kafkajs-cluster.js'
 import type { ProducerTuning } from './options.js'
 import type { LaneContext } from './partition-lane.js'
-import { type LaneSession, PipelinedLane } from './pipelined-lane.js'
+import { PipelinedLane } from './pipelined-lane.js'
 import type { SequenceCounter } from './sequenced-batches.js'
 
 /**
@@ -24,6 +24,14 @@ class PartitionLog {
   duplicates = 0
   maxInFlight = 0
   lose: { seq: number; where: 'request' | 'answer' } | undefined
+  /** Called when a request or answer is lost (the test may ask for a renewal then). */
+  onLost: () => void = () => {}
+
+  /** A new producer id: sequence numbers from 0, nothing to de-duplicate against. */
+  newProducer(): void {
+    this.next = 0
+    this.batches.clear()
+  }
 
   async handle(req: BatchRequest): Promise<BatchPlacement> {
     this.inFlight++
@@ -33,6 +41,7 @@ class PartitionLog {
       if (lost) this.lose = undefined
       const placed = lost === 'request' ? undefined : this.#apply(req)
       await new Promise((resolve) => setTimeout(resolve, 2))
+      if (placed === undefined || lost === 'answer') this.onLost()
       if (placed === undefined) throw connectionError() // never reached the broker; noticed later
       if (lost === 'answer') throw connectionError()
       return placed
@@ -68,26 +77,49 @@ function connectionError(): Error {
 }
 
 function sessionOver(partition: PartitionLog, renewals: number[]): LaneSession {
-  const counter: SequenceCounter = { generation: 1, next: 0 }
+  let counter: SequenceCounter = { generation: 1, next: 0 }
+  let inFlight = 0
+  const holds = new Map<object, () => boolean>()
   const broker = {} as InternalBroker
-  return {
+  const session: LaneSession & { generation: number; renewDue: boolean } = {
     generation: 1,
     renewDue: false,
-    requestRenewal: (g) => void renewals.push(g),
-    ready: async () => {},
-    begin: () => ({ producerId: 7, producerEpoch: 0, generation: 1 }),
-    end: () => {},
+    requestRenewal: (g) => {
+      renewals.push(g)
+      if (g === session.generation) session.renewDue = true
+    },
+    // A renewal waits for nothing in flight and no hold, then numbers from 0 under a new producer id.
+    ready: async () => {
+      while (session.renewDue) {
+        if (inFlight === 0 && [...holds.values()].every((held) => !held())) {
+          session.generation++
+          counter = { generation: session.generation, next: 0 }
+          partition.newProducer()
+          session.renewDue = false
+          holds.clear()
+        } else await new Promise((resolve) => setTimeout(resolve, 1))
+      }
+    },
+    begin: () => {
+      inFlight++
+      return { producerId: 7, producerEpoch: 0, generation: session.generation }
+    },
+    end: () => void inFlight--,
     counter: () => counter,
     leader: async () => broker,
     pipelinable: () => true,
     encode: async (_broker, _id, req) => () => partition.handle(req),
     reset: async () => {},
+    hold: (lane, held) => void holds.set(lane, held),
+    connect: async () => {},
   }
+  return session
 }
 
 async function run(
   partition: PartitionLog,
   count: number,
+  renewOnLoss = false,
 ): Promise<{ reports: DeliveryReport[]; renewals: number[] }> {
   const ledger = new DeliveryLedger()
   const renewals: number[] = []
@@ -107,7 +139,9 @@ async function run(
     onIdle: () => {},
     onError: () => {},
   }
-  const lane = new PipelinedLane('t', 0, ctx, sessionOver(partition, renewals))
+  const session = sessionOver(partition, renewals)
+  if (renewOnLoss) partition.onLost = () => session.requestRenewal(session.generation)
+  const lane = new PipelinedLane('t', 0, ctx, session)
   const promises: Promise<DeliveryReport>[] = []
   for (let i = 0; i < count; i++) {
     const p = ledger.create({
@@ -158,5 +192,17 @@ describe('PipelinedLane', () => {
     expect(partition.log).toEqual(expected(100)) // written once
     expect(reports.map((r) => r.offset)).toEqual(partition.log.map((_, i) => i))
     expect(renewals).toEqual([])
+  }, 20_000)
+
+  it('a renewal asked for while a written batch is unanswered waits until it is answered: nothing twice', async () => {
+    // Another partition lost its producer state at the moment this one lost an answer: the batch whose answer
+    // was lost was written, so it is sent again under the old id (a duplicate, its offset) before the renewal.
+    const partition = new PartitionLog()
+    partition.lose = { seq: 20, where: 'answer' }
+    const { reports, renewals } = await run(partition, 100, true)
+    expect(renewals.length).toBeGreaterThan(0)
+    expect(partition.duplicates).toBeGreaterThan(0)
+    expect(partition.log).toEqual(expected(100)) // written once, in order
+    expect(reports.map((r) => r.offset)).toEqual(partition.log.map((_, i) => i))
   }, 20_000)
 })

@@ -1,27 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
 import type { Pending } from './delivery-ledger.js'
-import type { BatchPlacement, IdempotentSession } from './idempotent-session.js'
+import type { BatchPlacement, LaneSession } from './idempotent-session.js'
 import type { InternalBroker } from './kafkajs-cluster.js'
 import type { LaneContext } from './partition-lane.js'
 import { type SentBatch, SequencedBatches } from './sequenced-batches.js'
 import { isProducerStateLost, isTransient } from './transient.js'
-
-/** What a lane uses of the {@link IdempotentSession} (an interface, so the lane's rules can be tested alone). */
-export type LaneSession = Pick<
-  IdempotentSession,
-  | 'generation'
-  | 'renewDue'
-  | 'requestRenewal'
-  | 'ready'
-  | 'begin'
-  | 'end'
-  | 'counter'
-  | 'leader'
-  | 'pipelinable'
-  | 'encode'
-  | 'reset'
->
 
 /** At most this many unacknowledged batches per partition: the broker remembers the last 5 of a producer. */
 export const PIPELINE_DEPTH = 5
@@ -63,6 +47,8 @@ export class PipelinedLane {
   #broker: InternalBroker | undefined
   #refreshLeader = false
   #wake: (() => void) | undefined
+  /** The producer id lost its state while a written batch was unanswered: that batch cannot be answered. */
+  #holeLost = false
 
   constructor(topic: string, partition: number, ctx: LaneContext, session: LaneSession) {
     this.topic = topic
@@ -138,15 +124,24 @@ export class PipelinedLane {
       const since = Date.now()
       try {
         await conn.ensureConnected()
-        await this.#session.ready()
-        if (this.#session.renewDue) continue
+        // A written batch still unanswered keeps the producer id until it is answered (as a duplicate).
+        const hole = this.#batches.hasHole() && !this.#holeLost
+        if (hole) {
+          this.#session.hold(this, () => this.#batches.hasHole() && !this.#holeLost && !this.#ctx.closed())
+          await this.#session.connect()
+        } else {
+          await this.#session.ready()
+          if (this.#session.renewDue) continue
+        }
         if (this.#session.generation !== this.#batches.generation) {
+          this.#holeLost = false
           this.#records = this.#batches.renumber(
             this.#session.counter(this.topic, this.partition),
             this.#records,
           )
         }
-        const next = this.#batches.nextToSend() ?? this.#newBatch()
+        const next =
+          this.#batches.nextToSend() ?? (hole && this.#session.renewDue ? undefined : this.#newBatch())
         if (next === undefined) {
           await this.#sleepUntilWoken()
           continue
@@ -155,7 +150,8 @@ export class PipelinedLane {
           this.#broker = await this.#session.leader(this.topic, this.partition, this.#refreshLeader)
           this.#refreshLeader = false
         }
-        if (this.#session.renewDue || this.#session.generation !== this.#batches.generation) continue
+        if ((this.#session.renewDue && !hole) || this.#session.generation !== this.#batches.generation)
+          continue
         if (this.#inFlight > 0 && !this.#session.pipelinable(this.#broker)) {
           await this.#sleepUntilWoken() // (re)connecting: one request at a time, or a later one could overtake
           continue
@@ -232,7 +228,10 @@ export class PipelinedLane {
     if (isProducerStateLost(err)) {
       // Out of order behind a batch that failed too is that failure's consequence: both are sent again.
       const consequence = isOutOfOrder(err) && this.#batches.hasUnacknowledgedBefore(batch)
-      if (!consequence) this.#session.requestRenewal(this.#batches.generation)
+      if (!consequence) {
+        this.#holeLost = this.#batches.hasHole() // its records will be sent again under a new id (KIP-360)
+        this.#session.requestRenewal(this.#batches.generation)
+      }
       return
     }
     if (isTransient(error, err) || (err as { name?: string }).name === 'GraceDbKafkaPartitionMissing') {

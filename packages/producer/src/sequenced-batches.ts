@@ -115,6 +115,20 @@ export class SequencedBatches {
     return false
   }
 
+  /**
+   * Whether an unacknowledged batch (none of its records given up) precedes an acknowledged one: the broker
+   * wrote it (it takes a producer's batches in sequence), and its answer is still to be had.
+   */
+  hasHole(): boolean {
+    let open = false
+    for (const b of this.#batches) {
+      if (b.state === 'acked') {
+        if (open) return true
+      } else if (!b.records.some((p) => p.settled)) open = true
+    }
+    return false
+  }
+
   /** Whether a batch that is not in flight has records already reported (given up): its numbers are spent. */
   hasAbandoned(): boolean {
     return this.#batches.some(
