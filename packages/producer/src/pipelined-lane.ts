@@ -163,8 +163,23 @@ export class PipelinedLane {
         this.#ctx.onError(error)
         this.#refreshLeader = true
         this.#recovering = true
+        if (!isTransient(error, err)) this.#refuseWaiting(error) // e.g. an expired token: fail, as the old lane
       }
     }
+  }
+
+  /** Fail the records not in flight (queued, or batches waiting to be sent again) with a refusal for good. */
+  #refuseWaiting(error: KafkaError): void {
+    const { conn, ledger } = this.#ctx
+    const waiting = this.#records.slice()
+    for (const b of this.#batches.all())
+      if (b.state === 'queued' || b.state === 'failed') waiting.push(...b.records)
+    if (error instanceof KafkaAuthenticationError) {
+      ledger.recordAuthError(error, waiting)
+      void conn.reset()
+    }
+    for (const p of waiting) ledger.fail(p, error) // a batch sent before now holds given-up records: renewal
+    this.#records = []
   }
 
   /** A new batch from the head of the queue, when fewer than the depth (`max.in.flight…`) are unacknowledged. */
