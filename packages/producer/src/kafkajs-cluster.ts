@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { CompressionTypes, Kafka, Message } from 'kafkajs'
+import { encodeProduceRequest } from './produce-request.js'
 
 const require = createRequire(import.meta.url)
 /** kafkajs's Produce request versions (protocol/requests/produce), for its broker's version lookup. */
@@ -34,7 +35,33 @@ export interface InternalBroker {
 export type EncodedProduce = () => Promise<ProduceResponse>
 
 type ProduceArgs = Parameters<InternalBroker['produce']>[0]
-type Protocol = { request: { encode: () => Promise<unknown> }; response: unknown }
+type Protocol = { request: { apiVersion: number; encode: () => Promise<unknown> }; response: unknown }
+
+/** kafkajs's Encoder (protocol/encoder.js): request.js takes the body as one (`writeEncoder`: `.buf`, `.buffer`). */
+let EncoderClass: { prototype: object } | undefined | null
+function encoderPrototype(): object | undefined {
+  if (EncoderClass === undefined) {
+    try {
+      EncoderClass = require('kafkajs/src/protocol/encoder') as { prototype: object }
+    } catch {
+      EncoderClass = null
+    }
+  }
+  return EncoderClass?.prototype
+}
+
+/**
+ * The body kafkajs would encode, from our encoder (`produce-request.ts`, byte-equal to kafkajs's v3–v7), as a
+ * kafkajs Encoder holding those bytes; `undefined` (encode with kafkajs) for another version or an input our
+ * encoder leaves to kafkajs.
+ */
+async function fastEncode(apiVersion: number, args: ProduceArgs): Promise<unknown> {
+  const proto = encoderPrototype()
+  if (proto === undefined || !(apiVersion >= 3 && apiVersion <= 7)) return undefined
+  const body = await encodeProduceRequest(args)
+  if (body === undefined) return undefined
+  return Object.assign(Object.create(proto) as object, { buf: body, offset: body.length })
+}
 
 /**
  * Encode a Produce request for `broker` now (compression included) and return the call that sends it. kafkajs's
@@ -54,7 +81,7 @@ export async function encodeProduce(broker: InternalBroker, args: ProduceArgs): 
     return () => broker.produce(args) // not the pinned kafkajs: correct, but without the ordering guarantee
   }
   const protocol = internal.lookupRequest(PRODUCE_API_KEY, produceRequests)(args)
-  const payload = await protocol.request.encode()
+  const payload = (await fastEncode(protocol.request.apiVersion, args)) ?? (await protocol.request.encode())
   const encoded = { ...protocol, request: { ...protocol.request, encode: async () => payload } }
   return () => internal[sendKey]!.call(broker, encoded)
 }
