@@ -11,13 +11,14 @@ import type { ProducerTuning } from './options.js'
 import { type LaneContext, PartitionLane } from './partition-lane.js'
 import { choosePartition } from './partitioner.js'
 import { PipelinedLane } from './pipelined-lane.js'
+import { SendSchedule } from './send-schedule.js'
 import { isMissingTopic, TopicParking } from './topic-parking.js'
 import { isTransient } from './transient.js'
 
 export { closedError } from './delivery-errors.js'
 
 /**
- * Moves produced messages to the broker: a queue lingers to form batches; each batch gets its partitions from
+ * Moves produced messages to the broker: a queue lingers to form batches ({@link SendSchedule}); each batch gets its partitions from
  * the topic's metadata and is split into per-partition lanes ({@link PartitionLane}), which send, verify and
  * retry on their own until `delivery.timeout.ms`. A deadline sweep fails what outlives its delivery timeout.
  *
@@ -35,8 +36,7 @@ export class Sender {
   readonly #queue = new BatchQueue<Pending>()
   readonly #lanes = new Map<string, PartitionLane | PipelinedLane>()
   #batchNumber = 0
-  #lingerTimer: NodeJS.Timeout | undefined
-  #pumpScheduled = false
+  readonly #schedule: SendSchedule
   #dispatching: Promise<void> | undefined
   #sweepTimer: NodeJS.Timeout | undefined
   #flushing = 0
@@ -60,6 +60,7 @@ export class Sender {
     this.#ledger = ledger
     this.#tuning = tuning
     this.#compression = compression
+    this.#schedule = new SendSchedule(tuning, { pump: () => this.#pump(), idle: () => this.#idle() })
     this.#parking = new TopicParking({
       closed: () => this.#closed,
       partitions: async (topic) => {
@@ -103,10 +104,10 @@ export class Sender {
     return p.promise
   }
 
-  /** Queue a message; it is sent after the linger, or at once when a batch is full or a flush waits. */
+  /** Queue a message; it is sent after the linger, or at once (see {@link SendSchedule}). */
   enqueue(p: Pending): void {
     this.#queue.push(p)
-    this.#schedule()
+    this.#schedule.queued(this.#queue, this.#flushing > 0)
     this.#armSweep()
   }
 
@@ -133,9 +134,8 @@ export class Sender {
   /** Stop sending and retrying; fail everything not yet delivered with `error`. */
   close(error: () => KafkaError): void {
     this.#closed = true
-    clearTimeout(this.#lingerTimer)
+    this.#schedule.clear()
     clearTimeout(this.#sweepTimer)
-    this.#lingerTimer = undefined
     this.#sweepTimer = undefined
     for (const p of this.#queue.drain()) this.#ledger.fail(p, error())
     this.#parking.failAll(error)
@@ -147,31 +147,19 @@ export class Sender {
     return deliveryTimeoutError(p, last, this.#tuning.deliveryTimeoutMs)
   }
 
-  #schedule(): void {
-    const t = this.#tuning
-    if (
-      this.#flushing > 0 ||
-      t.lingerMs === 0 ||
-      this.#queue.count >= t.batchNumMessages ||
-      this.#queue.bytes >= t.batchSize
-    ) {
-      if (!this.#pumpScheduled) {
-        this.#pumpScheduled = true
-        setImmediate(() => this.#pump())
-      }
-    } else if (this.#lingerTimer === undefined) {
-      this.#lingerTimer = setTimeout(() => this.#pump(), t.lingerMs)
-    }
+  /** Nothing of the producer in flight or waiting: no dispatch, no parked topic, no busy lane. */
+  #idle(): boolean {
+    if (this.#dispatching || this.#parking.topics().length > 0) return false
+    for (const lane of this.#lanes.values()) if (lane.busy) return false
+    return true
   }
 
   #pump(): void {
-    this.#pumpScheduled = false
-    clearTimeout(this.#lingerTimer)
-    this.#lingerTimer = undefined
+    this.#schedule.clear()
     if (this.#closed || this.#dispatching || this.#queue.count === 0) return
     this.#dispatching = this.#dispatch().finally(() => {
       this.#dispatching = undefined
-      if (this.#queue.count > 0 && !this.#closed) this.#schedule()
+      if (this.#queue.count > 0 && !this.#closed) this.#schedule.queued(this.#queue, this.#flushing > 0)
     })
   }
 
@@ -216,6 +204,7 @@ export class Sender {
           onError: this.#noteError,
           onIdle: (l: PartitionLane | PipelinedLane) => {
             if (this.#lanes.get(id) === l) this.#lanes.delete(id)
+            this.#schedule.idled()
           },
         }
         // Idempotent: up to 5 requests in flight per partition on our own send path; else one, via kafkajs.
