@@ -24,6 +24,12 @@ class PartitionLog {
   duplicates = 0
   maxInFlight = 0
   lose: { seq: number; where: 'request' | 'answer' } | undefined
+  /** The broker leading the partition; a request sent to another is refused (NOT_LEADER_OR_FOLLOWER). */
+  leader: object = {}
+  /** When a request with this first sequence arrives, leadership moves first (it is refused, as are later ones). */
+  moveLeaderAt: number | undefined
+  /** A request with this first sequence is written, then its answer waits for `opened` and is lost. */
+  gate: { seq: number; opened: Promise<void> } | undefined
   /** Called when a request or answer is lost (the test may ask for a renewal then). */
   onLost: () => void = () => {}
 
@@ -33,10 +39,25 @@ class PartitionLog {
     this.batches.clear()
   }
 
-  async handle(req: BatchRequest): Promise<BatchPlacement> {
+  async handle(req: BatchRequest, to: object = this.leader): Promise<BatchPlacement> {
     this.inFlight++
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
     try {
+      if (this.moveLeaderAt === req.firstSequence) {
+        this.moveLeaderAt = undefined
+        this.leader = {}
+      }
+      if (to !== this.leader) {
+        await new Promise((resolve) => setTimeout(resolve, 2))
+        throw notLeader()
+      }
+      const gate = this.gate?.seq === req.firstSequence ? this.gate : undefined
+      if (gate) {
+        this.gate = undefined
+        this.#apply(req)
+        await gate.opened
+        throw connectionError() // written, but the answer never arrives
+      }
       const lost = this.lose?.seq === req.firstSequence ? this.lose.where : undefined
       if (lost) this.lose = undefined
       const placed = lost === 'request' ? undefined : this.#apply(req)
@@ -72,16 +93,23 @@ class PartitionLog {
   }
 }
 
+function notLeader(): Error {
+  return Object.assign(new Error('This server is not the leader for that topic-partition'), {
+    name: 'KafkaJSProtocolError',
+    type: 'NOT_LEADER_OR_FOLLOWER',
+    retriable: true,
+  })
+}
+
 function connectionError(): Error {
   return Object.assign(new Error('Connection closed'), { name: 'KafkaJSConnectionError', retriable: true })
 }
 
-function sessionOver(partition: PartitionLog, renewals: number[]): LaneSession {
+function sessionOver(partition: PartitionLog, renewals: number[]): LaneSession & { leaderLookups: number } {
   let counter: SequenceCounter = { generation: 1, next: 0 }
   let inFlight = 0
   const holds = new Map<object, () => boolean>()
-  const broker = {} as InternalBroker
-  const session: LaneSession & { generation: number; renewDue: boolean } = {
+  const session: LaneSession & { generation: number; renewDue: boolean; leaderLookups: number } = {
     generation: 1,
     renewDue: false,
     requestRenewal: (g) => {
@@ -106,9 +134,13 @@ function sessionOver(partition: PartitionLog, renewals: number[]): LaneSession {
     },
     end: () => void inFlight--,
     counter: () => counter,
-    leader: async () => broker,
+    leader: async () => {
+      session.leaderLookups++
+      return partition.leader as InternalBroker
+    },
+    leaderLookups: 0,
     pipelinable: () => true,
-    encode: async (_broker, _id, req) => () => partition.handle(req),
+    encode: async (broker, _id, req) => () => partition.handle(req, broker),
     reset: async () => {},
     hold: (lane, held) => void holds.set(lane, held),
     connect: async () => {},
@@ -116,11 +148,8 @@ function sessionOver(partition: PartitionLog, renewals: number[]): LaneSession {
   return session
 }
 
-async function run(
-  partition: PartitionLog,
-  count: number,
-  renewOnLoss = false,
-): Promise<{ reports: DeliveryReport[]; renewals: number[] }> {
+/** A lane over `partition` behind the session double; `push(n, ttlMs)` queues `n` more records. */
+function laneOver(partition: PartitionLog, renewOnLoss = false) {
   const ledger = new DeliveryLedger()
   const renewals: number[] = []
   const conn = {
@@ -142,24 +171,35 @@ async function run(
   const session = sessionOver(partition, renewals)
   if (renewOnLoss) partition.onLost = () => session.requestRenewal(session.generation)
   const lane = new PipelinedLane('t', 0, ctx, session)
-  const promises: Promise<DeliveryReport>[] = []
-  for (let i = 0; i < count; i++) {
-    const p = ledger.create({
-      topic: 't',
-      size: 1,
-      message: { value: `m${i}` },
-      key: null,
-      deadline: Date.now() + 30_000,
+  let pushed = 0
+  const push = (count: number, ttlMs = 30_000): Promise<DeliveryReport>[] =>
+    Array.from({ length: count }, () => {
+      const p = ledger.create({
+        topic: 't',
+        size: 1,
+        message: { value: `m${pushed++}` },
+        key: null,
+        deadline: Date.now() + ttlMs,
+      })
+      lane.push(p)
+      return p.promise
     })
-    promises.push(p.promise)
-    lane.push(p)
-  }
+  return { lane, session, renewals, push }
+}
+
+async function run(
+  partition: PartitionLog,
+  count: number,
+  renewOnLoss = false,
+): Promise<{ reports: DeliveryReport[]; renewals: number[]; leaderLookups: number }> {
+  const { lane, session, renewals, push } = laneOver(partition, renewOnLoss)
+  const promises = push(count)
   lane.run()
   const order: number[] = []
   promises.forEach((p, i) => void p.then(() => order.push(i)))
   const reports = await Promise.all(promises)
   expect(order).toEqual([...order].sort((a, b) => a - b)) // reported in produce order
-  return { reports, renewals }
+  return { reports, renewals, leaderLookups: session.leaderLookups }
 }
 
 const expected = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`)
@@ -204,5 +244,49 @@ describe('PipelinedLane', () => {
     expect(partition.duplicates).toBeGreaterThan(0)
     expect(partition.log).toEqual(expected(100)) // written once, in order
     expect(reports.map((r) => r.offset)).toEqual(partition.log.map((_, i) => i))
+  }, 20_000)
+
+  it('a leader change with batches in flight: the refused batches go to the new leader, in order, once', async () => {
+    const partition = new PartitionLog()
+    partition.moveLeaderAt = 30 // batch 3 and those behind it in flight reach the old leader
+    const { reports, renewals, leaderLookups } = await run(partition, 100)
+    expect(leaderLookups).toBeGreaterThan(1) // looked up anew after the refusal
+    expect(partition.log).toEqual(expected(100)) // written once, in order
+    expect(reports.map((r) => r.offset)).toEqual(partition.log.map((_, i) => i))
+    expect(renewals).toEqual([]) // not a state loss
+  }, 20_000)
+
+  it('records whose batch is in flight expire: given up in doubt; later records still reported; a new producer id', async () => {
+    // The batch is written but its answer never comes; its records reach their delivery timeout meanwhile, and
+    // later records are sent and acknowledged behind it. Its sequence numbers are spent (under the same id a
+    // later batch reusing them would be answered as its duplicate): the lane starts over with a new producer id,
+    // and still reports the later records at their offsets.
+    const partition = new PartitionLog()
+    let open = () => {}
+    partition.gate = { seq: 0, opened: new Promise<void>((resolve) => (open = resolve)) }
+    const { lane, renewals, push } = laneOver(partition)
+    const doomed = push(10, 50).map((p) =>
+      p.then(
+        () => 'delivered',
+        (e: Error) => e.message,
+      ),
+    )
+    lane.run()
+    await expect.poll(() => partition.log.length).toBe(10) // written; the answer waits
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    lane.expire(Date.now())
+    expect(await Promise.all(doomed)).toEqual(Array(10).fill('timed out'))
+    const later = push(10)
+    await expect.poll(() => partition.log.length).toBe(20) // written behind the unanswered batch
+    open() // the answer is lost: the outcome stays unknown
+    const reports = await Promise.all(later)
+    expect(renewals).toEqual([1])
+    expect(partition.log).toEqual(expected(20)) // each once, in order
+    expect(reports.map((r) => r.offset)).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i))
+    const more = push(10) // under the new producer id: sequence numbers from 0 again
+    lane.run() // as the sender does after queueing on a lane
+    const next = await Promise.all(more)
+    expect(partition.log).toEqual(expected(30))
+    expect(next.map((r) => r.offset)).toEqual(Array.from({ length: 10 }, (_, i) => 20 + i))
   }, 20_000)
 })

@@ -139,6 +139,7 @@ export class PipelinedLane {
             this.#session.counter(this.topic, this.partition),
             this.#records,
           )
+          continue // acknowledged batches may now head the lane: report them before anything else
         }
         const next =
           this.#batches.nextToSend() ?? (hole && this.#session.renewDue ? undefined : this.#newBatch())
