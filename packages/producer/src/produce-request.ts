@@ -7,7 +7,8 @@ export interface ProduceRequestArgs {
   transactionalId?: string | null
   acks: number
   timeout: number
-  producerId?: number
+  /** A number, or the decimal string kafkajs's InitProducerId answer gives (its Long as a string). */
+  producerId?: number | string | bigint
   producerEpoch?: number
   compression?: number
   topicData: ReadonlyArray<{
@@ -68,6 +69,14 @@ async function preparePartition(
   }
 }
 
+/** A producer id as kafkajs's `Long.fromValue` reads it (number, decimal string, bigint), or undefined. */
+function producerIdOf(v: unknown): bigint | undefined {
+  if (typeof v === 'bigint') return v
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined
+  if (typeof v === 'string' && /^-?\d{1,19}$/.test(v)) return BigInt(v)
+  return undefined
+}
+
 /** Write a safe integer as a big-endian int64 (kafkajs `writeInt64` of a number). */
 function writeInt64(buf: Buffer, off: number, n: number): void {
   buf.writeInt32BE(Math.floor(n / 4294967296), off)
@@ -79,7 +88,7 @@ function writeBatch(
   at: number,
   part: PartitionPart,
   attributes: number,
-  producerId: number,
+  producerId: bigint,
   producerEpoch: number,
 ): number {
   const { plan } = part
@@ -92,7 +101,7 @@ function writeBatch(
   buf.writeInt32BE(plan.count - 1, at + 23) // lastOffsetDelta
   writeInt64(buf, at + 27, plan.firstTimestamp)
   writeInt64(buf, at + 35, plan.maxTimestamp)
-  writeInt64(buf, at + 43, producerId)
+  buf.writeBigInt64BE(producerId, at + 43)
   buf.writeInt16BE(producerEpoch, at + 51)
   buf.writeInt32BE(part.firstSequence, at + 53)
   buf.writeInt32BE(plan.count, at + 57)
@@ -120,10 +129,12 @@ function writeBatch(
  */
 export async function encodeProduceRequest(args: ProduceRequestArgs): Promise<Buffer | undefined> {
   const compression = args.compression ?? 0
-  const producerId = args.producerId ?? -1
+  const producerId = producerIdOf(args.producerId ?? -1)
   const producerEpoch = args.producerEpoch ?? 0
   const transactionalId = args.transactionalId ?? null
-  if (!Number.isSafeInteger(producerId) || typeof compression !== 'number') return undefined
+  // Out of the int64 range kafkajs wraps or throws: left to it.
+  if (producerId === undefined || BigInt.asIntN(64, producerId) !== producerId) return undefined
+  if (typeof compression !== 'number') return undefined
   const attributes = (compression & CODEC_MASK) | (transactionalId ? TRANSACTIONAL : 0)
   const topics: Array<{ topic: string; size: number; parts: PartitionPart[] }> = []
   let total = (transactionalId === null ? 2 : 2 + Buffer.byteLength(transactionalId)) + 2 + 4 + 4

@@ -65,7 +65,13 @@ const request = (compression: number): fc.Arbitrary<ProduceRequestArgs> =>
   fc.record({
     acks: fc.constantFrom(-1, 1),
     timeout: fc.nat(),
-    producerId: fc.oneof(fc.constant(-1), fc.nat(), fc.integer({ min: 0, max: 2 ** 50 })),
+    // kafkajs's InitProducerId answer gives the id as a decimal string (its Long), the types say number
+    producerId: fc.oneof(
+      fc.constant(-1),
+      fc.nat(),
+      fc.integer({ min: 0, max: 2 ** 50 }),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String),
+    ),
     producerEpoch: fc.nat(32767),
     compression: fc.constant(compression),
     topicData: fc.array(fc.record({ topic: fc.string({ unit: 'grapheme', maxLength: 20 }), partitions }), {
@@ -118,7 +124,7 @@ describe('encodeProduceRequest', () => {
           transactionalId,
           acks: -1,
           timeout: 30000,
-          producerId: 1,
+          producerId: '1', // as kafkajs's InitProducerId answer gives it
           producerEpoch: 0,
           compression,
           topicData: [{ topic: 'igwn.gwalert', partitions: [{ partition: 0, firstSequence: 5, messages }] }],
@@ -152,5 +158,8 @@ describe('encodeProduceRequest', () => {
       expect(await encodeProduceRequest(one(m))).toBeUndefined()
     }
     expect(await encodeProduceRequest(one({ value: 'v' }, 7))).toBeUndefined() // no codec 7
+    for (const producerId of ['x', '', '1.5', String(2n ** 63n)]) {
+      expect(await encodeProduceRequest({ ...one({ value: 'v' }), producerId })).toBeUndefined()
+    }
   })
 })
