@@ -5,15 +5,10 @@ import type { BatchPlacement, LaneSession } from './idempotent-session.js'
 import type { InternalBroker } from './kafkajs-cluster.js'
 import type { LaneContext } from './partition-lane.js'
 import { type SentBatch, SequencedBatches } from './sequenced-batches.js'
-import { isProducerStateLost, isTransient } from './transient.js'
+import { isOutOfOrder, isProducerStateLost, isTransient } from './transient.js'
 
 /** At most this many unacknowledged batches per partition: the broker remembers the last 5 of a producer. */
 export const PIPELINE_DEPTH = 5
-
-/** The lane's depth: `max.in.flight.requests.per.connection`, at most {@link PIPELINE_DEPTH}. */
-function depthOf(maxInFlight: number): number {
-  return Math.max(1, Math.min(PIPELINE_DEPTH, maxInFlight))
-}
 
 /**
  * The records of one topic-partition of an idempotent producer, sent with up to {@link PIPELINE_DEPTH} requests
@@ -47,8 +42,7 @@ export class PipelinedLane {
   #broker: InternalBroker | undefined
   #refreshLeader = false
   #wake: (() => void) | undefined
-  /** The producer id lost its state while a written batch was unanswered: that batch cannot be answered. */
-  #holeLost = false
+  #holeLost = false // the producer id lost its state while a written batch was unanswered: it cannot be answered
 
   constructor(topic: string, partition: number, ctx: LaneContext, session: LaneSession) {
     this.topic = topic
@@ -60,7 +54,7 @@ export class PipelinedLane {
 
   /** Whether records wait here (queued, or sent and not yet reported). */
   get busy(): boolean {
-    return this.#batches.size > 0 || this.#records.some((p) => !p.settled)
+    return this.#batches.size > 0 || this.#trimHead() > 0
   }
 
   /** Append a record (its `message.partition` is this lane's). */
@@ -106,9 +100,8 @@ export class PipelinedLane {
   async #loop(): Promise<void> {
     const { conn, ledger } = this.#ctx
     while (!this.#ctx.closed()) {
-      this.#records = this.#records.filter((p) => !p.settled)
       this.#batches.deliverHead(ledger, this.partition)
-      if (this.#records.length === 0 && this.#batches.size === 0) return
+      if (this.#trimHead() === 0 && this.#batches.size === 0) return
       if (this.#inFlight > 0 && (this.#recovering || this.#session.renewDue)) {
         await this.#sleepUntilWoken()
         continue
@@ -144,7 +137,7 @@ export class PipelinedLane {
         const next =
           this.#batches.nextToSend() ?? (hole && this.#session.renewDue ? undefined : this.#newBatch())
         if (next === undefined) {
-          await this.#sleepUntilWoken()
+          if (this.#batches.size > 0 || this.#trimHead() > 0) await this.#sleepUntilWoken()
           continue
         }
         if (this.#broker === undefined || this.#refreshLeader) {
@@ -185,17 +178,28 @@ export class PipelinedLane {
 
   /** A new batch from the head of the queue, when fewer than the depth (`max.in.flight…`) are unacknowledged. */
   #newBatch(): SentBatch | undefined {
-    if (this.#batches.unacknowledged >= depthOf(this.#ctx.tuning.maxInFlight) || this.#records.length === 0)
-      return undefined
-    const { batchNumMessages, batchSize } = this.#ctx.tuning
-    let n = 0
+    const { batchNumMessages, batchSize, maxInFlight } = this.#ctx.tuning
+    const depth = Math.max(1, Math.min(PIPELINE_DEPTH, maxInFlight)) // max.in.flight…, at most PIPELINE_DEPTH
+    if (this.#batches.unacknowledged >= depth || this.#records.length === 0) return undefined
+    const batch: Pending[] = []
     let bytes = 0
-    for (const p of this.#records) {
-      if (n >= batchNumMessages || (n > 0 && bytes + p.size > batchSize)) break
-      n++
+    let i = 0
+    for (; i < this.#records.length; i++) {
+      const p = this.#records[i] as Pending
+      if (p.settled) continue // failed while queued (expired, closed): never sent
+      if (batch.length >= batchNumMessages || (batch.length > 0 && bytes + p.size > batchSize)) break
+      batch.push(p)
       bytes += p.size
     }
-    return this.#batches.add(this.#records.splice(0, n))
+    this.#records.splice(0, i)
+    return batch.length === 0 ? undefined : this.#batches.add(batch)
+  }
+
+  /** Drop settled records from the queue's head; how many remain. Later settled ones are skipped by #newBatch. */
+  #trimHead(): number {
+    const k = this.#records.findIndex((p) => !p.settled)
+    if (k !== 0) this.#records.splice(0, k < 0 ? this.#records.length : k)
+    return this.#records.length
   }
 
   /** Encode the batch (before the next one: order on the wire), then send it without waiting for the answer. */
@@ -289,11 +293,4 @@ export class PipelinedLane {
     this.#wake = undefined
     wake?.()
   }
-}
-
-function isOutOfOrder(err: unknown): boolean {
-  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return true
-  }
-  return false
 }
