@@ -56,9 +56,9 @@ export function admit(
     lastMs = timestamp
     lastMsText = String(timestamp)
   }
-  const message: Message = { key, value, timestamp: lastMsText }
-  if (headers) message.headers = headers
-  if (partition !== undefined) message.partition = partition
+  // Every field present from the start, `undefined` when absent (kafkajs and our encoder read it so): one object
+  // shape, and no property store to grow when the sender sets `partition` later.
+  const message = { key, value, timestamp: lastMsText, headers, partition } as Message
   return ledger.create({
     topic,
     size,
