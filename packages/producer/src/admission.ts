@@ -12,6 +12,10 @@ import type { DeliveryLedger, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
 import { checkPartition, encodeHeaders, encodeKey, recordSize } from './serialize.js'
 
+// The timestamp as kafkajs wants it (a decimal string), made once per millisecond rather than once per message.
+let lastMs = Number.NaN
+let lastMsText = ''
+
 /**
  * Turn an encoded value and its `produce()` options into a pending message registered with the ledger, after
  * the checks `produce()` makes synchronously: the message fits `message.max.bytes`, and the queue limits
@@ -48,9 +52,13 @@ export function admit(
     )
   }
   const timestamp = Date.now()
-  const message: Message = { key, value, timestamp: String(timestamp) }
-  if (headers) message.headers = headers
-  if (partition !== undefined) message.partition = partition
+  if (timestamp !== lastMs) {
+    lastMs = timestamp
+    lastMsText = String(timestamp)
+  }
+  // Every field present from the start, `undefined` when absent (kafkajs and our encoder read it so): one object
+  // shape, and no property store to grow when the sender sets `partition` later.
+  const message = { key, value, timestamp: lastMsText, headers, partition } as Message
   return ledger.create({
     topic,
     size,

@@ -4,7 +4,7 @@ const SLAB_BYTES = 1 << 20
 const MAX_SHARED_BYTES = 64 * 1024
 
 /**
- * Turns message text into bytes by writing it into large shared slabs and handing out views, instead of one
+ * Turns message text (or bytes written elsewhere, e.g. JSON) into message values by writing them into large shared slabs and handing out views, instead of one
  * `Buffer.from` per message (which allocates from Node's 8 KiB pool, so every eighth 1 KiB message makes a new
  * pool, and copies through a UTF-8 encoder). A slab is freed once no queued message refers to it any more.
  * The views are read-only by convention: the producer never writes to a message after `produce()`.
@@ -12,7 +12,7 @@ const MAX_SHARED_BYTES = 64 * 1024
  * @example
  * ```ts
  * const slab = new ByteSlab()
- * slab.ascii('{"graceid": "G1"}').toString() // '{"graceid": "G1"}'
+ * slab.copy(Buffer.from('{"graceid": "G1"}')).toString() // '{"graceid": "G1"}'
  * slab.utf8('Zoë').length // 4
  * ```
  */
@@ -20,16 +20,12 @@ export class ByteSlab {
   #slab: Buffer = Buffer.allocUnsafeSlow(0)
   #offset = 0
 
-  /**
-   * The bytes of text made only of code units below 0x80 (what `pythonJsonDumps` writes: every other character
-   * is escaped), one byte per code unit. Text with other code units must go through {@link ByteSlab.utf8}.
-   */
-  ascii(text: string): Buffer {
-    const n = text.length
-    if (n > MAX_SHARED_BYTES) return Buffer.from(text, 'latin1')
+  /** A copy of `bytes` (e.g. JSON written by `pythonJsonBytes` into a buffer it reuses). */
+  copy(bytes: Uint8Array): Buffer {
+    const n = bytes.length
+    if (n > MAX_SHARED_BYTES) return Buffer.from(bytes)
     const at = this.#reserve(n)
-    // For such text UTF-8 and Latin-1 are the same bytes; Buffer#write's UTF-8 path is the faster one.
-    this.#slab.write(text, at, n, 'utf8')
+    this.#slab.set(bytes, at)
     return this.#slab.subarray(at, at + n)
   }
 

@@ -10,6 +10,7 @@ import {
   withTimeout,
 } from '@gracedb-kafka/core'
 import { Kafka, type KafkaConfig, type Producer } from 'kafkajs'
+import { IdempotentSession } from './idempotent-session.js'
 import { kafkaProducerSettings } from './kafka-settings.js'
 import type { ProducerOptions } from './options.js'
 import { createConsistentPartitioner, PartitionAssignments } from './partitioner.js'
@@ -47,6 +48,8 @@ export class ProducerConnection {
   #producer: Producer
   /** The broker's topics and their partitions. */
   readonly metadata: TopicMetadata
+  /** The producer id and connections of the pipelined send path (idempotent producers only). */
+  readonly session: IdempotentSession | undefined
   #connected = false
   #everConnected = false
   #connecting: Promise<void> | undefined
@@ -101,6 +104,7 @@ export class ProducerConnection {
         ? undefined
         : (topic: string) => this.#producer.send({ topic, messages: [], acks: this.acks })
     this.metadata = new TopicMetadata(this.#kafka, autoCreate)
+    this.session = this.idempotent ? new IdempotentSession(this.#kafka) : undefined
   }
 
   /** The kafkajs producer in use now (a new one after {@link ProducerConnection.renewProducerId}). */
@@ -161,7 +165,7 @@ export class ProducerConnection {
   async reset(): Promise<void> {
     if (!this.#connected) return
     this.#connected = false
-    await this.#producer.disconnect().catch(() => {})
+    await Promise.all([this.#producer.disconnect().catch(() => {}), this.session?.reset()])
   }
 
   /**
@@ -219,7 +223,11 @@ export class ProducerConnection {
   /** Disconnect everything (bounded) and stop the token source. */
   async close(): Promise<void> {
     await withTimeout(
-      Promise.all([this.#producer.disconnect().catch(() => {}), this.metadata.close()]),
+      Promise.all([
+        this.#producer.disconnect().catch(() => {}),
+        this.metadata.close(),
+        this.session?.close(),
+      ]),
       CLOSE_DISCONNECT_TIMEOUT_MS,
       () => undefined, // gave up waiting: the disconnect goes on in the background
     )

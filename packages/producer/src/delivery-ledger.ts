@@ -27,9 +27,8 @@ export interface Pending {
   readonly timestamp: number
   /** Epoch ms after which the message is reported failed (`delivery.timeout.ms` after `produce()`). */
   readonly deadline: number
+  /** Settled by the ledger only ({@link DeliveryPromise.fulfil}, {@link DeliveryPromise.fail}). */
   readonly promise: DeliveryPromise<DeliveryReport>
-  readonly resolve: (report: DeliveryReport) => void
-  readonly reject: (err: unknown) => void
   readonly onDelivery: DeliveryCallback | undefined
   settled: boolean
   /**
@@ -81,7 +80,6 @@ export class DeliveryLedger {
     timestamp?: number
     onDelivery?: DeliveryCallback | undefined
   }): Pending {
-    const { promise, resolve, reject } = DeliveryPromise.create<DeliveryReport>()
     this.#pending++
     return {
       topic: init.topic,
@@ -90,9 +88,7 @@ export class DeliveryLedger {
       key: init.key,
       timestamp: init.timestamp ?? Date.now(),
       deadline: init.deadline,
-      promise,
-      resolve,
-      reject,
+      promise: DeliveryPromise.open<DeliveryReport>(),
       onDelivery: init.onDelivery,
       settled: false,
       inDoubt: undefined,
@@ -110,7 +106,7 @@ export class DeliveryLedger {
       timestamp: placed.logAppendTime >= 0 ? placed.logAppendTime : p.timestamp,
     }
     this.#settle(p)
-    p.resolve(report)
+    DeliveryPromise.fulfil(p.promise, report)
     this.#callback(p, null, report)
   }
 
@@ -118,7 +114,7 @@ export class DeliveryLedger {
   fail(p: Pending, error: KafkaError): void {
     if (p.settled) return
     this.#settle(p)
-    p.reject(error)
+    DeliveryPromise.fail(p.promise, error)
     this.#lastFailure = error
     if (this.#failures.length < MAX_REMEMBERED_FAILURES) this.#failures.push({ error, pending: p })
     this.#callback(p, error, null)

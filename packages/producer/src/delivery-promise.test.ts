@@ -31,4 +31,29 @@ describe('DeliveryPromise', () => {
     expect(e.promise.observed).toBe(true)
     expect(e.promise).toBeInstanceOf(Promise)
   })
+
+  it('open/fail: rejected without an unhandled rejection, handled only when it fails, settled once', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason)
+    }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const failed = DeliveryPromise.open<number>()
+      DeliveryPromise.fail(failed, new Error('boom'))
+      DeliveryPromise.fulfil(failed, 1) // no-op: already settled
+      const fulfilled = DeliveryPromise.open<number>()
+      DeliveryPromise.fulfil(fulfilled, 2)
+      DeliveryPromise.fail(fulfilled, new Error('late')) // no-op: already settled
+      await new Promise((r) => setTimeout(r, 20))
+      expect(unhandled).toEqual([])
+      expect(failed.observed).toBe(false)
+      expect(fulfilled.observed).toBe(false)
+      await expect(failed).rejects.toThrow('boom')
+      expect(await fulfilled).toBe(2)
+      expect(failed.observed).toBe(true)
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })

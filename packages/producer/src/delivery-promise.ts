@@ -1,41 +1,81 @@
 const nativeThen = Promise.prototype.then
+const ignore = (): void => {}
+
+// The settle functions of the promise being constructed: one shared executor stores them here, so creating a
+// promise allocates no executor closure and no object to return them in.
+let capturedResolve: ((value: never) => void) | undefined
+let capturedReject: ((reason: unknown) => void) | undefined
+function capture(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve
+  capturedReject = reject
+}
 
 /**
  * The promise `produce()` returns. It is a real `Promise`; in addition it remembers whether the caller ever
  * looked at it (`then`, `catch`, `finally` or `await`). `flush()` uses that to report only failures nobody has
- * seen. It never causes an unhandled rejection: a handler is attached internally at creation.
+ * seen. It never causes an unhandled rejection: {@link DeliveryPromise.fail} attaches a handler before it rejects
+ * (only then: a promise that is fulfilled costs no second promise).
  *
  * @example
  * ```ts
- * const p = DeliveryPromise.create<number>()
- * p.promise.observed // false
- * await p.promise.catch(() => {})
- * p.promise.observed // true
+ * const p = DeliveryPromise.open<number>()
+ * p.observed // false
+ * DeliveryPromise.fail(p, new Error('boom')) // no unhandled rejection
+ * await p.catch(() => {})
+ * p.observed // true
  * ```
  */
 export class DeliveryPromise<T> extends Promise<T> {
   /** Whether the caller attached a handler (or awaited). */
   observed = false
+  #resolve: ((value: T) => void) | undefined
+  #reject: ((reason: unknown) => void) | undefined
 
   /** Derived promises (from `then`) are plain promises. */
   static override get [Symbol.species](): PromiseConstructor {
     return Promise
   }
 
-  /** A new pending promise with its settle functions; already handled, so a rejection is never unhandled. */
+  /** A new pending promise, settled with {@link DeliveryPromise.fulfil} or {@link DeliveryPromise.fail}. */
+  static open<T>(): DeliveryPromise<T> {
+    const promise = new DeliveryPromise<T>(capture)
+    promise.#resolve = capturedResolve as (value: T) => void
+    promise.#reject = capturedReject
+    capturedResolve = undefined
+    capturedReject = undefined
+    return promise
+  }
+
+  /** Fulfil a promise from {@link DeliveryPromise.open} (no-op once settled). */
+  static fulfil<T>(promise: DeliveryPromise<T>, value: T): void {
+    const resolve = promise.#resolve
+    promise.#resolve = undefined
+    promise.#reject = undefined
+    resolve?.(value)
+  }
+
+  /** Reject a promise from {@link DeliveryPromise.open}, never as an unhandled rejection (no-op once settled). */
+  static fail<T>(promise: DeliveryPromise<T>, reason: unknown): void {
+    const reject = promise.#reject
+    if (!reject) return
+    promise.#resolve = undefined
+    promise.#reject = undefined
+    nativeThen.call(promise, undefined, ignore) // handled before it rejects: `observed` stays as it was
+    reject(reason)
+  }
+
+  /** A new pending promise with its settle functions; a rejection is never unhandled. */
   static create<T>(): {
     promise: DeliveryPromise<T>
     resolve: (value: T) => void
     reject: (reason: unknown) => void
   } {
-    let resolve!: (value: T) => void
-    let reject!: (reason: unknown) => void
-    const promise = new DeliveryPromise<T>((res, rej) => {
-      resolve = res
-      reject = rej
-    })
-    nativeThen.call(promise, undefined, () => {})
-    return { promise, resolve, reject }
+    const promise = DeliveryPromise.open<T>()
+    return {
+      promise,
+      resolve: (value) => DeliveryPromise.fulfil(promise, value),
+      reject: (reason) => DeliveryPromise.fail(promise, reason),
+    }
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a Promise subclass overrides then() on purpose, to notice observation

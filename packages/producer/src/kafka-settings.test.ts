@@ -5,12 +5,12 @@ import { parseProducerOptions } from './options.js'
 const base = { bootstrapServers: 'localhost:9092', instanceName: 'gracedb-dev' }
 
 describe('kafkaProducerSettings (guaranteedDelivery)', () => {
-  it('by default: acks=-1 (all in-sync replicas), idempotent, one request in flight', () => {
+  it('by default: acks=-1 (all in-sync replicas), idempotent, up to 5 batches per partition in flight', () => {
     const opts = parseProducerOptions(base)
     const { acks, producerConfig } = kafkaProducerSettings(opts)
     expect(acks).toBe(-1)
     expect(producerConfig.idempotent).toBe(true)
-    expect(opts.tuning.maxInFlight).toBe(1)
+    expect(opts.tuning.maxInFlight).toBe(5)
   })
 
   it('guaranteedDelivery: true is the same as the default', () => {

@@ -32,7 +32,8 @@ describe('parseProducerOptions', () => {
     expect(o.topic).toBeUndefined()
     expect(o.tuning).toMatchObject({
       lingerMs: 5,
-      maxInFlight: 1,
+      adaptiveLinger: true, // no linger while nothing is in flight
+      maxInFlight: 5,
       deliveryTimeoutMs: 30_000,
       messageMaxBytes: 10_485_760,
       compression: 'zstd', // the reference's compression.type
@@ -74,7 +75,7 @@ describe('parseProducerOptions', () => {
     [{ ...base, compression: 'brotli' as never }, 'compression'],
     [{ ...base, validateToken: 'yes' as never }, 'validateToken'],
     [{ ...base, checkForTopics: 1 as never }, 'checkForTopics'],
-    [{ ...base, kafkaConfig: { 'max.in.flight': 5 } }, 'kafkaConfig.max.in.flight.requests.per.connection'],
+    [{ ...base, kafkaConfig: { 'max.in.flight': 6 } }, 'kafkaConfig.max.in.flight.requests.per.connection'],
     [{ ...base, kafkaConfig: { producer: 'x' } }, 'kafkaConfig.producer'],
   ])('names the bad option in %j', (input, option) => {
     expect(optionOf(() => parseProducerOptions(input as never))).toBe(option)
@@ -155,6 +156,7 @@ describe('splitKafkaConfig', () => {
     )
     expect(s.tuning).toMatchObject({
       lingerMs: 10,
+      adaptiveLinger: false,
       batchNumMessages: 50,
       queueMaxBytes: 2048,
       compression: 'gzip',
@@ -162,5 +164,17 @@ describe('splitKafkaConfig', () => {
     })
     expect(s.kafkaConfig).toEqual({ requestTimeout: 5000 })
     expect(s.producerConfig).toEqual({ metadataMaxAge: 1000 })
+  })
+
+  it('an explicit linger.ms (or queue.buffering.max.ms), even the default 5, turns the adaptive linger off', () => {
+    expect(splitKafkaConfig({}, true).tuning).toMatchObject({ lingerMs: 5, adaptiveLinger: true })
+    expect(splitKafkaConfig({ 'linger.ms': 5 }, true).tuning).toMatchObject({
+      lingerMs: 5,
+      adaptiveLinger: false,
+    })
+    expect(splitKafkaConfig({ 'queue.buffering.max.ms': 0 }, true).tuning).toMatchObject({
+      lingerMs: 0,
+      adaptiveLinger: false,
+    })
   })
 })

@@ -52,8 +52,9 @@ export interface ProducerOptionsInput extends ConnectionOptionsInput {
   /**
    * `true` (default): `acks=all` and an idempotent producer; retriable failures are sent again (same producer
    * id and sequence numbers) until `delivery.timeout.ms`. `false`: `acks=1`, no idempotence: a message
-   * acknowledged by a leader that then fails is lost, and a retried request can be written twice. Either way
-   * one request per partition is in flight at a time.
+   * acknowledged by a leader that then fails is lost, and a retried request can be written twice. With `true`
+   * up to `max.in.flight.requests.per.connection` (5) batches per partition are in flight; with `false` one
+   * request per partition.
    */
   guaranteedDelivery?: boolean | undefined
   /**
@@ -67,8 +68,16 @@ export interface ProducerOptionsInput extends ConnectionOptionsInput {
 
 /** Batching and delivery limits, from the dotted keys of `kafkaConfig`. */
 export interface ProducerTuning {
-  /** `linger.ms` (default 5): how long the first queued message waits for others to join its batch. */
+  /**
+   * `linger.ms` (or its alias `queue.buffering.max.ms`; default 5): how long the first queued message waits for
+   * others to join its batch. Not given ({@link ProducerTuning.adaptiveLinger}): a message that finds nothing of
+   * the producer in flight or queued is sent at once, and messages lingering when the producer falls idle are
+   * sent then; while batches are in flight messages linger up to 5 ms, so batches still form under load. Given
+   * (any value, 5 included): every batch lingers exactly that long, as librdkafka does.
+   */
   lingerMs: number
+  /** `true` when `linger.ms` was not given: the linger applies only while something is in flight. */
+  adaptiveLinger: boolean
   /** `batch.num.messages` (default 1000): messages per produce request at most. */
   batchNumMessages: number
   /** `batch.size` (default 1,000,000): estimated bytes per produce request at most (broker limit ~1 MiB). */
@@ -78,8 +87,9 @@ export interface ProducerTuning {
   /** `delivery.timeout.ms` (default 30,000, as ligo-gracedb): time from `produce()` to a final report. */
   deliveryTimeoutMs: number
   /**
-   * `max.in.flight.requests.per.connection` (1 with guaranteed delivery, else default 5). Accepted for
-   * compatibility: the sender keeps one request per partition in flight in either mode.
+   * `max.in.flight.requests.per.connection` (default 5). With guaranteed delivery (idempotent): at most 5
+   * (the broker de-duplicates a producer's last 5 batches per partition), and the number of batches per
+   * partition in flight. Without it the sender keeps one request per partition in flight (kafkajs `sendBatch`).
    */
   maxInFlight: number
   /** `queue.buffering.max.messages` (default 1,000,000): `produce()` refuses more queued messages. */
@@ -152,11 +162,12 @@ export function splitKafkaConfig(
 ): { kafkaConfig: Record<string, unknown>; producerConfig: Record<string, unknown>; tuning: ProducerTuning } {
   const tuning: ProducerTuning = {
     lingerMs: 5,
+    adaptiveLinger: true,
     batchNumMessages: 1000,
     batchSize: 1_000_000,
     messageMaxBytes: 10_485_760,
     deliveryTimeoutMs: 30_000,
-    maxInFlight: guaranteedDelivery ? 1 : 5,
+    maxInFlight: 5,
     queueMaxMessages: 1_000_000,
     queueMaxBytes: 1_048_576 * 1024,
     connectTimeoutMs: 15_000,
@@ -182,10 +193,11 @@ export function splitKafkaConfig(
     producerConfig = { ...(value as Record<string, unknown>) }
   }
   Object.assign(tuning, settings)
-  if (guaranteedDelivery && tuning.maxInFlight > 1) {
+  if ((settings as Partial<ProducerTuning>).lingerMs !== undefined) tuning.adaptiveLinger = false
+  if (guaranteedDelivery && tuning.maxInFlight > 5) {
     bad(
       'max.in.flight.requests.per.connection',
-      'must be 1 with guaranteedDelivery (kafkajs can reorder or duplicate concurrent idempotent requests on retry)',
+      'must be at most 5 with guaranteedDelivery (the broker de-duplicates only the last 5 batches of a producer)',
     )
   }
   return { kafkaConfig, producerConfig, tuning }

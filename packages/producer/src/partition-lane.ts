@@ -4,6 +4,7 @@ import type { CompressionTypes, RecordMetadata } from 'kafkajs'
 import type { ProducerConnection } from './connection.js'
 import type { DeliveryLedger, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
+import type { PipelinedLane } from './pipelined-lane.js'
 import { isProducerStateLost, isTransient } from './transient.js'
 
 /** What a lane shares with the rest of the sender. */
@@ -14,7 +15,7 @@ export interface LaneContext {
   compression: CompressionTypes
   closed: () => boolean
   timeoutError: (p: Pending, last: KafkaError | undefined) => KafkaError
-  onIdle: (lane: PartitionLane) => void
+  onIdle: (lane: PartitionLane | PipelinedLane) => void
   /** Told about every failed attempt (for a strict flush's explanation). */
   onError: (error: KafkaError) => void
 }

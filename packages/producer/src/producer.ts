@@ -25,6 +25,9 @@ import { precheckToken } from './token-precheck.js'
 import { StartupGate } from './topic-checks.js'
 import { flushOutcome } from './undelivered.js'
 
+/** `produce()`'s options when none are given: one shared object rather than a new `{}` per message. */
+const NO_OPTIONS: ProduceOptions = Object.freeze({})
+
 export type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 export type { DeliveryReport } from './delivery-ledger.js'
 
@@ -173,7 +176,7 @@ export class GraceDbKafkaProducer {
    * console.log(report.topic, report.partition, report.offset) // gracedb-dev.gstlal 0 42
    * ```
    */
-  produce(value: ProduceValue, options: ProduceOptions = {}): Promise<DeliveryReport> {
+  produce(value: ProduceValue, options: ProduceOptions = NO_OPTIONS): Promise<DeliveryReport> {
     if (this.#closing) throw this.#closedError()
     checkProduceOptions(options)
     this.#ledger.throwAuthError()

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { pythonJsonDumps } from './python-json.js'
+import { pythonJsonBytes, pythonJsonDumps } from './python-json.js'
 
 // Expected strings produced by Python 3.11 `json.dumps(value)` (ligo-gracedb's serialisation).
 const PYTHON_FIXTURES: Array<[unknown, string]> = [
@@ -59,6 +59,43 @@ describe('pythonJsonDumps', () => {
       }),
       { numRuns: 2000 },
     )
+  })
+
+  it('writes long strings (copied natively when plain) as the previous writer, escapes included', () => {
+    const long = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 30, maxLength: 300 }),
+      fc.string({ minLength: 30, maxLength: 2000 }),
+      fc.stringMatching(/^[ -~]{30,200}$/),
+    )
+    fc.assert(
+      fc.property(fc.dictionary(long, fc.oneof(long, fc.array(long))), (v) => {
+        expect(pythonJsonDumps(v)).toBe(previousDumps(v))
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('gives the same bytes as the text, for large values too (the buffer grows, then shrinks back)', () => {
+    const big = { pad: 'x'.repeat(3_000_000), list: Array.from({ length: 20_000 }, (_, i) => `é${i}`) }
+    const text = previousDumps(big)
+    expect(pythonJsonBytes(big, (b) => Buffer.from(b).toString('latin1'))).toBe(text)
+    const small = { graceid: 'G1' }
+    expect(pythonJsonBytes(small, (b) => Buffer.from(b))).toEqual(Buffer.from('{"graceid": "G1"}'))
+  })
+
+  it('serialises again from inside toJSON (a re-entrant call gets a writer of its own)', () => {
+    const inner = { toJSON: () => pythonJsonDumps({ nested: ['a', 1] }) }
+    const value = { before: 'x'.repeat(40), inner, after: [inner, 2] }
+    expect(pythonJsonDumps(value)).toBe(previousDumps(value))
+    expect(pythonJsonBytes(value, (b) => Buffer.from(b).toString('latin1'))).toBe(previousDumps(value))
+  })
+
+  it('a failure part-way leaves the writer usable', () => {
+    const cyc: Record<string, unknown> = { a: 'y'.repeat(50) }
+    cyc.self = cyc
+    expect(() => pythonJsonDumps(cyc)).toThrow(TypeError)
+    expect(() => pythonJsonDumps({ a: [1, { b: 2n }] })).toThrow(TypeError)
+    expect(pythonJsonDumps({ ok: [1, 'z'] })).toBe('{"ok": [1, "z"]}')
   })
 
   it('decodes to the same value as JSON.stringify for any JSON value', () => {

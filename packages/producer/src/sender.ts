@@ -8,15 +8,17 @@ import type { ProducerConnection } from './connection.js'
 import { deliveryTimeoutError, unknownPartition } from './delivery-errors.js'
 import type { DeliveryLedger, DeliveryReport, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
-import { PartitionLane } from './partition-lane.js'
+import { type LaneContext, PartitionLane } from './partition-lane.js'
 import { choosePartition } from './partitioner.js'
+import { PipelinedLane } from './pipelined-lane.js'
+import { SendSchedule } from './send-schedule.js'
 import { isMissingTopic, TopicParking } from './topic-parking.js'
 import { isTransient } from './transient.js'
 
 export { closedError } from './delivery-errors.js'
 
 /**
- * Moves produced messages to the broker: a queue lingers to form batches; each batch gets its partitions from
+ * Moves produced messages to the broker: a queue lingers to form batches ({@link SendSchedule}); each batch gets its partitions from
  * the topic's metadata and is split into per-partition lanes ({@link PartitionLane}), which send, verify and
  * retry on their own until `delivery.timeout.ms`. A deadline sweep fails what outlives its delivery timeout.
  *
@@ -32,10 +34,9 @@ export class Sender {
   readonly #tuning: ProducerTuning
   readonly #compression: CompressionTypes
   readonly #queue = new BatchQueue<Pending>()
-  readonly #lanes = new Map<string, PartitionLane>()
+  readonly #lanes = new Map<string, PartitionLane | PipelinedLane>()
   #batchNumber = 0
-  #lingerTimer: NodeJS.Timeout | undefined
-  #pumpScheduled = false
+  readonly #schedule: SendSchedule
   #dispatching: Promise<void> | undefined
   #sweepTimer: NodeJS.Timeout | undefined
   #flushing = 0
@@ -59,6 +60,7 @@ export class Sender {
     this.#ledger = ledger
     this.#tuning = tuning
     this.#compression = compression
+    this.#schedule = new SendSchedule(tuning, { pump: () => this.#pump(), idle: () => this.#idle() })
     this.#parking = new TopicParking({
       closed: () => this.#closed,
       partitions: async (topic) => {
@@ -102,10 +104,10 @@ export class Sender {
     return p.promise
   }
 
-  /** Queue a message; it is sent after the linger, or at once when a batch is full or a flush waits. */
+  /** Queue a message; it is sent after the linger, or at once (see {@link SendSchedule}). */
   enqueue(p: Pending): void {
     this.#queue.push(p)
-    this.#schedule()
+    this.#schedule.queued(this.#queue, this.#flushing > 0)
     this.#armSweep()
   }
 
@@ -132,9 +134,8 @@ export class Sender {
   /** Stop sending and retrying; fail everything not yet delivered with `error`. */
   close(error: () => KafkaError): void {
     this.#closed = true
-    clearTimeout(this.#lingerTimer)
+    this.#schedule.clear()
     clearTimeout(this.#sweepTimer)
-    this.#lingerTimer = undefined
     this.#sweepTimer = undefined
     for (const p of this.#queue.drain()) this.#ledger.fail(p, error())
     this.#parking.failAll(error)
@@ -146,31 +147,19 @@ export class Sender {
     return deliveryTimeoutError(p, last, this.#tuning.deliveryTimeoutMs)
   }
 
-  #schedule(): void {
-    const t = this.#tuning
-    if (
-      this.#flushing > 0 ||
-      t.lingerMs === 0 ||
-      this.#queue.count >= t.batchNumMessages ||
-      this.#queue.bytes >= t.batchSize
-    ) {
-      if (!this.#pumpScheduled) {
-        this.#pumpScheduled = true
-        setImmediate(() => this.#pump())
-      }
-    } else if (this.#lingerTimer === undefined) {
-      this.#lingerTimer = setTimeout(() => this.#pump(), t.lingerMs)
-    }
+  /** Nothing of the producer in flight or waiting: no dispatch, no parked topic, no busy lane. */
+  #idle(): boolean {
+    if (this.#dispatching || this.#parking.topics().length > 0) return false
+    for (const lane of this.#lanes.values()) if (lane.busy) return false
+    return true
   }
 
   #pump(): void {
-    this.#pumpScheduled = false
-    clearTimeout(this.#lingerTimer)
-    this.#lingerTimer = undefined
+    this.#schedule.clear()
     if (this.#closed || this.#dispatching || this.#queue.count === 0) return
     this.#dispatching = this.#dispatch().finally(() => {
       this.#dispatching = undefined
-      if (this.#queue.count > 0 && !this.#closed) this.#schedule()
+      if (this.#queue.count > 0 && !this.#closed) this.#schedule.queued(this.#queue, this.#flushing > 0)
     })
   }
 
@@ -194,7 +183,7 @@ export class Sender {
   /** Place each message of one topic on a partition and queue it on that partition's lane, in order. */
   #assign(batch: Pending[], partitions: PartitionMetadata[]): void {
     const sticky = this.#batchNumber++
-    const kicked = new Set<PartitionLane>()
+    const kicked = new Set<PartitionLane | PipelinedLane>()
     for (const p of batch) {
       if (p.settled) continue
       p.message.partition = choosePartition(p.message, partitions, sticky)
@@ -205,7 +194,7 @@ export class Sender {
       const id = `${p.topic}\u0000${p.message.partition}`
       let lane = this.#lanes.get(id)
       if (!lane) {
-        lane = new PartitionLane(p.topic, p.message.partition, {
+        const context: LaneContext = {
           conn: this.#conn,
           ledger: this.#ledger,
           tuning: this.#tuning,
@@ -213,10 +202,17 @@ export class Sender {
           closed: () => this.#closed,
           timeoutError: (m, last) => this.timeoutError(m, last),
           onError: this.#noteError,
-          onIdle: (l) => {
+          onIdle: (l: PartitionLane | PipelinedLane) => {
             if (this.#lanes.get(id) === l) this.#lanes.delete(id)
+            this.#schedule.idled()
           },
-        })
+        }
+        // Idempotent: up to 5 requests in flight per partition on our own send path; else one, via kafkajs.
+        const session = this.#conn.session
+        lane =
+          session === undefined
+            ? new PartitionLane(p.topic, p.message.partition, context)
+            : new PipelinedLane(p.topic, p.message.partition, context, session)
         this.#lanes.set(id, lane)
       }
       lane.push(p)

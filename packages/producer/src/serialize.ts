@@ -1,9 +1,10 @@
 import { InvalidOptionError } from '@gracedb-kafka/core'
 import { ByteSlab } from './byte-slab.js'
-import { pythonJsonDumps } from './python-json.js'
+import { pythonJsonBytes } from './python-json.js'
 
 /** Message values share slabs (see {@link ByteSlab}) instead of one small buffer each. */
 const slab = new ByteSlab()
+const copyToSlab = (bytes: Uint8Array): Buffer => slab.copy(bytes)
 
 /** A message value `produce()` accepts: an object (sent as JSON), a string (UTF-8) or bytes (as-is). */
 export type ProduceValue = object | string | Uint8Array
@@ -18,7 +19,7 @@ function copyBytes(bytes: Uint8Array): Buffer {
 
 /**
  * Encode a message value the way ligo-gracedb does: a plain object or array becomes JSON (Python
- * `json.dumps` formatting, see {@link pythonJsonDumps}) in UTF-8, a string is UTF-8, and a `Uint8Array` or
+ * `json.dumps` formatting, see {@link pythonJsonBytes}) in UTF-8, a string is UTF-8, and a `Uint8Array` or
  * `Buffer` is sent as-is (copied). Anything else is an {@link InvalidOptionError} naming `value` (Python's
  * `TypeError`).
  *
@@ -43,16 +44,15 @@ export function encodeValue(value: unknown): Buffer {
       'produce(): option "value": binary data must be a Uint8Array or Buffer (wrap it: new Uint8Array(buffer))',
     )
   }
-  let text: string
   try {
-    text = pythonJsonDumps(value)
+    // Written as bytes and copied into the slab: Python's json.dumps escapes every non-ASCII character.
+    return pythonJsonBytes(value, copyToSlab)
   } catch (err) {
     throw new InvalidOptionError(
       'value',
       `produce(): option "value": cannot serialise to JSON: ${(err as Error).message}`,
     )
   }
-  return slab.ascii(text) // Python's json.dumps escapes every non-ASCII character: the text is ASCII
 }
 
 /**

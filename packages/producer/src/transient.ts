@@ -73,3 +73,11 @@ const STATE_LOSS_TYPES = new Set([
 export function isProducerStateLost(raw: unknown): boolean {
   return errorChain(raw).some((e) => e.type !== undefined && STATE_LOSS_TYPES.has(e.type))
 }
+
+/** Whether `err` (or one of its causes) is the broker's `OUT_OF_ORDER_SEQUENCE_NUMBER`. */
+export function isOutOfOrder(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return true
+  }
+  return false
+}

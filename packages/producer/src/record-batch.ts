@@ -1,0 +1,258 @@
+import type { IHeaders, Message } from 'kafkajs'
+
+/**
+ * The records of one magic-v2 record batch, written the way kafkajs 2.2.4 writes them
+ * (`protocol/recordBatch/record/v0`, `requests/produce/v3/request.js`), byte for byte, but straight into one
+ * buffer sized beforehand: no Encoder per record, no growing buffers, no per-varint Buffers, no Long objects.
+ *
+ * Inputs kafkajs handles oddly (or throws on) are not imitated: {@link planRecords} returns `undefined` and the
+ * caller lets kafkajs encode the request (same bytes or same error). That covers keys/values that are neither
+ * string, Buffer nor null, header values that are not strings/Buffers (kafkajs throws), timestamps that are
+ * not integers (kafkajs throws or writes 0), and lengths beyond what 32-bit varints hold.
+ */
+
+/** What {@link planRecords} measured: the sizes the second pass writes. */
+export interface RecordsPlan {
+  readonly count: number
+  /** Bytes of all records (uncompressed). */
+  readonly size: number
+  readonly firstTimestamp: number
+  readonly maxTimestamp: number
+  readonly deltas: Float64Array
+  readonly keySizes: Int32Array
+  readonly valueSizes: Int32Array
+  readonly bodySizes: Int32Array
+}
+
+const MAX_DELTA = 2 ** 52 // zig-zag of a safe integer stays a safe integer
+const MAX_LENGTH = 2 ** 28 // zig-zag of a length stays a positive 32-bit integer (kafkajs's varint range)
+
+/** Bytes of a zig-zag varint of a 32-bit integer (kafkajs `Encoder.sizeOfVarInt`). */
+export function sizeOfVarInt(value: number): number {
+  let v = (value << 1) ^ (value >> 31)
+  let bytes = 1
+  while ((v & 0xffffff80) !== 0) {
+    bytes++
+    v >>>= 7
+  }
+  return bytes
+}
+
+/** Bytes of a zig-zag varlong of a safe integer with |value| ≤ 2^52. */
+function sizeOfVarLong(value: number): number {
+  let v = value >= 0 ? value * 2 : -value * 2 - 1
+  let bytes = 1
+  while (v >= 128) {
+    bytes++
+    v = Math.floor(v / 128)
+  }
+  return bytes
+}
+
+/** Write a zig-zag varint of a 32-bit integer at `off`; returns the offset after it. */
+export function writeVarInt(buf: Buffer, off: number, value: number): number {
+  let v = (value << 1) ^ (value >> 31)
+  while ((v & 0xffffff80) !== 0) {
+    buf[off++] = (v & 0x7f) | 0x80
+    v >>>= 7
+  }
+  buf[off++] = v
+  return off
+}
+
+function writeVarLong(buf: Buffer, off: number, value: number): number {
+  let v = value >= 0 ? value * 2 : -value * 2 - 1
+  while (v >= 128) {
+    buf[off++] = (v % 128) | 0x80
+    v = Math.floor(v / 128)
+  }
+  buf[off++] = v
+  return off
+}
+
+/** Byte length of a key/value (-1 for null), or NaN when kafkajs would not write it faithfully. */
+function bytesSize(v: unknown): number {
+  if (v === null || v === undefined) return -1
+  if (typeof v === 'string') return Buffer.byteLength(v, 'utf8')
+  if (Buffer.isBuffer(v)) return v.length
+  return Number.NaN
+}
+
+/** Size of one header value (kafkajs `sizeOfHeaders`), NaN when kafkajs would throw on it. */
+function headerValueSize(v: unknown): number {
+  const n = typeof v === 'string' || Buffer.isBuffer(v) ? bytesSize(v) : Number.NaN
+  return sizeOfVarInt(n) + n
+}
+
+/** Bytes of a record's headers (count and entries), NaN when kafkajs would not write them faithfully. */
+function headersSize(headers: IHeaders | undefined): number {
+  if (headers === undefined) return 1 // varint 0
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers) || Buffer.isBuffer(headers)) {
+    return Number.NaN
+  }
+  let count = 0
+  let size = 0
+  for (const name of Object.keys(headers)) {
+    const keySize = Buffer.byteLength(name, 'utf8')
+    const v = headers[name]
+    if (Array.isArray(v)) {
+      for (const item of v) size += sizeOfVarInt(keySize) + keySize + headerValueSize(item)
+      count += v.length
+    } else {
+      size += sizeOfVarInt(keySize) + keySize + headerValueSize(v)
+      count++
+    }
+  }
+  return sizeOfVarInt(count) + size
+}
+
+/** A timestamp as kafkajs's `Long.fromValue` reads it, or NaN when it is not a safe integer. */
+function int64Of(v: unknown): number {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : Number.NaN
+  if (typeof v === 'string' && /^-?\d{1,16}$/.test(v)) {
+    const n = Number(v)
+    return Number.isSafeInteger(n) ? n : Number.NaN
+  }
+  return Number.NaN
+}
+
+/** Whether `t` is a non-empty string of decimal digits (what our admission writes: `String(Date.now())`). */
+function isDigits(t: string): boolean {
+  if (t.length === 0 || t.length > 15) return false
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/**
+ * First and max timestamp as kafkajs picks them: the message timestamps that are not null, sorted with
+ * `Array#sort` (as strings!), first and last; `dateNow` when there are none. Fast path: timestamps that are all
+ * digit strings of one length sort as numbers, so a linear scan finds the same two.
+ */
+function batchTimestamps(messages: readonly Message[], dateNow: number): [unknown, unknown] {
+  let len = -1
+  let min = ''
+  let max = ''
+  for (const m of messages) {
+    const t = m.timestamp as unknown
+    if (t === null || t === undefined) continue
+    if (typeof t !== 'string' || !isDigits(t) || (len !== -1 && t.length !== len)) {
+      const sorted = messages
+        .map((x) => x.timestamp as unknown)
+        .filter((x) => x !== null && x !== undefined)
+        .sort()
+      return [sorted[0], sorted[sorted.length - 1]]
+    }
+    if (len === -1) {
+      len = t.length
+      min = t
+      max = t
+    } else if (t < min) min = t
+    else if (t > max) max = t
+  }
+  return len === -1 ? [dateNow, dateNow] : [min, max]
+}
+
+/**
+ * Measure `messages` as the records of one batch (first pass): timestamps, deltas and every length. Returns
+ * `undefined` for input kafkajs handles oddly (see the module comment): encode that request with kafkajs.
+ */
+export function planRecords(messages: readonly Message[], dateNow: number): RecordsPlan | undefined {
+  const count = messages.length
+  const [first, max] = batchTimestamps(messages, dateNow)
+  const firstTimestamp = int64Of(first)
+  const maxTimestamp = int64Of(max)
+  if (Number.isNaN(firstTimestamp) || Number.isNaN(maxTimestamp)) return undefined
+  const deltas = new Float64Array(count)
+  const keySizes = new Int32Array(count)
+  const valueSizes = new Int32Array(count)
+  const bodySizes = new Int32Array(count)
+  let size = 0
+  for (let i = 0; i < count; i++) {
+    const m = messages[i]!
+    // kafkajs: `(message.timestamp || dateNow) - firstTimestamp`, JavaScript coercions included.
+    const delta = ((m.timestamp || dateNow) as number) - (first as number)
+    if (!Number.isSafeInteger(delta) || delta > MAX_DELTA || delta < -MAX_DELTA) return undefined
+    const ks = bytesSize(m.key)
+    const vs = bytesSize(m.value)
+    const hs = headersSize(m.headers)
+    const body =
+      1 +
+      sizeOfVarLong(delta) +
+      sizeOfVarInt(i) +
+      (ks < 0 ? 1 : sizeOfVarInt(ks) + ks) +
+      (vs < 0 ? 1 : sizeOfVarInt(vs) + vs) +
+      hs
+    // NaN (an input kafkajs does not write faithfully) fails this test too.
+    if (!(body < MAX_LENGTH)) return undefined
+    deltas[i] = delta
+    keySizes[i] = ks
+    valueSizes[i] = vs
+    bodySizes[i] = body
+    size += sizeOfVarInt(body) + body
+  }
+  if (!(size < 2 ** 31)) return undefined
+  return { count, size, firstTimestamp, maxTimestamp, deltas, keySizes, valueSizes, bodySizes }
+}
+
+/** Write a key, value or header value of `size` bytes (-1: null) at `off`. */
+function writeBytes(buf: Buffer, off: number, v: unknown, size: number): number {
+  off = writeVarInt(buf, off, size)
+  if (size <= 0) return off
+  if (typeof v === 'string') buf.write(v, off, size, 'utf8')
+  else buf.set(v as Buffer, off)
+  return off + size
+}
+
+function writeHeaders(buf: Buffer, off: number, headers: IHeaders | undefined): number {
+  if (headers === undefined) {
+    buf[off] = 0
+    return off + 1
+  }
+  let count = 0
+  for (const name of Object.keys(headers)) {
+    const v = headers[name]
+    count += Array.isArray(v) ? v.length : 1
+  }
+  off = writeVarInt(buf, off, count)
+  for (const name of Object.keys(headers)) {
+    const keySize = Buffer.byteLength(name, 'utf8')
+    const v = headers[name]
+    for (const item of Array.isArray(v) ? v : [v]) {
+      off = writeBytes(buf, off, name, keySize)
+      off = writeBytes(
+        buf,
+        off,
+        item,
+        typeof item === 'string' ? Buffer.byteLength(item) : (item as Buffer).length,
+      )
+    }
+  }
+  return off
+}
+
+/**
+ * Write the records of `plan` (second pass) into `buf` at `off`: exactly `plan.size` bytes. Returns the offset
+ * after them.
+ */
+export function writeRecords(
+  plan: RecordsPlan,
+  messages: readonly Message[],
+  buf: Buffer,
+  off: number,
+): number {
+  const { deltas, keySizes, valueSizes, bodySizes } = plan
+  for (let i = 0; i < plan.count; i++) {
+    const m = messages[i]!
+    off = writeVarInt(buf, off, bodySizes[i]!)
+    buf[off++] = 0 // record attributes
+    off = writeVarLong(buf, off, deltas[i]!)
+    off = writeVarInt(buf, off, i)
+    off = writeBytes(buf, off, m.key, keySizes[i]!)
+    off = writeBytes(buf, off, m.value, valueSizes[i]!)
+    off = writeHeaders(buf, off, m.headers)
+  }
+  return off
+}
