@@ -12,6 +12,9 @@ import type { DeliveryLedger, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
 import { checkPartition, encodeHeaders, encodeKey, recordSize } from './serialize.js'
 
+/** `produce()`'s options when none are given: one shared object rather than a new `{}` per message. */
+export const NO_OPTIONS: ProduceOptions = Object.freeze({})
+
 // The timestamp as kafkajs wants it (a decimal string), made once per millisecond rather than once per message.
 let lastMs = Number.NaN
 let lastMsText = ''

@@ -12,7 +12,7 @@ import {
 } from '@gracedb-kafka/core'
 import { makeTopicName } from '@gracedb-kafka/topics'
 import kafkajs, { CompressionTypes } from 'kafkajs'
-import { checkPingOptions, checkProduceOptions } from './admission.js'
+import { checkPingOptions, checkProduceOptions, NO_OPTIONS } from './admission.js'
 import type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 import { ProducerConnection } from './connection.js'
 import { DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
@@ -24,9 +24,6 @@ import { encodeValue, type ProduceValue } from './serialize.js'
 import { precheckToken } from './token-precheck.js'
 import { StartupGate } from './topic-checks.js'
 import { flushOutcome } from './undelivered.js'
-
-/** `produce()`'s options when none are given: one shared object rather than a new `{}` per message. */
-const NO_OPTIONS: ProduceOptions = Object.freeze({})
 
 export type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 export type { DeliveryReport } from './delivery-ledger.js'
