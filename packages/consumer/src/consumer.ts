@@ -1,5 +1,10 @@
 import { createKafkaTokenProvider } from '@gracedb-kafka/auth'
-import { fixRequestQueueScheduling, InvalidOptionError, registerCodecs } from '@gracedb-kafka/core'
+import {
+  fixRequestQueueScheduling,
+  fixSeedBrokerRemoval,
+  InvalidOptionError,
+  registerCodecs,
+} from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
 import { type PollOptions, parsePollOptions, type StreamOptions } from './call-options.js'
 import { type ConsumerMessage, decodeMessage } from './decode.js'
@@ -58,6 +63,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     // only gzip. Through the default export: Node cannot see these as named exports of the CommonJS kafkajs.
     registerCodecs(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
     fixRequestQueueScheduling(import.meta.url) // kafkajs#1704/#1751: no 1 ms polling of idle connections
+    fixSeedBrokerRemoval(import.meta.url) // kafkajs: removing the last known broker left no seed broker
     this.instanceName = resolveInstanceName(parsed)
     this.groupId = parsed.groupId ?? generateGroupId()
     this.autoOffsetReset = parsed.autoOffsetReset

@@ -47,6 +47,7 @@ export {
   type KafkaClientConfig,
   type OauthbearerProviderResult,
 } from './kafka-config.js'
+export { fixSeedBrokerRemoval } from './kafkajs-broker-pool.js'
 export { fixRequestQueueScheduling } from './kafkajs-request-queue.js'
 export {
   explicitOrConfig,

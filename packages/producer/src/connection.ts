@@ -2,6 +2,7 @@ import { createOAuthCallback, type OAuthToken, SciTokenRefreshManager } from '@g
 import {
   buildKafkaConfig,
   fixRequestQueueScheduling,
+  fixSeedBrokerRemoval,
   formatBrokerList,
   KafkaConnectionError,
   KafkaError,
@@ -95,6 +96,7 @@ export class ProducerConnection {
     this.idempotent = producerConfig.idempotent === true
     this.#producerConfig = producerConfig
     fixRequestQueueScheduling(import.meta.url) // kafkajs#1704/#1751: no 1 ms polling of idle connections
+    fixSeedBrokerRemoval(import.meta.url) // kafkajs: removing the last known broker left no seed broker
     this.#kafka = new Kafka(config as unknown as KafkaConfig)
     this.#producer = this.#kafka.producer(producerConfig)
     // An empty send makes the kafkajs producer ask for the topic, which creates it where the broker

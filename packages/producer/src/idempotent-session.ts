@@ -43,6 +43,7 @@ const PRODUCE_TIMEOUT_MS = 30_000
  */
 export class IdempotentSession {
   readonly #kafka: Kafka
+  readonly #createCluster: (kafka: Kafka) => InternalCluster
   #cluster: InternalCluster | undefined
   #id: { producerId: number; producerEpoch: number } | undefined
   #generation = 0
@@ -55,8 +56,10 @@ export class IdempotentSession {
    * (as a duplicate, with its offset) under this producer id before a renewal renumbers it. */
   readonly #holds = new Map<object, () => boolean>()
 
-  constructor(kafka: Kafka) {
+  /** `createCluster` is for tests that need to reach the cluster (the default: a new kafkajs cluster of `kafka`). */
+  constructor(kafka: Kafka, createCluster: (kafka: Kafka) => InternalCluster = createInternalCluster) {
     this.#kafka = kafka
+    this.#createCluster = createCluster
   }
 
   /** Bumped each time a new producer id is obtained. */
@@ -122,17 +125,19 @@ export class IdempotentSession {
   /** The leader broker of a partition (metadata refreshed first with `refresh`). */
   async leader(topic: string, partition: number, refresh: boolean): Promise<InternalBroker> {
     const cluster = await this.#connected()
-    await cluster.addTargetTopic(topic)
-    if (refresh) await cluster.refreshMetadata()
-    const leaders = cluster.findLeaderForPartitions(topic, [partition])
-    const nodeId = Object.keys(leaders)[0]
-    if (nodeId === undefined) {
-      throw Object.assign(new Error(`No leader known for ${topic} [partition ${partition}]`), {
-        name: 'KafkaJSMetadataNotLoaded',
-        retriable: true,
-      })
-    }
-    return cluster.findBroker({ nodeId })
+    return this.#guard(cluster, async () => {
+      await cluster.addTargetTopic(topic)
+      if (refresh) await cluster.refreshMetadata()
+      const leaders = cluster.findLeaderForPartitions(topic, [partition])
+      const nodeId = Object.keys(leaders)[0]
+      if (nodeId === undefined) {
+        throw Object.assign(new Error(`No leader known for ${topic} [partition ${partition}]`), {
+          name: 'KafkaJSMetadataNotLoaded',
+          retriable: true,
+        })
+      }
+      return cluster.findBroker({ nodeId })
+    })
   }
 
   /** Whether a request to `broker` may be sent while another is in flight (its connection is ready). */
@@ -212,11 +217,34 @@ export class IdempotentSession {
   }
 
   async #connected(): Promise<InternalCluster> {
-    this.#cluster ??= createInternalCluster(this.#kafka)
+    this.#cluster ??= this.#createCluster(this.#kafka)
     const cluster = this.#cluster
-    if (!cluster.isConnected()) await cluster.connect()
-    await cluster.refreshMetadataIfNecessary()
-    return cluster
+    return this.#guard(cluster, async () => {
+      if (!cluster.isConnected()) await cluster.connect()
+      await cluster.refreshMetadataIfNecessary()
+      return cluster
+    })
+  }
+
+  /**
+   * Run `call` on `cluster`. A failure that is not one of kafkajs's own errors (a `TypeError` from its internal
+   * state, e.g. a broker pool left without a seed broker) means that cluster cannot be trusted: it is dropped
+   * and disconnected, and the failure is reported as retriable, so the lanes look up their leaders again on a
+   * new cluster instead of failing their records for good.
+   */
+  async #guard<T>(cluster: InternalCluster, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } catch (err) {
+      if (!(err instanceof TypeError || err instanceof RangeError)) throw err
+      if (this.#cluster === cluster) this.#cluster = undefined
+      void cluster.disconnect().catch(() => {})
+      throw Object.assign(new Error(`kafkajs's cluster state broke (${err.message}): reconnecting`), {
+        name: 'GraceDbKafkaClusterReset',
+        retriable: true,
+        cause: err,
+      })
+    }
   }
 
   async #prepare(): Promise<void> {
@@ -232,8 +260,10 @@ export class IdempotentSession {
       })
       this.#quiet.clear()
     }
-    const broker = await cluster.findControllerBroker()
-    const result = await broker.initProducerId({ transactionTimeout: TRANSACTION_TIMEOUT_MS })
+    const result = await this.#guard(cluster, async () => {
+      const broker = await cluster.findControllerBroker()
+      return broker.initProducerId({ transactionTimeout: TRANSACTION_TIMEOUT_MS })
+    })
     this.#id = { producerId: result.producerId, producerEpoch: result.producerEpoch }
     this.#renewDue = false
     this.#generation++

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { fixSeedBrokerRemoval } from '@gracedb-kafka/core'
 import type { CompressionTypes, Kafka, Message } from 'kafkajs'
 import { encodeProduceRequest } from './produce-request.js'
 
@@ -148,6 +149,7 @@ export function createInternalCluster(kafka: Kafka): InternalCluster {
   if (typeof factory !== 'function') {
     throw new Error('kafkajs has no internal cluster factory (the producer needs kafkajs 2.2.4)')
   }
+  fixSeedBrokerRemoval(import.meta.url) // a pool whose last broker was removed keeps its seed broker
   // Not auto-creating: the sender resolved the topic's partitions before any record reaches a lane.
   return (factory as ClusterFactory)({ allowAutoTopicCreation: false, maxInFlightRequests: null })
 }

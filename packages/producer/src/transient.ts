@@ -12,6 +12,7 @@ const TRANSIENT_NAMES = new Set([
   'KafkaJSMetadataNotLoaded',
   'KafkaJSBrokerNotFound',
   'KafkaJSLockTimeout',
+  'GraceDbKafkaClusterReset', // kafkajs's cluster state broke: a new cluster is made (idempotent-session.ts)
 ])
 
 /**
