@@ -7,6 +7,11 @@ export interface DeliveryReport {
   /** The namespaced Kafka topic, e.g. `"gracedb-dev.gstlal"`. */
   topic: string
   partition: number
+  /**
+   * The message's offset in its partition, or -1 when the broker confirmed the write without an offset: it
+   * answered a batch it had already written with `DUPLICATE_SEQUENCE_NUMBER` after forgetting that batch's
+   * offset (as librdkafka and the Java client, the message counts as delivered).
+   */
   offset: number
   /** The key as sent, or `null`. */
   key: Uint8Array | null

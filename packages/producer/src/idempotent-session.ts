@@ -8,6 +8,7 @@ import {
   type ProduceResponse,
 } from './kafkajs-cluster.js'
 import type { SequenceCounter } from './sequenced-batches.js'
+import { isDuplicateSequence } from './transient.js'
 
 /** One produce request of one partition's batch, as the pipelined lane sends it. */
 export interface BatchRequest {
@@ -18,7 +19,7 @@ export interface BatchRequest {
   compression: CompressionTypes
 }
 
-/** What the broker answered for the batch's partition. */
+/** What the broker answered for the batch's partition (both -1: written before, its offset no longer known). */
 export interface BatchPlacement {
   baseOffset: number
   logAppendTime: number
@@ -178,6 +179,8 @@ export class IdempotentSession {
     try {
       response = await sending
     } catch (err) {
+      // Written before, its offset no longer cached by the broker: delivered, without an offset.
+      if (isDuplicateSequence(err)) return { baseOffset: -1, logAppendTime: -1 }
       const e = err as { name?: string; host?: string; port?: number }
       if (e.name === 'KafkaJSConnectionClosedError' && e.host !== undefined && e.port !== undefined) {
         this.#cluster?.removeBroker({ host: e.host, port: e.port })

@@ -57,6 +57,22 @@ describe('SequencedBatches', () => {
     expect(batches.size).toBe(0)
   })
 
+  it('a batch placed at -1 (written before, offset no longer known) reports its records delivered at -1', async () => {
+    const ledger = new DeliveryLedger()
+    const batches = new SequencedBatches()
+    batches.renumber({ generation: 1, next: 0 }, [])
+    const a = batches.add(records(ledger, 2))
+    const b = batches.add(records(ledger, 2))
+    batches.acknowledge(a, { baseOffset: -1, logAppendTime: -1 })
+    batches.acknowledge(b, { baseOffset: 7, logAppendTime: -1 })
+    batches.deliverHead(ledger, 0)
+    const offsets = await Promise.all(
+      [...a.records, ...b.records].map((p) => p.promise.then((r) => r.offset)),
+    )
+    expect(offsets).toEqual([-1, -1, 7, 8])
+    expect(ledger.pending).toBe(0)
+  })
+
   it('after a new producer id: unacknowledged records go back in order, numbers restart at 0', () => {
     const ledger = new DeliveryLedger()
     const batches = new SequencedBatches()

@@ -136,14 +136,14 @@ export class SequencedBatches {
     )
   }
 
-  /** Report acknowledged batches at the head, each record at its offset. */
+  /** Report acknowledged batches at the head, each record at its offset (-1 for a batch placed at -1). */
   deliverHead(ledger: DeliveryLedger, partition: number): void {
     while (this.#batches[0]?.state === 'acked') {
       const batch = this.#batches.shift() as SentBatch
       const { baseOffset, logAppendTime } = batch.placed as BatchPlacement
       for (const [i, p] of batch.records.entries()) {
         p.inDoubt = undefined
-        ledger.succeed(p, { partition, offset: baseOffset + i, logAppendTime })
+        ledger.succeed(p, { partition, offset: baseOffset >= 0 ? baseOffset + i : -1, logAppendTime })
       }
     }
   }

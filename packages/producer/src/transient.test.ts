@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { toKafkaError } from '@gracedb-kafka/core'
 import { describe, expect, it } from 'vitest'
-import { isProducerStateLost, isTransient } from './transient.js'
+import { isDuplicateSequence, isProducerStateLost, isTransient } from './transient.js'
 
 // kafkajs's own error factory (what its protocol parser throws) and the wrappers its retrier adds.
 const require = createRequire(import.meta.url)
@@ -20,6 +20,7 @@ const codes = {
   NOT_ENOUGH_REPLICAS: 19,
   MESSAGE_TOO_LARGE: 10,
   ILLEGAL_SASL_STATE: 34,
+  DUPLICATE_SEQUENCE_NUMBER: 46,
 }
 const delivery = (err: unknown) => toKafkaError(err, { role: 'delivery', topic: 't', partition: 0 })
 
@@ -63,5 +64,16 @@ describe('isTransient: a request that crossed a re-authentication', () => {
       expect(delivery(err).name).toBe('KafkaAuthenticationError')
       expect(isTransient(delivery(err), err)).toBe(true)
     }
+  })
+})
+
+describe('isDuplicateSequence', () => {
+  it("recognises the broker's DUPLICATE_SEQUENCE_NUMBER (delivered before), bare or wrapped, and nothing else", () => {
+    const raw = createErrorFromCode(codes.DUPLICATE_SEQUENCE_NUMBER)
+    expect(raw.type).toBe('DUPLICATE_SEQUENCE_NUMBER')
+    expect(isDuplicateSequence(raw)).toBe(true)
+    expect(isDuplicateSequence(new KafkaJSNonRetriableError(raw, { cause: raw }))).toBe(true)
+    expect(isDuplicateSequence(createErrorFromCode(codes.OUT_OF_ORDER_SEQUENCE_NUMBER))).toBe(false)
+    expect(isProducerStateLost(raw)).toBe(false) // not a reason for a new producer id
   })
 })

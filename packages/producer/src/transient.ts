@@ -82,3 +82,12 @@ export function isOutOfOrder(err: unknown): boolean {
   }
   return false
 }
+
+/**
+ * Whether `err` (or one of its causes) is the broker's `DUPLICATE_SEQUENCE_NUMBER`: the batch was written
+ * before, and the broker no longer has its offset to answer with. librdkafka and the Java client count the batch
+ * as delivered (without an offset); so do we.
+ */
+export function isDuplicateSequence(err: unknown): boolean {
+  return errorChain(err).some((e) => e.type === 'DUPLICATE_SEQUENCE_NUMBER')
+}
