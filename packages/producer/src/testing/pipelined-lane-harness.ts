@@ -18,7 +18,7 @@ import type { SequenceCounter } from '../sequenced-batches.js'
  */
 export class PartitionLog {
   readonly log: string[] = []
-  readonly batches = new Map<number, { offset: number; count: number }>()
+  readonly batches: Map<number, { offset: number; count: number }> = new Map()
   next = 0
   inFlight = 0
   refused = 0
@@ -150,7 +150,16 @@ function sessionOver(partition: PartitionLog, renewals: number[]): LaneSession &
 }
 
 /** A lane over `partition` behind the session double; `push(n, ttlMs)` queues `n` more records (kept in `records`). */
-export function laneOver(partition: PartitionLog, renewOnLoss = false) {
+export interface LaneHarness {
+  lane: PipelinedLane
+  session: LaneSession & { leaderLookups: number }
+  renewals: number[]
+  push(count: number, ttlMs?: number): Promise<DeliveryReport>[]
+  ledger: DeliveryLedger
+  records: Pending[]
+}
+
+export function laneOver(partition: PartitionLog, renewOnLoss = false): LaneHarness {
   const ledger = new DeliveryLedger()
   const renewals: number[] = []
   const conn = {
