@@ -19,7 +19,12 @@ export interface PeersArgs {
   readme: boolean
   /** Measure nothing: redraw latest.svg / latest.md (and with --readme the README) from latest.json. */
   render: boolean
+  /** The broker's JVM: `kafka` (kafka-server-start.sh's options, the default) or `testkit` (the tests' quick start). */
+  brokerJvm: BrokerJvm
 }
+
+export const BROKER_JVMS = ['kafka', 'testkit'] as const
+export type BrokerJvm = (typeof BROKER_JVMS)[number]
 
 const USAGE = `npm run bench:peers -- [flags]
   --rounds N              rotated rounds (default 3)
@@ -32,7 +37,9 @@ const USAGE = `npm run bench:peers -- [flags]
   --help-runs N           timed --help runs per contender and round (default 5)
   --extra                 two more producer contenders: Python none + idempotent, Java with 1 MiB batches
   --readme                put this run's tables into README.md's performance section
-  --render                measure nothing; redraw the chart and tables from bench/results/latest.json`
+  --render                measure nothing; redraw the chart and tables from bench/results/latest.json
+  --broker-jvm kafka|testkit  the broker's JVM options: kafka-server-start.sh's (default: 1 GiB heap, G1, full
+                          JIT), or the testkit's quick-start ones for tests (C1 JIT only, serial GC)`
 
 export function parsePeersArgs(argv: string[]): PeersArgs {
   const { values } = parseArgs({
@@ -49,6 +56,7 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
       readme: { type: 'boolean' },
       extra: { type: 'boolean' },
       render: { type: 'boolean' },
+      'broker-jvm': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -69,7 +77,11 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
       throw new Error(`--only ${item}: not one of ${PARTS.join(', ')}`)
     only.add(item as Part)
   }
+  const brokerJvm = (values['broker-jvm'] ?? 'kafka') as BrokerJvm
+  if (!BROKER_JVMS.includes(brokerJvm))
+    throw new Error(`--broker-jvm ${brokerJvm}: not one of ${BROKER_JVMS.join(', ')}\n${USAGE}`)
   return {
+    brokerJvm,
     rounds: int('rounds', values.rounds, 3),
     messages: int('messages', values.messages, 100_000),
     only: only.size > 0 ? only : new Set(PARTS),

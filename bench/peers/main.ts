@@ -11,9 +11,10 @@ import { type JavaTools, javaTools, resolveToolsClasspath } from './java-tools.j
 import { helpPart, latencyPart, restPart } from './latency-parts.js'
 import { ensurePythonPeer, pythonVersions } from './python-peer.js'
 import { type Ratio, Recorder, ratio, summarize } from './results.js'
-import { benchEvent, type PeersEnv, setupPeers } from './setup.js'
+import { benchEvent, KAFKA_START_JVM, type PeersEnv, setupPeers } from './setup.js'
 import { measuresTable, ratiosTable } from './table.js'
 import { consumerPart, PARTITIONS, producerPart } from './throughput-parts.js'
+import { warmUpBroker } from './warm-up.js'
 import { type RunRecord, readLatest, writeRun } from './write.js'
 
 const args = parsePeersArgs(process.argv.slice(2))
@@ -39,6 +40,9 @@ const rec = new Recorder()
 if (args.only.has('help')) await helpPart(rec, args.rounds, args.helpRuns)
 
 let env: PeersEnv | undefined
+let warmUpSeconds = 0
+/** Messages per shape of the broker's warm-up (4 shapes: 1 and 3 partitions, zstd and none). */
+const WARM_UP_MESSAGES = 50_000
 const stopOnSignal = (signal: NodeJS.Signals) => {
   killAll()
   void (env?.stop() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
@@ -46,8 +50,13 @@ const stopOnSignal = (signal: NodeJS.Signals) => {
 process.once('SIGINT', stopOnSignal)
 process.once('SIGTERM', stopOnSignal)
 if (needsKafka) {
-  env = await setupPeers({ standIn: args.only.has('rest') })
+  env = await setupPeers({
+    standIn: args.only.has('rest'),
+    ...(args.brokerJvm === 'kafka' ? { jvmOptions: KAFKA_START_JVM } : {}),
+  })
   try {
+    warmUpSeconds = await warmUpBroker(env, WARM_UP_MESSAGES)
+    console.log(`bench:peers: broker warmed up in ${warmUpSeconds.toFixed(1)} s`)
     // 1 KiB as the reference writes it (json.dumps spacing), for the Java tools' payload file.
     const payloads = Array.from({ length: 1000 }, (_, i) => {
       const e = benchEvent(i)
@@ -135,6 +144,11 @@ const run: RunRecord = {
     ...pythonVersions(),
     kafka: KAFKA_VERSION,
     broker: 'one testkit broker, KRaft, SASL_SSL + OAUTHBEARER (signed JWTs), TLS',
+    brokerJvm:
+      args.brokerJvm === 'kafka'
+        ? `kafka-server-start.sh's options: ${KAFKA_START_JVM.join(' ')}`
+        : 'the testkit quick-start options: -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1',
+    brokerWarmUp: `${WARM_UP_MESSAGES} messages x 4 shapes (1 and 3 partitions, zstd and none) produced and read, ${Math.round(warmUpSeconds)} s`,
     messageBytes: 1024,
     messages: args.messages,
     partitions: [...PARTITIONS],

@@ -34,9 +34,22 @@ export function subtitle(run: RunRecord): string {
 }
 
 export function markdown(run: RunRecord): string {
-  return [`Run of ${subtitle(run)}.`, '', measuresTable(run.measures), '', ratiosTable(run.ratios), ''].join(
-    '\n',
-  )
+  const s = run.setup as { brokerJvm?: string; brokerWarmUp?: string }
+  const broker = s.brokerJvm
+    ? [
+        `Broker JVM: ${s.brokerJvm}.${s.brokerWarmUp ? ` Broker warm-up before timing: ${s.brokerWarmUp}.` : ''}`,
+        '',
+      ]
+    : []
+  return [
+    `Run of ${subtitle(run)}.`,
+    '',
+    ...broker,
+    measuresTable(run.measures),
+    '',
+    ratiosTable(run.ratios),
+    '',
+  ].join('\n')
 }
 
 /** The last run written (bench/results/latest.json). */
