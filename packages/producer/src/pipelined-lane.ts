@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
 import type { Pending } from './delivery-ledger.js'
-import type { LaneSession } from './idempotent-session.js'
+import type { BatchPlacement, LaneSession } from './idempotent-session.js'
 import type { InternalBroker } from './kafkajs-cluster.js'
 import type { LaneContext } from './partition-lane.js'
 import { type SentBatch, SequencedBatches } from './sequenced-batches.js'
 import { isOutOfOrder, isProducerStateLost, isTransient } from './transient.js'
-import { WireOrder } from './wire-order.js'
 
 /** At most this many unacknowledged batches per partition: the broker remembers the last 5 of a producer. */
 export const PIPELINE_DEPTH = 5
@@ -43,7 +42,6 @@ export class PipelinedLane {
   #broker: InternalBroker | undefined
   #refreshLeader = false
   #wake: (() => void) | undefined
-  readonly #wire = new WireOrder()
   #holeLost = false // the producer id lost its state while a written batch was unanswered: it cannot be answered
 
   constructor(topic: string, partition: number, ctx: LaneContext, session: LaneSession) {
@@ -152,7 +150,7 @@ export class PipelinedLane {
           await this.#sleepUntilWoken() // (re)connecting: one request at a time, or a later one could overtake
           continue
         }
-        this.#send(this.#broker, next)
+        await this.#send(this.#broker, next)
       } catch (err) {
         const error = conn.mapError(err, since, this.topic, this.partition)
         this.#lastError = error
@@ -204,8 +202,8 @@ export class PipelinedLane {
     return this.#records.length
   }
 
-  /** Start encoding the batch and send it in its turn ({@link WireOrder}), without waiting for either. */
-  #send(broker: InternalBroker, batch: SentBatch): void {
+  /** Encode the batch (before the next one: order on the wire), then send it without waiting for the answer. */
+  async #send(broker: InternalBroker, batch: SentBatch): Promise<void> {
     const id = this.#session.begin()
     this.#inFlight++
     batch.state = 'flight'
@@ -218,7 +216,12 @@ export class PipelinedLane {
       messages: batch.records.map((p) => p.message),
       compression: this.#ctx.compression,
     }
-    const sending = this.#wire.send(this.#session.encode(broker, id, request))
+    let sending: Promise<BatchPlacement>
+    try {
+      sending = (await this.#session.encode(broker, id, request))()
+    } catch (err) {
+      sending = Promise.reject(err)
+    }
     sending
       .then(
         (placed) => {
