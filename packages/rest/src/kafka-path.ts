@@ -109,10 +109,15 @@ export async function createViaKafka(
   const body = reservation?.json() ?? { graceid: null, submitter: null }
   const graceid = reservation?.graceid ?? null
   const message = draft(graceid, typeof body.submitter === 'string' ? body.submitter : null)
-  try {
-    validateUploadMessage(message)
-  } catch (err) {
-    throw graceid === null ? err : attachGraceId(err, graceid)
+  // The draft passed the schema and the message differs from it only in graceid and submitter (a string or
+  // null each, which the schema accepts) and the timestamp (a number): the whole schema runs again only if
+  // that ever stops holding (it costs about 0.1 ms of the time between the reservation and the produce).
+  if (!isStringOrNull(message.graceid) || !isStringOrNull(message.submitter)) {
+    try {
+      validateUploadMessage(message)
+    } catch (err) {
+      throw graceid === null ? err : attachGraceId(err, graceid)
+    }
   }
 
   let delivery: Delivery
@@ -170,4 +175,8 @@ export async function publish(
     )
   }
   return delivered
+}
+
+function isStringOrNull(value: unknown): boolean {
+  return value === null || typeof value === 'string'
 }
