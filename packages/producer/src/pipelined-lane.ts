@@ -1,14 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
 import type { Pending } from './delivery-ledger.js'
-import type { BatchPlacement, LaneSession } from './idempotent-session.js'
+import type { LaneSession } from './idempotent-session.js'
 import type { InternalBroker } from './kafkajs-cluster.js'
 import type { LaneContext } from './partition-lane.js'
 import { type SentBatch, SequencedBatches } from './sequenced-batches.js'
 import { isOutOfOrder, isProducerStateLost, isTransient } from './transient.js'
+import { WireOrder } from './wire-order.js'
 
 /** At most this many unacknowledged batches per partition: the broker remembers the last 5 of a producer. */
 export const PIPELINE_DEPTH = 5
+/** Batches of a partition compressing at once: 2 beat 1 and 5 in paired runs (53k, 42k, 51k msg/s, 1 partition). */
+const ENCODE_AHEAD = 2
 
 /**
  * The records of one topic-partition of an idempotent producer, sent with up to {@link PIPELINE_DEPTH} requests
@@ -42,6 +45,7 @@ export class PipelinedLane {
   #broker: InternalBroker | undefined
   #refreshLeader = false
   #wake: (() => void) | undefined
+  readonly #wire = new WireOrder(() => this.#notify())
   #holeLost = false // the producer id lost its state while a written batch was unanswered: it cannot be answered
 
   constructor(topic: string, partition: number, ctx: LaneContext, session: LaneSession) {
@@ -146,11 +150,15 @@ export class PipelinedLane {
         }
         if ((this.#session.renewDue && !hole) || this.#session.generation !== this.#batches.generation)
           continue
+        if (this.#wire.waiting >= ENCODE_AHEAD) {
+          await this.#sleepUntilWoken() // woken when one is handed to the connection
+          continue
+        }
         if (this.#inFlight > 0 && !this.#session.pipelinable(this.#broker)) {
           await this.#sleepUntilWoken() // (re)connecting: one request at a time, or a later one could overtake
           continue
         }
-        await this.#send(this.#broker, next)
+        this.#send(this.#broker, next)
       } catch (err) {
         const error = conn.mapError(err, since, this.topic, this.partition)
         this.#lastError = error
@@ -202,8 +210,8 @@ export class PipelinedLane {
     return this.#records.length
   }
 
-  /** Encode the batch (before the next one: order on the wire), then send it without waiting for the answer. */
-  async #send(broker: InternalBroker, batch: SentBatch): Promise<void> {
+  /** Start encoding the batch and send it in its turn ({@link WireOrder}), without waiting for either. */
+  #send(broker: InternalBroker, batch: SentBatch): void {
     const id = this.#session.begin()
     this.#inFlight++
     batch.state = 'flight'
@@ -216,12 +224,7 @@ export class PipelinedLane {
       messages: batch.records.map((p) => p.message),
       compression: this.#ctx.compression,
     }
-    let sending: Promise<BatchPlacement>
-    try {
-      sending = (await this.#session.encode(broker, id, request))()
-    } catch (err) {
-      sending = Promise.reject(err)
-    }
+    const sending = this.#wire.send(this.#session.encode(broker, id, request))
     sending
       .then(
         (placed) => {
