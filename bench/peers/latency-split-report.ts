@@ -7,12 +7,22 @@ export interface SplitSample {
   i: number
   /** produce() called. */
   send: number
+  /** Its Produce request was written to the socket (the first after `send`). */
+  write: number
   /** The broker appended it (LogAppendTime, whole ms). */
   append: number
+  /** The last bytes read on the producer's socket before `ack` (its Produce response). */
+  pread: number
   /** Its delivery promise resolved. */
   ack: number
+  /** The last bytes read on the consumer's socket before `recv` (its Fetch response). */
+  cread: number
   /** stream() yielded it. */
   recv: number
+  /** Its zstd compression call, start to resolution (ms; NaN: not seen). */
+  compress: number
+  /** The zstd decompression of its Fetch response, start to resolution (ms; NaN: not seen). */
+  decompress: number
 }
 
 export interface SplitRun {
@@ -28,9 +38,17 @@ export interface SplitRun {
 const PARTS: [string, (s: SplitSample) => number][] = [
   ['end-to-end', (s) => s.recv - s.send],
   ['send->append', (s) => s.append - s.send],
+  [' send->write', (s) => s.write - s.send],
+  [' write->append', (s) => s.append - s.write],
   ['append->ack', (s) => s.ack - s.append],
+  [' resp. read->ack', (s) => s.ack - s.pread],
   ['append->recv', (s) => s.recv - s.append],
+  [' append->read', (s) => s.cread - s.append],
+  [' read->recv', (s) => s.recv - s.cread],
   ['ack->recv', (s) => s.recv - s.ack],
+  [' zstd compress', (s) => s.compress],
+  [' zstd decompress', (s) => s.decompress],
+  ['ours (JS)', (s) => s.write - s.send + (s.recv - s.cread)],
 ]
 
 const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '-').padStart(7)
@@ -44,13 +62,13 @@ function stats(values: number[]): string {
 export function reportSplit(run: SplitRun): void {
   const { samples, gc, requests } = run
   const t0 = samples.reduce((m, s) => Math.min(m, s.send), Number.POSITIVE_INFINITY)
-  console.log(`${'part'.padEnd(14)}    p50     p90     p99     max   (ms)`)
-  for (const [name, part] of PARTS) console.log(`${name.padEnd(14)}${stats(samples.map(part))}`)
+  console.log(`${'part'.padEnd(17)}    p50     p90     p99     max   (ms)`)
+  for (const [name, part] of PARTS) console.log(`${name.padEnd(17)}${stats(samples.map(part))}`)
   const sorted = [...samples].sort((a, b) => b.recv - b.send - (a.recv - a.send))
   const tail = sorted.slice(0, Math.max(1, Math.ceil(samples.length / 100)))
   const e2e = (s: SplitSample) => s.recv - s.send
   const steady = samples.filter((s) => s.send - t0 >= 2000).map(e2e)
-  console.log(`${'after 2 s'.padEnd(14)}${stats(steady)}`)
+  console.log(`${'after 2 s'.padEnd(17)}${stats(steady)}`)
   const floor = e2e(tail.at(-1) as SplitSample)
   const perSecond: number[] = []
   for (const s of samples) {
@@ -65,7 +83,7 @@ export function reportSplit(run: SplitRun): void {
     )
   console.log(`\nslowest ${tail.length} (>= p99): median of each part, all samples -> slowest`)
   for (const [name, part] of PARTS)
-    console.log(`${name.padEnd(14)}${f(median(part, samples))} ->${f(median(part, tail))}`)
+    console.log(`${name.padEnd(17)}${f(median(part, samples))} ->${f(median(part, tail))}`)
   const byKind = new Map<number, { n: number; total: number; max: number }>()
   for (const g of gc) {
     const k = byKind.get(g.kind) ?? { n: 0, total: 0, max: 0 }

@@ -23,6 +23,14 @@ import { percentile } from '../stats.js'
 import { reportSplit, type SplitRun } from './latency-split-report.js'
 import { ensurePythonPeer, runPython } from './python-peer.js'
 import { INSTANCE, type PeersEnv, padOf, setupPeers } from './setup.js'
+import {
+  API_FETCH,
+  API_PRODUCE,
+  firstAtOrAfter,
+  lastAtOrBefore,
+  tapTlsSockets,
+  tapZstd,
+} from './socket-taps.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +39,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '1' },
     prewarm: { type: 'string', default: '0' },
     python: { type: 'boolean', default: false },
+    'ab-sync-decompress': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 })
@@ -63,6 +72,13 @@ async function splitRun(
     caCertPath: env.kafka.caCertPath,
     instanceName: INSTANCE,
   }
+  sockets.length = 0
+  if (zstd) {
+    zstd.compress.length = 0
+    zstd.decompress.length = 0
+  }
+  if (zstd && args['ab-sync-decompress']) zstd.syncDecompress = run % 2 === 1
+  if (args['ab-sync-decompress']) console.log(`\nrun ${run + 1}: sync decompress ${zstd?.syncDecompress}`)
   const out: SplitRun = { samples: [], gc: [], requests: [], loopDelay: { p50: 0, p99: 0, max: 0 } }
   const sends = new Float64Array(count)
   const acks = new Float64Array(count)
@@ -133,9 +149,14 @@ async function splitRun(
         out.samples.push({
           i: value.i,
           send: value.sentAt,
+          write: 0,
           append: msg.timestamp === null ? Number.NaN : perfOf(msg.timestamp),
+          pread: 0,
           ack: 0,
+          cread: 0,
           recv: now,
+          compress: 0,
+          decompress: 0,
         })
         if (out.samples.length === count || now > deadline) break
       }
@@ -153,9 +174,26 @@ async function splitRun(
     gcObserver.disconnect()
     await env.drop(topic)
   }
+  const merged = (api: number, what: 'writes' | 'reads') =>
+    sockets
+      .filter((t) => t.writes.some(([key]) => key === api))
+      .flatMap((t) =>
+        what === 'writes' ? t.writes.filter(([key]) => key === api).map(([, at]) => at) : t.reads,
+      )
+      .sort((a, b) => a - b)
+  const produceWrites = merged(API_PRODUCE, 'writes')
+  const producerReads = merged(API_PRODUCE, 'reads')
+  const consumerReads = merged(API_FETCH, 'reads')
   for (const s of out.samples) {
     s.ack = acks[s.i] || Number.NaN
     if (Number.isNaN(s.append)) s.append = appends[s.i] ?? Number.NaN
+    s.write = firstAtOrAfter(produceWrites, s.send)
+    s.pread = lastAtOrBefore(producerReads, s.ack)
+    s.cread = lastAtOrBefore(consumerReads, s.recv)
+    const c = zstd?.compress.find(([start]) => start >= s.send)
+    s.compress = c ? c[1] - c[0] : Number.NaN
+    const d = zstd?.decompress.findLast(([start, end]) => end <= s.recv && start >= s.append - 1)
+    s.decompress = d ? d[1] - d[0] : Number.NaN
   }
   if (out.samples.length !== count) throw new Error(`received ${out.samples.length} of ${count}`)
   return out
@@ -188,6 +226,9 @@ const f2 = (x: number): string => x.toFixed(2)
 
 const count = Number(args.count)
 const rate = Number(args.rate)
+/** Taps installed once for the whole process; emptied at the start of each run. */
+const sockets = tapTlsSockets()
+const zstd = tapZstd()
 if (args.python) ensurePythonPeer()
 const env = await setupPeers({ standIn: false })
 const runs: SplitRun[] = []
