@@ -108,3 +108,38 @@ it('removing every broker from the pool (each send after its connection closed) 
     await session.close()
   }
 }, 60_000)
+
+it('a leader lookup uses the cached metadata (no Metadata request per message); a refresh asks the broker', async () => {
+  const topic = 'gracedb-session.cached'
+  await kafka.createTopic(topic, { partitions: 1 })
+  const clusters: InternalCluster[] = []
+  const client = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { clientId: 'session-test-3' })
+  const session = new IdempotentSession(client, (k) => {
+    const c = createInternalCluster(k)
+    clusters.push(c)
+    return c
+  })
+  try {
+    await ready(session)
+    const first = await session.leader(topic, 0, false)
+    // Count the broker pool's Metadata requests (a counting wrapper around kafkajs's own method).
+    const pool = (clusters[0] as unknown as { brokerPool: { refreshMetadata(t: string[]): Promise<void> } })
+      .brokerPool
+    const refresh = pool.refreshMetadata.bind(pool)
+    let requests = 0
+    pool.refreshMetadata = (topics) => {
+      requests++
+      return refresh(topics)
+    }
+    // What each message of a low-rate producer does: a new lane looks its leader up (and ready() runs).
+    for (let i = 0; i < 10; i++) {
+      await session.ready()
+      expect((await session.leader(topic, 0, false)).nodeId).toBe(first.nodeId)
+    }
+    expect(requests).toBe(0)
+    await session.leader(topic, 0, true) // after a failed send
+    expect(requests).toBe(1)
+  } finally {
+    await session.close()
+  }
+}, 60_000)

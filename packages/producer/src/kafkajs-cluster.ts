@@ -131,7 +131,16 @@ export interface InternalCluster {
 type ClusterFactory = (options: {
   allowAutoTopicCreation: boolean
   maxInFlightRequests: number | null
+  metadataMaxAge: number
 }) => InternalCluster
+
+/**
+ * How long the internal cluster's metadata counts as fresh: kafkajs's own default (`DEFAULT_METADATA_MAX_AGE`,
+ * what `kafka.producer()` passes). Its factory has no default: without it the broker pool's age is 0, and every
+ * `refreshMetadataIfNecessary()` (each lane's leader lookup, i.e. each message at a low rate) sent a Metadata
+ * request before the Produce. A failed send still refreshes at once (`leader(…, refresh)`).
+ */
+export const METADATA_MAX_AGE_MS = 300_000
 
 /**
  * A new kafkajs cluster of `kafka` (same brokers, TLS, SASL, timeouts and logs), not connected yet. Throws when
@@ -151,5 +160,9 @@ export function createInternalCluster(kafka: Kafka): InternalCluster {
   }
   fixSeedBrokerRemoval(import.meta.url) // a pool whose last broker was removed keeps its seed broker
   // Not auto-creating: the sender resolved the topic's partitions before any record reaches a lane.
-  return (factory as ClusterFactory)({ allowAutoTopicCreation: false, maxInFlightRequests: null })
+  return (factory as ClusterFactory)({
+    allowAutoTopicCreation: false,
+    maxInFlightRequests: null,
+    metadataMaxAge: METADATA_MAX_AGE_MS,
+  })
 }
