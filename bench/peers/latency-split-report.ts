@@ -31,6 +31,8 @@ export interface SplitRun {
   gc: { start: number; duration: number; kind: number }[]
   /** The consumer's kafkajs requests: api, created (perf ms), duration and time queued in kafkajs (ms). */
   requests: { api: string; created: number; duration: number; pending: number }[]
+  /** Requests written on the producer's sockets (warm-up included), by API key (0 Produce, 3 Metadata). */
+  producerRequests: Record<number, number>
   /** Event-loop delay (ms) over the measured part. */
   loopDelay: { p50: number; p99: number; max: number }
 }
@@ -104,6 +106,8 @@ export function reportSplit(run: SplitRun): void {
   console.log(
     `consumer requests: ${[...apis].map(([a, n]) => `${a} ${n}`).join(', ')}; queued in kafkajs: ${queued.length}`,
   )
+  const byKey = Object.entries(run.producerRequests).map(([k, n]) => `key ${k}: ${n}`)
+  console.log(`producer requests (API key 0 Produce, 3 Metadata): ${byKey.join(', ')}`)
   const fetches = requests.filter((r) => r.api === 'Fetch').sort((a, b) => a.created - b.created)
   console.log(
     '\nslowest, by time: t (s), e2e, send->append, append->ack, append->recv | Fetch that returned it: ' +

@@ -79,7 +79,13 @@ async function splitRun(
   }
   if (zstd && args['ab-sync-decompress']) zstd.syncDecompress = run % 2 === 1
   if (args['ab-sync-decompress']) console.log(`\nrun ${run + 1}: sync decompress ${zstd?.syncDecompress}`)
-  const out: SplitRun = { samples: [], gc: [], requests: [], loopDelay: { p50: 0, p99: 0, max: 0 } }
+  const out: SplitRun = {
+    samples: [],
+    gc: [],
+    requests: [],
+    producerRequests: {},
+    loopDelay: { p50: 0, p99: 0, max: 0 },
+  }
   const sends = new Float64Array(count)
   const acks = new Float64Array(count)
   const appends = new Float64Array(count)
@@ -181,6 +187,10 @@ async function splitRun(
         what === 'writes' ? t.writes.filter(([key]) => key === api).map(([, at]) => at) : t.reads,
       )
       .sort((a, b) => a - b)
+  const producerApis = new Map<number, number>()
+  for (const t of sockets.filter((t) => t.writes.some(([key]) => key === API_PRODUCE)))
+    for (const [key] of t.writes) producerApis.set(key, (producerApis.get(key) ?? 0) + 1)
+  out.producerRequests = Object.fromEntries(producerApis)
   const produceWrites = merged(API_PRODUCE, 'writes')
   const producerReads = merged(API_PRODUCE, 'reads')
   const consumerReads = merged(API_FETCH, 'reads')
