@@ -33,18 +33,23 @@ async function ready(session: IdempotentSession): Promise<void> {
   }
 }
 
-type Pool = { brokerPool: { seedBroker: unknown; brokers: Record<string, unknown> } }
-
-it('a cluster whose state broke is replaced: the failure is retriable, and the next lookup sends on a new cluster', async () => {
-  const topic = 'gracedb-session.cbc'
+/** A topic of 1 partition and a session over the plaintext listener; `clusters` are the kafkajs clusters it made. */
+async function sessionOn(topic: string, clientId: string) {
   await kafka.createTopic(topic, { partitions: 1 })
   const clusters: InternalCluster[] = []
-  const client = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { clientId: 'session-test' })
+  const client = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { clientId })
   const session = new IdempotentSession(client, (k) => {
     const c = createInternalCluster(k)
     clusters.push(c)
     return c
   })
+  return { topic, session, clusters }
+}
+
+type Pool = { brokerPool: { seedBroker: unknown; brokers: Record<string, unknown> } }
+
+it('a cluster whose state broke is replaced: the failure is retriable, and the next lookup sends on a new cluster', async () => {
+  const { topic, session, clusters } = await sessionOn('gracedb-session.cbc', 'session-test')
   try {
     await ready(session)
     const first = await session.leader(topic, 0, false)
@@ -84,15 +89,7 @@ it('a cluster whose state broke is replaced: the failure is retriable, and the n
 }, 60_000)
 
 it('removing every broker from the pool (each send after its connection closed) leaves a usable seed', async () => {
-  const topic = 'gracedb-session.burst'
-  await kafka.createTopic(topic, { partitions: 1 })
-  const clusters: InternalCluster[] = []
-  const client = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { clientId: 'session-test-2' })
-  const session = new IdempotentSession(client, (k) => {
-    const c = createInternalCluster(k)
-    clusters.push(c)
-    return c
-  })
+  const { topic, session, clusters } = await sessionOn('gracedb-session.burst', 'session-test-2')
   try {
     await ready(session)
     const before = await session.leader(topic, 0, false)
@@ -110,15 +107,7 @@ it('removing every broker from the pool (each send after its connection closed) 
 }, 60_000)
 
 it('a leader lookup uses the cached metadata (no Metadata request per message); a refresh asks the broker', async () => {
-  const topic = 'gracedb-session.cached'
-  await kafka.createTopic(topic, { partitions: 1 })
-  const clusters: InternalCluster[] = []
-  const client = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { clientId: 'session-test-3' })
-  const session = new IdempotentSession(client, (k) => {
-    const c = createInternalCluster(k)
-    clusters.push(c)
-    return c
-  })
+  const { topic, session, clusters } = await sessionOn('gracedb-session.cached', 'session-test-3')
   try {
     await ready(session)
     const first = await session.leader(topic, 0, false)
