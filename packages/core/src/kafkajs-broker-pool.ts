@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module'
+import { kafkajsPrototype } from './kafkajs-class.js'
 
 /** What the fix reads of kafkajs 2.2.4's `BrokerPool` (src/cluster/brokerPool.js). */
 interface BrokerPoolState {
@@ -44,15 +44,7 @@ function removeBroker(this: BrokerPoolState, { host, port }: { host: string; por
  * ```
  */
 export function fixSeedBrokerRemoval(from: string | URL | { prototype: object }): boolean {
-  let poolClass: unknown = from
-  if (typeof from === 'string' || from instanceof URL) {
-    try {
-      poolClass = createRequire(from)('kafkajs/src/cluster/brokerPool.js')
-    } catch {
-      return false
-    }
-  }
-  const proto = (poolClass as { prototype?: Record<PropertyKey, unknown> } | undefined)?.prototype
+  const proto = kafkajsPrototype(from, 'kafkajs/src/cluster/brokerPool.js')
   if (proto === undefined || typeof proto.removeBroker !== 'function') return false
   if (typeof proto.createSeedBroker !== 'function' || typeof proto.refreshMetadata !== 'function')
     return false

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module'
+import { kafkajsPrototype } from './kafkajs-class.js'
 
 /** What the fix reads of kafkajs 2.2.4's `RequestQueue` (src/network/requestQueue/index.js). */
 interface RequestQueueState {
@@ -50,15 +50,7 @@ function scheduleCheckPendingRequests(this: RequestQueueState): void {
  * ```
  */
 export function fixRequestQueueScheduling(from: string | URL | { prototype: object }): boolean {
-  let queueClass: unknown = from
-  if (typeof from === 'string' || from instanceof URL) {
-    try {
-      queueClass = createRequire(from)('kafkajs/src/network/requestQueue/index.js')
-    } catch {
-      return false
-    }
-  }
-  const proto = (queueClass as { prototype?: Record<PropertyKey, unknown> } | undefined)?.prototype
+  const proto = kafkajsPrototype(from, 'kafkajs/src/network/requestQueue/index.js')
   if (proto === undefined || typeof proto.scheduleCheckPendingRequests !== 'function') return false
   if (typeof proto.checkPendingRequests !== 'function') return false
   if (proto[FIXED] !== true) {
