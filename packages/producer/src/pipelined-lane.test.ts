@@ -107,4 +107,25 @@ describe('PipelinedLane', () => {
     expect(seen.filter((o) => typeof o === 'number')).toEqual(sent.map((_, i) => i))
     await expect.poll(() => lane.busy).toBe(false)
   })
+
+  it('compresses at most 2 batches at once, and still writes them in sequence order', async () => {
+    const partition = new PartitionLog()
+    const { lane, session, push } = laneOver(partition)
+    const encode = session.encode
+    let encoding = 0
+    let most = 0
+    session.encode = async (broker, id, req) => {
+      most = Math.max(most, ++encoding)
+      await new Promise((resolve) => setTimeout(resolve, req.firstSequence % 20 === 0 ? 8 : 2)) // uneven
+      encoding--
+      return encode(broker, id, req)
+    }
+    const reports = push(100)
+    lane.run()
+    const offsets = (await Promise.all(reports)).map((r) => r.offset)
+    expect(most).toBe(2) // overlapped, never more than ENCODE_AHEAD
+    expect(partition.refused).toBe(0) // no batch reached the broker out of sequence
+    expect(partition.log).toEqual(expected(100))
+    expect(offsets).toEqual(partition.log.map((_, i) => i))
+  })
 })
