@@ -1,11 +1,28 @@
+import { createRequire } from 'node:module'
 import { endianness } from 'node:os'
 
 /**
  * CRC32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of a Kafka magic-v2 record batch.
- * Slicing-by-8: eight 256-entry tables let the loop consume 8 bytes per step instead of kafkajs's one
- * (`kafkajs/src/protocol/recordBatch/crc32C`). On little-endian hosts the 8 bytes are read as two aligned
- * 32-bit words. About 1.5–2× kafkajs's speed on 1 MiB batches (measured on a loaded machine). No dependency.
+ *
+ * {@link crc32c} uses `@node-rs/crc32` (a napi-rs binding whose prebuilt binaries come from the npm registry as
+ * optional dependencies; it uses the CPU's CRC32C instructions), about 4× faster than the JavaScript fallback on
+ * 500 KB batches. Where its binary does not load (a platform without a prebuilt one), the JavaScript
+ * {@link crc32cJs} is used: slicing-by-8, eight 256-entry tables consume 8 bytes per step instead of kafkajs's
+ * one (`kafkajs/src/protocol/recordBatch/crc32C`); on little-endian hosts the 8 bytes are read as two aligned
+ * 32-bit words.
  */
+
+type NativeCrc32c = (input: Uint8Array, initialState?: number) => number
+
+/** `@node-rs/crc32`'s `crc32c`, or `undefined` when its binary cannot be loaded here. */
+export const nativeCrc32c: NativeCrc32c | undefined = (() => {
+  try {
+    const mod = createRequire(import.meta.url)('@node-rs/crc32') as { crc32c?: unknown }
+    return typeof mod.crc32c === 'function' ? (mod.crc32c as NativeCrc32c) : undefined
+  } catch {
+    return undefined
+  }
+})()
 
 const POLY = 0x82f63b78
 const LITTLE_ENDIAN = endianness() === 'LE'
@@ -43,14 +60,28 @@ function step(t: Int32Array, lo: number, hi: number): number {
 }
 
 /**
- * The CRC32C of `buf[start..end)`, as an unsigned 32-bit number.
+ * The CRC32C of `buf[start..end)`, as an unsigned 32-bit number: the native binding when it loaded, else
+ * {@link crc32cJs}.
  *
  * @example
  * ```ts
  * crc32c(Buffer.from('123456789')) // 0xe3069283
  * ```
  */
-export function crc32c(buf: Uint8Array, start = 0, end: number = buf.length): number {
+export const crc32c: (buf: Uint8Array, start?: number, end?: number) => number = nativeCrc32c
+  ? (buf, start = 0, end = buf.length) =>
+      nativeCrc32c(start === 0 && end === buf.length ? buf : buf.subarray(start, end)) >>> 0
+  : crc32cJs
+
+/**
+ * {@link crc32c} in JavaScript (slicing-by-8), for hosts where the native binding does not load.
+ *
+ * @example
+ * ```ts
+ * crc32cJs(Buffer.from('123456789')) // 0xe3069283
+ * ```
+ */
+export function crc32cJs(buf: Uint8Array, start = 0, end: number = buf.length): number {
   if (!LITTLE_ENDIAN) return crc32cPortable(buf, start, end)
   const t = TABLES
   let crc = ~0
@@ -67,7 +98,7 @@ export function crc32c(buf: Uint8Array, start = 0, end: number = buf.length): nu
   return ~crc >>> 0
 }
 
-/** {@link crc32c} reading bytes one at a time (any host byte order): what big-endian hosts use. */
+/** {@link crc32cJs} reading bytes one at a time (any host byte order): what big-endian hosts use. */
 export function crc32cPortable(buf: Uint8Array, start = 0, end: number = buf.length): number {
   const t = TABLES
   let crc = ~0
