@@ -48,24 +48,23 @@ export function fixFetchDecoding(from: string | URL): boolean {
   const lookupCodec = compression?.lookupCodecByAttributes
   if (typeof lookupCodec !== 'function') return false
   if (response[FIXED] !== true) {
-    const original = response.decode
-    response[ORIGINAL] = original
-    response.decode = leanDecode(original, lookupCodec as LookupCodec)
+    response[ORIGINAL] = response.decode
+    response.decode = leanDecode(response as FetchV11Module, lookupCodec as LookupCodec)
     response[FIXED] = true
   }
   return true
 }
 
-/** The lean decode, handing the response to kafkajs's `original` whenever it cannot decode it as kafkajs would. */
-function leanDecode(
-  original: (raw: Buffer) => Promise<unknown>,
-  lookupCodec: LookupCodec,
-): (raw: Buffer) => Promise<unknown> {
+/**
+ * The lean decode, handing the response to kafkajs's own decode (kept on the module under `ORIGINAL`) whenever
+ * it cannot decode it as kafkajs would.
+ */
+function leanDecode(module: FetchV11Module, lookupCodec: LookupCodec): (raw: Buffer) => Promise<unknown> {
   return async (raw) => {
     try {
       return await decodeFetchV11(raw, lookupCodec)
     } catch {
-      return original(raw)
+      return (module[ORIGINAL] as FetchV11Module['decode'])(raw)
     }
   }
 }
