@@ -12,6 +12,28 @@ const TWO_POW_32 = 4294967296
 /** |high word| below 2^21: `high * 2^32 + low` is exact in a double. */
 const SAFE_HIGH = 0x200000
 
+const SMI_MIN = -2147483648
+const SMI_MAX = 2147483647
+const TEN_POW_9 = 1e9
+
+/**
+ * The decimal string of a safe integer, as `String(n)` gives it but faster beyond 32 bits: V8 converts a small
+ * integer quickly and a larger one through its double-to-string path (several times slower, the main per-record
+ * cost of timestamps); this splits it into two small integers, the low one padded to 9 digits.
+ *
+ * @example
+ * ```ts
+ * decimal(1_733_115_600_123) // '1733115600123'
+ * ```
+ */
+export function decimal(n: number): string {
+  if (n >= SMI_MIN && n <= SMI_MAX) return String(n)
+  const magnitude = n < 0 ? -n : n
+  const high = Math.floor(magnitude / TEN_POW_9)
+  const digits = String(high) + String(magnitude - high * TEN_POW_9 + TEN_POW_9).slice(1)
+  return n < 0 ? `-${digits}` : digits
+}
+
 /** The sentinel a decoder throws to hand the response back to kafkajs. */
 export function fallback(): never {
   throw FALLBACK
@@ -72,7 +94,7 @@ export class FetchCursor {
     if (high >= -SAFE_HIGH && high < SAFE_HIGH) {
       const n = high * TWO_POW_32 + low
       this.lastInt64 = n
-      return String(n)
+      return decimal(n)
     }
     this.lastInt64 = undefined
     return String((BigInt(high) << 32n) + BigInt(low))

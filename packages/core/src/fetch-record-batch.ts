@@ -1,4 +1,4 @@
-import { FetchCursor, fallback } from './fetch-cursor.js'
+import { decimal, FetchCursor, fallback } from './fetch-cursor.js'
 
 /** kafkajs's per-batch context, shared by the batch's records (same fields, same order). */
 export interface FetchBatchContext {
@@ -93,6 +93,8 @@ export async function decodeRecordBatch(
     logAppend: timestampType === LOG_APPEND_TIME ? maxTimestamp : undefined,
     first: firstTimestamp,
     firstNumber: firstTimestampNumber,
+    lastNumber: Number.NaN,
+    last: '',
   }
   const count = cursor.int32()
   if (codec === null) {
@@ -118,6 +120,9 @@ interface Timestamps {
   logAppend: string | undefined
   first: string
   firstNumber: number | undefined
+  /** The last record's timestamp: the records of a batch often share one, and then its string too. */
+  lastNumber: number
+  last: string
 }
 
 function decodeRecord(
@@ -135,7 +140,7 @@ function decodeRecord(
   cursor.end = recordEnd
   const attributes = cursor.int8()
   const timestampDelta = cursor.varlong()
-  const timestamp = ts.logAppend ?? addToInt64(ts.first, ts.firstNumber, timestampDelta)
+  const timestamp = ts.logAppend ?? recordTimestamp(ts, timestampDelta)
   const offset = addToInt64(firstOffset, firstOffsetNumber, cursor.varint())
   const key = cursor.varBytes()
   const value = cursor.varBytes()
@@ -159,9 +164,23 @@ function decodeRecord(
 function addToInt64(base: string, baseNumber: number | undefined, delta: number | bigint): string {
   if (baseNumber !== undefined && typeof delta === 'number') {
     const sum = baseNumber + delta
-    if (Number.isSafeInteger(sum)) return String(sum)
+    if (Number.isSafeInteger(sum)) return decimal(sum)
   }
   return String(BigInt(base) + BigInt(delta))
+}
+
+/** The batch's first timestamp plus the record's delta, reusing the previous record's string when equal. */
+function recordTimestamp(ts: Timestamps, delta: number | bigint): string {
+  if (ts.firstNumber !== undefined && typeof delta === 'number') {
+    const sum = ts.firstNumber + delta
+    if (sum === ts.lastNumber) return ts.last
+    if (Number.isSafeInteger(sum)) {
+      ts.lastNumber = sum
+      ts.last = decimal(sum)
+      return ts.last
+    }
+  }
+  return String(BigInt(ts.first) + BigInt(delta))
 }
 
 type Headers = FetchRecord['headers']
