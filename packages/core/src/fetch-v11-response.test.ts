@@ -30,6 +30,8 @@ const int64 = fc
     fc.integer({ min: -1, max: 1_000_000 }),
     fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
     fc.bigInt({ min: 2n ** 53n - 2000n, max: 2n ** 53n + 2000n }),
+    fc.bigInt({ min: 2n ** 31n - 10n, max: 2n ** 45n }), // epoch-millisecond timestamps live here
+    fc.bigInt({ min: -(2n ** 45n), max: -(2n ** 31n) + 10n }),
   )
   .map(String)
 const bytes = fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a))
@@ -47,7 +49,12 @@ const headers = fc.array(fc.tuple(headerName, fc.array(bytes, { minLength: 1, ma
 })
 const record = fc.record({
   offsetDelta: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
-  timestampDelta: fc.oneof(fc.integer({ min: -5000, max: 5000 }), fc.maxSafeInteger(), fc.integer()),
+  timestampDelta: fc.oneof(
+    fc.constantFrom(0, 0, 1, 2),
+    fc.integer({ min: -5000, max: 5000 }),
+    fc.maxSafeInteger(),
+    fc.integer(),
+  ),
   key,
   value,
   headers,
