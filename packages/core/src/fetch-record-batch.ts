@@ -48,16 +48,18 @@ const BATCH_HEADER_AFTER_LENGTH = 45
 /**
  * Decode one record batch (magic 2) whose length field says `length` bytes and which starts at `cursor.pos`
  * (just after the length field), appending its records to `out`, as kafkajs's `recordBatch/v0/decoder` does.
- * Decompression goes through kafkajs's codec lookup and stays asynchronous.
+ * Decompression goes through kafkajs's codec lookup and stays asynchronous: for a compressed batch the records
+ * are appended when the returned promise settles (await it before the next batch); an uncompressed batch is
+ * decoded at once and nothing is returned.
  */
-export async function decodeRecordBatch(
+export function decodeRecordBatch(
   cursor: FetchCursor,
   firstOffset: string,
   firstOffsetNumber: number | undefined,
   length: number,
   lookupCodec: LookupCodec,
   out: FetchRecord[],
-): Promise<void> {
+): Promise<void> | undefined {
   const batchEnd = cursor.pos + length
   const outerEnd = cursor.end
   cursor.end = batchEnd
@@ -97,22 +99,25 @@ export async function decodeRecordBatch(
     last: '',
   }
   const count = cursor.int32()
+  let decompressed: Promise<void> | undefined
   if (codec === null) {
     if (count < -1) fallback()
     for (let i = 0; i < count; i++) {
       out.push(decodeRecord(cursor, context, timestamps, firstOffset, firstOffsetNumber))
     }
   } else if (count > 0) {
-    const compressed = cursor.buf.subarray(cursor.pos, batchEnd)
-    const records = await codec.decompress(compressed)
-    if (!Buffer.isBuffer(records)) fallback()
-    const inner = new FetchCursor(records, 0, records.length)
-    for (let i = 0; i < count; i++) {
-      out.push(decodeRecord(inner, context, timestamps, firstOffset, firstOffsetNumber))
+    const records = (recordsBuffer: Buffer): void => {
+      if (!Buffer.isBuffer(recordsBuffer)) fallback()
+      const inner = new FetchCursor(recordsBuffer, 0, recordsBuffer.length)
+      for (let i = 0; i < count; i++) {
+        out.push(decodeRecord(inner, context, timestamps, firstOffset, firstOffsetNumber))
+      }
     }
+    decompressed = codec.decompress(cursor.buf.subarray(cursor.pos, batchEnd)).then(records)
   }
   cursor.pos = batchEnd
   cursor.end = outerEnd
+  return decompressed
 }
 
 interface Timestamps {

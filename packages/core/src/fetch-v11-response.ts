@@ -111,7 +111,15 @@ async function decodeRecordSet(cursor: FetchCursor, lookupCodec: LookupCodec): P
     const length = cursor.int32()
     if (length < 0) fallback()
     if (cursor.pos + length > setEnd) break // a partial trailing batch (maxBytes), as kafkajs
-    await decodeRecordBatch(cursor, firstOffset, firstOffsetNumber, length, lookupCodec, records)
+    const decompressed = decodeRecordBatch(
+      cursor,
+      firstOffset,
+      firstOffsetNumber,
+      length,
+      lookupCodec,
+      records,
+    )
+    if (decompressed !== undefined) await decompressed
   }
   cursor.pos = setEnd
   cursor.end = outerEnd
