@@ -2,6 +2,11 @@
  * Thrown by {@link FetchCursor} when a read would leave its window or meets a value kafkajs would not decode the
  * way this decoder does. Callers catch it (and any other error) and hand the whole response to kafkajs's own
  * decoder, so kafkajs's behaviour on malformed input is kept. Internal: never reaches a user.
+ *
+ * @example
+ * ```ts
+ * await expect(decodeFetchV11(truncated, lookupCodec)).rejects.toBeInstanceOf(FetchDecodeFallback)
+ * ```
  */
 export class FetchDecodeFallback extends Error {
   override readonly name = 'FetchDecodeFallback'
@@ -34,7 +39,15 @@ export function decimal(n: number): string {
   return n < 0 ? `-${digits}` : digits
 }
 
-/** The sentinel a decoder throws to hand the response back to kafkajs. */
+/**
+ * Throw the sentinel {@link FetchDecodeFallback} (one shared instance: no stack captured per throw), which hands
+ * the response back to kafkajs's decoder.
+ *
+ * @example
+ * ```ts
+ * if (length < -1) fallback()
+ * ```
+ */
 export function fallback(): never {
   throw FALLBACK
 }

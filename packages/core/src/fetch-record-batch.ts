@@ -51,6 +51,14 @@ const BATCH_HEADER_AFTER_LENGTH = 45
  * Decompression goes through kafkajs's codec lookup and stays asynchronous: for a compressed batch the records
  * are appended when the returned promise settles (await it before the next batch); an uncompressed batch is
  * decoded at once and nothing is returned.
+ *
+ * @example
+ * ```ts
+ * const firstOffset = cursor.int64()
+ * const firstOffsetNumber = cursor.lastInt64
+ * const length = cursor.int32()
+ * await decodeRecordBatch(cursor, firstOffset, firstOffsetNumber, length, lookupCodec, records)
+ * ```
  */
 export function decodeRecordBatch(
   cursor: FetchCursor,
