@@ -1,5 +1,6 @@
 import { createKafkaTokenProvider } from '@gracedb-kafka/auth'
 import {
+  fixFetchDecoding,
   fixRequestQueueScheduling,
   fixSeedBrokerRemoval,
   InvalidOptionError,
@@ -64,6 +65,7 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
     registerCodecs(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
     fixRequestQueueScheduling(import.meta.url) // kafkajs#1704/#1751: no 1 ms polling of idle connections
     fixSeedBrokerRemoval(import.meta.url) // kafkajs: removing the last known broker left no seed broker
+    fixFetchDecoding(import.meta.url) // kafkajs's Fetch v11 decoder: a Decoder, Longs and slices per record
     this.instanceName = resolveInstanceName(parsed)
     this.groupId = parsed.groupId ?? generateGroupId()
     this.autoOffsetReset = parsed.autoOffsetReset

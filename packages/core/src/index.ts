@@ -48,6 +48,7 @@ export {
   type OauthbearerProviderResult,
 } from './kafka-config.js'
 export { fixSeedBrokerRemoval } from './kafkajs-broker-pool.js'
+export { fixFetchDecoding } from './kafkajs-fetch-decoder.js'
 export { fixRequestQueueScheduling } from './kafkajs-request-queue.js'
 export {
   explicitOrConfig,

@@ -18,13 +18,25 @@ export function kafkajsPrototype(
   from: string | URL | { prototype: object },
   modulePath: string,
 ): KafkajsPrototype | undefined {
-  let cls: unknown = from
-  if (typeof from === 'string' || from instanceof URL) {
-    try {
-      cls = createRequire(from)(modulePath)
-    } catch {
-      return undefined
-    }
-  }
+  const cls = typeof from === 'string' || from instanceof URL ? kafkajsModule(from, modulePath) : from
   return (cls as { prototype?: KafkajsPrototype } | undefined)?.prototype
+}
+
+/**
+ * The exports of kafkajs's module `modulePath` (e.g. `kafkajs/src/protocol/requests/fetch/v11/response.js`),
+ * resolved from `from` (a URL or path; core has no kafkajs dependency, so a package that has one passes its own
+ * `import.meta.url`), for the kafkajs corrections that replace a module's function (`fixFetchDecoding`).
+ * `undefined` when kafkajs cannot be resolved there.
+ *
+ * @example
+ * ```ts
+ * const response = kafkajsModule(import.meta.url, 'kafkajs/src/protocol/requests/fetch/v11/response.js')
+ * ```
+ */
+export function kafkajsModule(from: string | URL, modulePath: string): unknown {
+  try {
+    return createRequire(from)(modulePath)
+  } catch {
+    return undefined
+  }
 }
