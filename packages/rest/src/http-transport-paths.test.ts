@@ -18,7 +18,7 @@ const seen: Seen[] = []
 const hits = new Map<string, number>()
 const JSON_BODY = JSON.stringify({ graceid: 'G1', submitter: 'albert' })
 
-function answer(req: IncomingMessage, res: ServerResponse, path: string): void {
+function answer(res: ServerResponse, path: string): void {
   const n = (hits.get(path) ?? 0) + 1
   hits.set(path, n)
   const [route] = path.split('?') as [string]
@@ -60,7 +60,7 @@ async function listen(name: Seen['server']): Promise<string> {
     req.on('end', () => {
       const { authorization } = req.headers
       seen.push({ server: name, method: req.method!, url: req.url!, authorization, body })
-      answer(req, res, `${req.url!}`)
+      answer(res, req.url!)
     })
   })
   servers.push(server)
