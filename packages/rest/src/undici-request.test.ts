@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { promisify } from 'node:util'
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TransportInit, type TransportResponse, UndiciSender } from './undici-request.js'
@@ -215,5 +217,31 @@ describe('UndiciSender with a process-wide undici dispatcher', () => {
       g[key] = saved
     }
     expect(calls).toEqual([`${base}/`])
+  })
+})
+
+describe('UndiciSender and the process-wide dispatcher of fetch', () => {
+  it("sending a request does not make undici 6's Agent the dispatcher of Node's fetch", async () => {
+    // A fresh process: this one's fetch has already installed its dispatcher. (Node's own undici may install
+    // its Agent there as soon as a global such as Headers is used: that one is Node's, as without this code.)
+    const script = `
+      import { createRequire } from 'node:module'
+      const { UndiciSender } = await import(${JSON.stringify(new URL('./undici-request.ts', import.meta.url).pathname)})
+      const s = new UndiciSender()
+      const res = await s.send(${JSON.stringify(`${base}/`)}, { method: 'GET', headers: {}, body: null, signal: AbortSignal.timeout(5000) })
+      await res.text()
+      await s.close()
+      const NpmAgent = createRequire(${JSON.stringify(import.meta.url)})('undici/lib/dispatcher/agent.js')
+      const global = globalThis[Symbol.for('undici.globalDispatcher.1')]
+      console.log(res.status, global === undefined || global.constructor !== NpmAgent)`
+    // (not execFileSync: the server answering the child runs in this process)
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+    ])
+    expect(stdout.trim()).toBe('201 true')
   })
 })

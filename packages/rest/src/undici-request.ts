@@ -35,10 +35,29 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1')
 const FORM_TYPE = 'application/x-www-form-urlencoded;charset=UTF-8'
 
-let undici: typeof Undici | undefined
-/** undici, loaded on first use (a client that only uploads, or has a `fetch` option, never loads it). */
-function loadUndici(): typeof Undici {
-  undici ??= createRequire(import.meta.url)('undici') as typeof Undici
+interface UndiciParts {
+  Agent: typeof Undici.Agent
+  DecoratorHandler: typeof Undici.DecoratorHandler
+  request: (
+    this: Undici.Dispatcher,
+    opts: Undici.Dispatcher.RequestOptions,
+  ) => Promise<Undici.Dispatcher.ResponseData>
+}
+let undici: UndiciParts | undefined
+/**
+ * The three parts of undici used here, loaded on first use (a client that only uploads, or has a `fetch` option,
+ * never loads them). Not undici's entry point: that installs an undici 6 `Agent` as the process-wide dispatcher
+ * when none is set yet, which Node's own `fetch` would then use for every request of the process. undici is
+ * pinned to one version, whose file layout the tests check.
+ */
+function loadUndici(): UndiciParts {
+  if (undici) return undici
+  const require = createRequire(import.meta.url)
+  undici = {
+    Agent: require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
+    DecoratorHandler: require('undici/lib/handler/decorator-handler.js') as typeof Undici.DecoratorHandler,
+    request: require('undici/lib/api/api-request.js') as UndiciParts['request'],
+  }
   return undici
 }
 
@@ -71,6 +90,7 @@ function fetchHasProxyOrMock(): boolean {
  */
 export class UndiciSender {
   #dispatcher: Undici.Dispatcher | undefined
+  #requestFn: UndiciParts['request'] | undefined
   #closing: Promise<void> | undefined
 
   /** Send `init` to `url` (see the class). */
@@ -104,7 +124,8 @@ export class UndiciSender {
     const head: ReplyHead = { statusText: '', rawHeaders: [] }
     let reply: Undici.Dispatcher.ResponseData
     try {
-      reply = await this.#agent().request({
+      const dispatcher = this.#agent()
+      reply = await this.#requestFn!.call(dispatcher, {
         origin: target.origin,
         path: target.pathname + target.search,
         method: init.method as Undici.Dispatcher.HttpMethod,
@@ -145,7 +166,8 @@ export class UndiciSender {
 
   #agent(): Undici.Dispatcher {
     if (this.#dispatcher) return this.#dispatcher
-    const { Agent, DecoratorHandler } = loadUndici()
+    const { Agent, DecoratorHandler, request } = loadUndici()
+    this.#requestFn = request
     // request() gives neither the reason phrase nor the raw header list: this interceptor hands both to the
     // request's `opaque`.
     // (undici's typings declare none of DecoratorHandler's hooks; it forwards each to the handler it wraps.)
