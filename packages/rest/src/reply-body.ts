@@ -6,6 +6,11 @@ const utf8 = new TextDecoder()
 export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304])
 /** The most content-codings `fetch` accepts on one reply (undici's limit). */
 const MAX_CODINGS = 5
+const zstdDecompressSync = (zlib as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync
+const [undiciMajor = 0, undiciMinor = 0] = (process.versions.undici ?? '').split('.').map(Number)
+/** Node's `fetch` decodes zstd replies from undici 7.10 on (Node 24), when `node:zlib` has zstd; Node 20's does not. */
+const FETCH_DECODES_ZSTD =
+  zstdDecompressSync !== undefined && (undiciMajor > 7 || (undiciMajor === 7 && undiciMinor >= 10))
 
 /**
  * The content-codings of a reply, last applied first, as `fetch` (undici) reads them; `[]` when the body is to be
@@ -28,7 +33,8 @@ export function codingsOf(contentEncoding: string | null): string[] {
   const steps: string[] = []
   for (let i = codings.length - 1; i >= 0; i--) {
     const coding = codings[i]!.trim()
-    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== 'deflate' && coding !== 'br') return []
+    const known = coding === 'gzip' || coding === 'x-gzip' || coding === 'deflate' || coding === 'br'
+    if (!known && !(coding === 'zstd' && FETCH_DECODES_ZSTD)) return []
     steps.push(coding)
   }
   return steps
@@ -36,7 +42,7 @@ export function codingsOf(contentEncoding: string | null): string[] {
 
 /**
  * Read the whole of `body` and give it back as `Response#text()` would: decoded per `codings` (see
- * {@link codingsOf}) as leniently as undici's `fetch` (zlib's sync flush, so a gzip stream missing its trailer
+ * {@link codingsOf}) as leniently as the runtime's `fetch` (zlib's sync flush, so a gzip stream missing its trailer
  * still decodes), then UTF-8 with a leading BOM dropped and bad sequences replaced. A body cut short, or one that
  * does not decode, rejects with `TypeError('terminated')` whose cause is the socket's or zlib's error (as `fetch`);
  * an abort rejects with the signal's reason.
@@ -76,6 +82,7 @@ function decode(bytes: Buffer, codings: readonly string[]): Buffer {
   let out = bytes
   for (const coding of codings) {
     if (coding === 'br') out = zlib.brotliDecompressSync(out, brotliLenient)
+    else if (coding === 'zstd') out = zstdDecompressSync!(out)
     else if (coding === 'deflate') {
       // zlib-wrapped or raw deflate, told apart by the first byte, as undici's InflateStream does.
       out =

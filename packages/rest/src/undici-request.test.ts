@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
+import * as zlib from 'node:zlib'
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TransportInit, type TransportResponse, UndiciSender } from './undici-request.js'
@@ -9,6 +10,7 @@ import { type TransportInit, type TransportResponse, UndiciSender } from './undi
 // The same requests go through undici's request() (UndiciSender) and through the global fetch, to one local
 // server that records what arrives: the sender must put the same bytes on the wire and give back the same reply.
 const BODY = Buffer.from('\ufeff{"graceid": "G1", "é": 1}')
+const zstdCompressSync = (zlib as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync
 const seen: Array<{ method: string; url: string; headers: string[]; body: string }> = []
 
 function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
@@ -24,6 +26,8 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
     '/unknown-inner': ['compress, gzip', gzipSync(BODY)],
     '/corrupt': ['gzip', Buffer.from('not gzip')],
     '/empty-gzip': ['gzip', Buffer.alloc(0)],
+    // Node 24's fetch decodes zstd (unasked), Node 20's leaves it as is: the sender does as the runtime's fetch.
+    '/zstd': ['zstd', zstdCompressSync ? zstdCompressSync(BODY) : BODY],
   }
   const e = encoded[req.url!]
   if (e) {
@@ -118,7 +122,7 @@ describe('UndiciSender against fetch', () => {
 
   it('decodes gzip, deflate (zlib or raw), br and stacked codings as leniently; leaves an unknown coding as is', async () => {
     const paths = ['/gzip', '/gzip-no-trailer', '/deflate', '/deflate-raw', '/br', '/two', '/unknown']
-    for (const path of [...paths, '/unknown-inner', '/empty-gzip']) {
+    for (const path of [...paths, '/unknown-inner', '/empty-gzip', '/zstd']) {
       const ours = await (await send(viaUndici, path)).text()
       expect(ours, path).toBe(await (await send(viaFetch, path)).text())
     }
@@ -151,6 +155,16 @@ describe('UndiciSender against fetch', () => {
         /^TypeError: fetch failed <- .*ECONNREFUSED/,
       )
     }
+  })
+
+  it('a URL with user info is refused as fetch refuses it, before any request', async () => {
+    seen.length = 0
+    const withUser = () => `http://user:pw@${base.slice('http://'.length)}/`
+    const errors = []
+    for (const f of [viaFetch, viaUndici]) errors.push(await failure(f(withUser(), init())))
+    expect(errors[1]).toBe(errors[0])
+    expect(errors[0]).toMatch(/^TypeError: .*credentials/)
+    expect(seen).toEqual([])
   })
 
   it('an aborted signal rejects with its reason, before the request or while the body is read', async () => {

@@ -73,10 +73,11 @@ function fetchHasProxyOrMock(): boolean {
  * undici's `request()` on a keep-alive `Agent` of its own (a fraction of `fetch`'s CPU per call), with what
  * `fetch` puts on the wire (the same headers in the same order: `accept-language: *`, `sec-fetch-mode: cors`,
  * `accept-encoding` as undici's `fetch`) and what it gives back (status text, `Headers`, gzip/deflate/br bodies
- * decoded as leniently, UTF-8 text, `TypeError('fetch failed')` with the socket error as cause, the signal's
+ * decoded as leniently (zstd too where the runtime's `fetch` decodes it), UTF-8 text, `TypeError('fetch failed')` with the socket error as cause, the signal's
  * reason on abort). The rest goes to the global `fetch`: a multipart body (its encoder and boundary stay
- * undici's), another scheme, a proxy `fetch` would use (`NODE_USE_ENV_PROXY`, a process-wide `ProxyAgent`,
- * `EnvHttpProxyAgent` or `MockAgent`), and a redirect, which is sent again through `fetch` so that it follows it.
+ * undici's), another scheme, a URL with user info (which `fetch` refuses), a proxy `fetch` would use
+ * (`NODE_USE_ENV_PROXY`, a process-wide `ProxyAgent`, `EnvHttpProxyAgent` or `MockAgent`), and a redirect,
+ * which is sent again through `fetch` so that it follows it.
  * A plain `Agent` set as the process-wide dispatcher (e.g. with a CA) is not seen: pass `fetch` for that.
  *
  * @example
@@ -101,7 +102,9 @@ export class UndiciSender {
     }
     const target = new URL(url)
     const secure = target.protocol === 'https:'
-    if (!secure && target.protocol !== 'http:') return fetch(url, init)
+    // Another scheme, or user info in the URL (which fetch refuses): fetch's answer, whatever it is.
+    if ((!secure && target.protocol !== 'http:') || target.username || target.password)
+      return fetch(url, init)
     return this.#request(url, target, secure, init)
   }
 
