@@ -61,18 +61,18 @@ type SendFn = (url: string, init: TransportInit) => Promise<TransportResponse>
 export class HttpTransport {
   readonly #opts: HttpTransportOptions
   readonly #origin: string
-  readonly #send1: SendFn
+  readonly #sendOnce: SendFn
   readonly #sender: UndiciSender | undefined
 
   constructor(opts: HttpTransportOptions) {
     this.#opts = opts
     this.#origin = new URL(opts.serviceUrl).origin
     if (opts.fetch) {
-      this.#send1 = opts.fetch as unknown as SendFn
+      this.#sendOnce = opts.fetch as unknown as SendFn
     } else {
       const sender = new UndiciSender()
       this.#sender = sender
-      this.#send1 = (url, init) => sender.send(url, init)
+      this.#sendOnce = (url, init) => sender.send(url, init)
     }
   }
 
@@ -203,7 +203,7 @@ export class HttpTransport {
     token: string | null,
   ): Promise<{ res: TransportResponse; done: () => void }> {
     const { retry, requestTimeout, userAgent } = this.#opts
-    const doFetch = this.#send1
+    const doFetch = this.#sendOnce
     const deadline = Date.now() + retry.retryTimeout * 1000
     // Validated and capped at the longest Node timer: a huge requestTimeout means "very long", never a RangeError.
     const timeoutMs = secondsToMs(requestTimeout, 'requestTimeout') ?? 0
