@@ -30,7 +30,12 @@ export interface GraceDbOptionsInput {
   validate?: boolean | undefined
   /** Environment used for SciToken discovery (default `process.env`). */
   env?: NodeJS.ProcessEnv | undefined
-  /** A `fetch` implementation (default the global one), e.g. one bound to an undici dispatcher with a CA. */
+  /**
+   * A `fetch` implementation that then sends every request, e.g. one bound to an undici dispatcher with a CA. By
+   * default, form-encoded and body-less requests go through undici's `request()` on a keep-alive connection pool of
+   * the client's own (closed by `close()`), and multipart uploads, redirects and proxied requests through the
+   * global `fetch`.
+   */
   fetch?: typeof fetch | undefined
 }
 

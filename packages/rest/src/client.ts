@@ -243,7 +243,8 @@ export class GraceDb {
   }
 
   /**
-   * Release the token refresher. Idempotent: a second call resolves at once. Afterwards every request method
+   * Release the token refresher and close the client's keep-alive HTTP connections (requests under way finish
+   * first). Idempotent: a second call resolves at once. Afterwards every request method
    * and `createKafkaProducer()` throw {@link ClientClosedError} (`ERR_CLIENT_CLOSED`, client `'gracedb'`).
    *
    * @example
@@ -255,6 +256,7 @@ export class GraceDb {
     if (this.#closed) return
     this.#closed = true
     this.#tokens?.close()
+    await this.#path.http.close()
   }
 
   /** `await using client = new GraceDb(…)` closes it at the end of the scope. */

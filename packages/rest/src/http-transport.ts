@@ -4,6 +4,7 @@ import { describeError } from './describe-error.js'
 import { GraceDbConnectionError, GraceDbHttpError, GraceDbResponseError } from './errors.js'
 import { backoffDelay, isConnectionReset, type RetryPolicy } from './retry-policy.js'
 import { looksLikeHtml, serverMessage } from './server-message.js'
+import { type TransportInit, type TransportResponse, UndiciSender } from './undici-request.js'
 
 /** Supplies the bearer token for a request; `null` means "send no Authorization header". */
 export type TokenSupplier = () => Promise<string | null>
@@ -35,8 +36,14 @@ export interface HttpTransportOptions {
   token: TokenSupplier
   /** Called with the discovery error when no token could be found, so 401/403 errors can explain it. */
   tokenProblem?: () => unknown
+  /**
+   * Sends every request when given. By default form-encoded and body-less requests go through undici's
+   * `request()` on a keep-alive `Agent` of the transport's own ({@link UndiciSender}), and the rest to `fetch`.
+   */
   fetch?: typeof fetch
 }
+
+type SendFn = (url: string, init: TransportInit) => Promise<TransportResponse>
 
 /**
  * Sends requests to GraceDB: adds the SciToken (looked up once per request, and only for URLs on the service
@@ -54,10 +61,27 @@ export interface HttpTransportOptions {
 export class HttpTransport {
   readonly #opts: HttpTransportOptions
   readonly #origin: string
+  readonly #sendOnce: SendFn
+  readonly #sender: UndiciSender | undefined
 
   constructor(opts: HttpTransportOptions) {
     this.#opts = opts
     this.#origin = new URL(opts.serviceUrl).origin
+    if (opts.fetch) {
+      this.#sendOnce = opts.fetch as unknown as SendFn
+    } else {
+      const sender = new UndiciSender()
+      this.#sender = sender
+      this.#sendOnce = (url, init) => sender.send(url, init)
+    }
+  }
+
+  /**
+   * Close the transport's keep-alive connections (requests under way finish first). Idempotent; a request sent
+   * afterwards goes through `fetch`.
+   */
+  close(): Promise<void> {
+    return this.#sender?.close() ?? Promise.resolve()
   }
 
   /** Send `req` (with retries) and decode the JSON reply. */
@@ -132,7 +156,7 @@ export class HttpTransport {
    * headers and body), turning every failure into a GraceDbError: a body that never ends is a timeout, one cut
    * short a connection error, one whose content-encoding does not decode (corrupt gzip) a bad response.
    */
-  async #readBody(req: TransportRequest, res: Response): Promise<string> {
+  async #readBody(req: TransportRequest, res: TransportResponse): Promise<string> {
     try {
       return await res.text()
     } catch (err) {
@@ -174,9 +198,12 @@ export class HttpTransport {
    * Send with retries. Resolves to the reply and `done`, which stops the attempt's timeout once the body is read
    * (the timeout covers headers and body).
    */
-  async #send(req: TransportRequest, token: string | null): Promise<{ res: Response; done: () => void }> {
+  async #send(
+    req: TransportRequest,
+    token: string | null,
+  ): Promise<{ res: TransportResponse; done: () => void }> {
     const { retry, requestTimeout, userAgent } = this.#opts
-    const doFetch = this.#opts.fetch ?? fetch
+    const doFetch = this.#sendOnce
     const deadline = Date.now() + retry.retryTimeout * 1000
     // Validated and capped at the longest Node timer: a huge requestTimeout means "very long", never a RangeError.
     const timeoutMs = secondsToMs(requestTimeout, 'requestTimeout') ?? 0
@@ -186,7 +213,7 @@ export class HttpTransport {
     for (let attempt = 0; ; attempt++) {
       const timeout = attemptTimeout(timeoutMs)
       const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal
-      let res: Response | undefined
+      let res: TransportResponse | undefined
       let failure: unknown
       try {
         res = await doFetch(req.url, { method: req.method, headers, body: req.body?.() ?? null, signal })
