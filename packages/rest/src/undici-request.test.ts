@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
@@ -212,14 +213,18 @@ describe('UndiciSender against fetch', () => {
 })
 
 describe('UndiciSender with a process-wide undici dispatcher', () => {
-  it('leaves a request to fetch when the global dispatcher is a proxy or mock agent', async () => {
-    const key = Symbol.for('undici.globalDispatcher.1')
-    const g = globalThis as unknown as Record<symbol, unknown>
+  const key = Symbol.for('undici.globalDispatcher.1')
+  const g = globalThis as unknown as Record<symbol, unknown>
+  const UndiciAgent = createRequire(import.meta.url)('undici/lib/dispatcher/agent.js') as new (
+    options?: Record<string, unknown>,
+  ) => { close(): Promise<void> }
+
+  /** The URLs the global fetch got while `dispatcher` was the process-wide one, for one request. */
+  async function fetchCalls(dispatcher: unknown): Promise<string[]> {
     const saved = g[key]
     const realFetch = globalThis.fetch
     const calls: string[] = []
-    class ProxyAgent {}
-    g[key] = new ProxyAgent()
+    g[key] = dispatcher
     globalThis.fetch = (async (url: string) => {
       calls.push(url)
       return new Response('{}')
@@ -230,7 +235,35 @@ describe('UndiciSender with a process-wide undici dispatcher', () => {
       globalThis.fetch = realFetch
       g[key] = saved
     }
-    expect(calls).toEqual([`${base}/`])
+    return calls
+  }
+
+  it('leaves a request to fetch when the global dispatcher is a proxy or mock agent', async () => {
+    class ProxyAgent {}
+    expect(await fetchCalls(new ProxyAgent())).toEqual([`${base}/`])
+  })
+
+  it('leaves a request to fetch when the global dispatcher is an Agent with TLS or connect options (a CA)', async () => {
+    const withCa = new UndiciAgent({ connect: { ca: 'a private CA' } })
+    const withInterceptor = new UndiciAgent({ interceptors: { Agent: [(dispatch: unknown) => dispatch] } })
+    try {
+      expect(await fetchCalls(withCa)).toEqual([`${base}/`])
+      expect(await fetchCalls(withInterceptor)).toEqual([`${base}/`])
+    } finally {
+      await Promise.all([withCa.close(), withInterceptor.close()])
+    }
+  })
+
+  it("sends through undici when the global dispatcher is a plain Agent, such as the one Node's fetch installs", async () => {
+    new Headers() // Node's fetch installs its own Agent as soon as one of its globals is used
+    const plain = new UndiciAgent()
+    try {
+      expect(await fetchCalls(g[key])).toEqual([])
+      expect(await fetchCalls(plain)).toEqual([])
+      expect(await fetchCalls(undefined)).toEqual([])
+    } finally {
+      await plain.close()
+    }
   })
 })
 

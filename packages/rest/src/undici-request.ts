@@ -61,12 +61,49 @@ function loadUndici(): UndiciParts {
   return undici
 }
 
-/** `fetch` would go through a proxy: `NODE_USE_ENV_PROXY` (Node ≥ 22.21/24) or a process-wide dispatcher other than a plain `Agent`. */
-function fetchHasProxyOrMock(): boolean {
-  if (process.env.NODE_USE_ENV_PROXY || process.execArgv.includes('--use-env-proxy')) return true
-  const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER]
-  return dispatcher != null && (dispatcher as object).constructor?.name !== 'Agent'
+function globalDispatcher(): unknown {
+  return (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER]
 }
+
+/**
+ * An undici `Agent` without connection options and without interceptors: what Node's `fetch` installs for itself
+ * (as soon as any of its globals is used), or a plain `new Agent()`. Our own `Agent` sends as that one does. An
+ * `Agent` with `connect` / `tls` options (a CA, a client certificate, `rejectUnauthorized`), interceptors, or
+ * any other dispatcher (`ProxyAgent`, `EnvHttpProxyAgent`, `MockAgent`) is not.
+ */
+function isPlainAgent(dispatcher: object): boolean {
+  if (dispatcher.constructor?.name !== 'Agent') return false
+  const own = dispatcher as Record<symbol, unknown>
+  let options: { connect?: unknown; tls?: unknown; interceptors?: unknown } | undefined
+  // (Its own `dispatch interceptors` hold undici's redirect handling, there for every Agent; a user's are in
+  // `options.interceptors`.)
+  for (const key of Object.getOwnPropertySymbols(dispatcher)) {
+    if (key.description === 'options') options = own[key] as typeof options
+  }
+  if (options === undefined || options === null || typeof options !== 'object') return false
+  const interceptors = options.interceptors as Record<string, unknown[] | undefined> | undefined
+  const hasInterceptors =
+    interceptors !== undefined &&
+    interceptors !== null &&
+    Object.values(interceptors).some((list) => Array.isArray(list) && list.length > 0)
+  return options.connect == null && options.tls == null && !hasInterceptors
+}
+
+/**
+ * `fetch` would not send the request as our own `Agent` does: `NODE_USE_ENV_PROXY` (Node ≥ 22.21/24), or a
+ * process-wide dispatcher set with `setGlobalDispatcher` that is not a plain `Agent` (see {@link isPlainAgent}).
+ */
+function fetchHasOwnDispatch(): boolean {
+  if (process.env.NODE_USE_ENV_PROXY || process.execArgv.includes('--use-env-proxy')) return true
+  const dispatcher = globalDispatcher()
+  if (dispatcher === undefined || dispatcher === null) return false
+  if (dispatcher !== lastChecked.dispatcher) {
+    lastChecked = { dispatcher, plain: typeof dispatcher === 'object' && isPlainAgent(dispatcher) }
+  }
+  return !lastChecked.plain
+}
+/** The last dispatcher {@link fetchHasOwnDispatch} looked at (the slot rarely changes). */
+let lastChecked: { dispatcher: unknown; plain: boolean } = { dispatcher: undefined, plain: true }
 
 /**
  * The transport's default sender: a form-encoded POST or a body-less request to an http(s) URL goes through
@@ -76,9 +113,8 @@ function fetchHasProxyOrMock(): boolean {
  * decoded as leniently (zstd too where the runtime's `fetch` decodes it), UTF-8 text, `TypeError('fetch failed')` with the socket error as cause, the signal's
  * reason on abort). The rest goes to the global `fetch`: a multipart body (its encoder and boundary stay
  * undici's), another scheme, a URL with user info (which `fetch` refuses), a proxy `fetch` would use
- * (`NODE_USE_ENV_PROXY`, a process-wide `ProxyAgent`, `EnvHttpProxyAgent` or `MockAgent`), and a redirect,
- * which is sent again through `fetch` so that it follows it.
- * A plain `Agent` set as the process-wide dispatcher (e.g. with a CA) is not seen: pass `fetch` for that.
+ * (`NODE_USE_ENV_PROXY`), a dispatcher set with `setGlobalDispatcher` other than a plain `Agent` (a `ProxyAgent`,
+ * `MockAgent`, an `Agent` with a CA ...), and a redirect, which is sent again through `fetch` so that it follows it.
  *
  * @example
  * ```ts
@@ -97,7 +133,7 @@ export class UndiciSender {
   /** Send `init` to `url` (see the class). */
   send(url: string, init: TransportInit): Promise<TransportResponse> {
     const { body } = init
-    if ((body !== null && !(body instanceof URLSearchParams)) || this.#closing || fetchHasProxyOrMock()) {
+    if ((body !== null && !(body instanceof URLSearchParams)) || this.#closing || fetchHasOwnDispatch()) {
       return fetch(url, init)
     }
     const target = new URL(url)
