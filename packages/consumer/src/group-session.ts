@@ -33,7 +33,7 @@ export const SESSION_DEFAULTS = { sessionTimeout: 10_000, heartbeatInterval: 3_0
  * going while the caller works; here, a fetch may bring up to kafkajs's whole response size (`maxBytes`, 10 MiB),
  * so there are fewer round trips. At a low rate nothing changes (a fetch returns as soon as there is data).
  */
-export const FETCH_DEFAULTS = { maxBytesPerPartition: 10 * 1024 * 1024 }
+export const FETCH_DEFAULTS: { readonly maxBytesPerPartition: number } = { maxBytesPerPartition: 10_485_760 }
 
 /**
  * kafkajs consumer settings with our defaults; a heartbeat stays below a third of a user's session timeout.
