@@ -186,18 +186,16 @@ export class FetchCursor {
 
   /** An int16-length UTF-8 string, `null` for -1 (kafkajs's `readString`). */
   string(): string | null {
-    const length = this.int16()
-    if (length === -1) return null
-    if (length < -1) fallback()
-    this.need(length)
-    const start = this.pos
-    this.pos = start + length
-    return this.buf.toString('utf8', start, this.pos)
+    return this.#text(this.int16())
   }
 
   /** A varint-length UTF-8 string, `null` for -1 (kafkajs's `readVarIntString`). */
   varString(): string | null {
-    const length = this.varint()
+    return this.#text(this.varint())
+  }
+
+  /** `length` bytes as UTF-8, `null` for -1; another negative length is not kafkajs's format. */
+  #text(length: number): string | null {
     if (length === -1) return null
     if (length < -1) fallback()
     this.need(length)
