@@ -1,4 +1,5 @@
-import type { CompressionTypes, Kafka, Message } from 'kafkajs'
+import type { CompressionTypes, Kafka } from 'kafkajs'
+import type { RecordLike } from './record-batch.js'
 import {
   connectionReady,
   createInternalCluster,
@@ -15,7 +16,7 @@ export interface BatchRequest {
   topic: string
   partition: number
   firstSequence: number
-  messages: Message[]
+  messages: readonly RecordLike[]
   compression: CompressionTypes
 }
 

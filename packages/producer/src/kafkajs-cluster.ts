@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module'
 import { fixSeedBrokerRemoval } from '@gracedb-kafka/core'
-import type { CompressionTypes, Kafka, Message } from 'kafkajs'
+import type { CompressionTypes, Kafka } from 'kafkajs'
 import { encodeProduceRequest } from './produce-request.js'
+import type { RecordLike } from './record-batch.js'
 
 const require = createRequire(import.meta.url)
 /** kafkajs's Produce request versions (protocol/requests/produce), for its broker's version lookup. */
@@ -27,7 +28,7 @@ export interface InternalBroker {
     compression: CompressionTypes
     topicData: Array<{
       topic: string
-      partitions: Array<{ partition: number; firstSequence: number; messages: Message[] }>
+      partitions: Array<{ partition: number; firstSequence: number; messages: readonly RecordLike[] }>
     }>
   }): Promise<ProduceResponse>
 }

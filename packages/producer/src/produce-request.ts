@@ -1,6 +1,6 @@
-import kafkajs, { type Message } from 'kafkajs'
+import kafkajs from 'kafkajs'
 import { crc32c } from './crc32c.js'
-import { planRecords, type RecordsPlan, writeRecords } from './record-batch.js'
+import { planRecords, type RecordLike, type RecordsPlan, writeRecords } from './record-batch.js'
 
 /** What kafkajs's Produce request v3–v7 takes (`protocol/requests/produce/v3/request.js`). */
 export interface ProduceRequestArgs {
@@ -13,7 +13,7 @@ export interface ProduceRequestArgs {
   compression?: number
   topicData: ReadonlyArray<{
     topic: string
-    partitions: ReadonlyArray<{ partition: number; firstSequence?: number; messages: readonly Message[] }>
+    partitions: ReadonlyArray<{ partition: number; firstSequence?: number; messages: readonly RecordLike[] }>
   }>
 }
 
@@ -37,7 +37,7 @@ interface PartitionPart {
   readonly partition: number
   readonly firstSequence: number
   readonly plan: RecordsPlan
-  readonly messages: readonly Message[]
+  readonly messages: readonly RecordLike[]
   /** The compressed records, or undefined when the records are written uncompressed. */
   readonly compressed: Buffer | undefined
   /** Bytes of the whole batch (baseOffset included). */

@@ -1,4 +1,15 @@
-import type { IHeaders, Message } from 'kafkajs'
+import type { IHeaders } from 'kafkajs'
+
+/**
+ * A record as the encoder reads it: a kafkajs `Message`, or the producer's own queued message (whose timestamp
+ * is a number, which kafkajs reads the same way as its decimal string).
+ */
+export interface RecordLike {
+  readonly key?: Buffer | string | null | undefined
+  readonly value: Buffer | string | null
+  readonly headers?: IHeaders | undefined
+  readonly timestamp?: string | number | undefined
+}
 
 /**
  * The records of one magic-v2 record batch, written the way kafkajs 2.2.4 writes them
@@ -128,10 +139,17 @@ function isDigits(t: string): boolean {
 
 /**
  * First and max timestamp as kafkajs picks them: the message timestamps that are not null, sorted with
- * `Array#sort` (as strings!), first and last; `dateNow` when there are none. Fast path: timestamps that are all
- * digit strings of one length sort as numbers, so a linear scan finds the same two.
+ * `Array#sort` (as strings!), first and last; `dateNow` when there are none. Fast paths: timestamps that are all
+ * digit strings of one length, or all integers with one number of digits, sort as numbers, so a linear scan
+ * finds the same two.
  */
-function batchTimestamps(messages: readonly Message[], dateNow: number): [unknown, unknown] {
+function batchTimestamps(messages: readonly RecordLike[], dateNow: number): [unknown, unknown] {
+  const t0 = messages[0]?.timestamp
+  if (typeof t0 === 'number') {
+    const found = numericTimestamps(messages, t0)
+    if (found !== undefined) return found
+    return sortedTimestamps(messages)
+  }
   let len = -1
   let min = ''
   let max = ''
@@ -139,11 +157,7 @@ function batchTimestamps(messages: readonly Message[], dateNow: number): [unknow
     const t = m.timestamp as unknown
     if (t === null || t === undefined) continue
     if (typeof t !== 'string' || !isDigits(t) || (len !== -1 && t.length !== len)) {
-      const sorted = messages
-        .map((x) => x.timestamp as unknown)
-        .filter((x) => x !== null && x !== undefined)
-        .sort()
-      return [sorted[0], sorted[sorted.length - 1]]
+      return sortedTimestamps(messages)
     }
     if (len === -1) {
       len = t.length
@@ -155,11 +169,40 @@ function batchTimestamps(messages: readonly Message[], dateNow: number): [unknow
   return len === -1 ? [dateNow, dateNow] : [min, max]
 }
 
+/** kafkajs's way: the timestamps that are not null, sorted as `Array#sort` does (as strings), first and last. */
+function sortedTimestamps(messages: readonly RecordLike[]): [unknown, unknown] {
+  const sorted = messages
+    .map((x) => x.timestamp as unknown)
+    .filter((x) => x !== null && x !== undefined)
+    .sort()
+  return [sorted[0], sorted[sorted.length - 1]]
+}
+
+/**
+ * Min and max when every timestamp is an integer with as many decimal digits as `first` (so sorting them as
+ * strings, as kafkajs does, orders them as numbers); `undefined` otherwise.
+ */
+function numericTimestamps(messages: readonly RecordLike[], first: number): [number, number] | undefined {
+  if (!(first >= 1 && first < 1e15) || !Number.isInteger(first)) return undefined
+  let lo = 1
+  while (lo * 10 <= first) lo *= 10
+  const hi = lo * 10
+  let min = first
+  let max = first
+  for (let i = 1; i < messages.length; i++) {
+    const t = messages[i]!.timestamp
+    if (typeof t !== 'number' || !(t >= lo && t < hi) || !Number.isInteger(t)) return undefined
+    if (t < min) min = t
+    else if (t > max) max = t
+  }
+  return [min, max]
+}
+
 /**
  * Measure `messages` as the records of one batch (first pass): timestamps, deltas and every length. Returns
  * `undefined` for input kafkajs handles oddly (see the module comment): encode that request with kafkajs.
  */
-export function planRecords(messages: readonly Message[], dateNow: number): RecordsPlan | undefined {
+export function planRecords(messages: readonly RecordLike[], dateNow: number): RecordsPlan | undefined {
   const count = messages.length
   const [first, max] = batchTimestamps(messages, dateNow)
   const firstTimestamp = int64Of(first)
@@ -239,7 +282,7 @@ function writeHeaders(buf: Buffer, off: number, headers: IHeaders | undefined): 
  */
 export function writeRecords(
   plan: RecordsPlan,
-  messages: readonly Message[],
+  messages: readonly RecordLike[],
   buf: Buffer,
   off: number,
 ): number {

@@ -186,12 +186,13 @@ export class Sender {
     const kicked = new Set<PartitionLane | PipelinedLane>()
     for (const p of batch) {
       if (p.settled) continue
-      p.message.partition = choosePartition(p.message, partitions, sticky)
-      if (!partitions.some((m) => m.partitionId === p.message.partition)) {
-        this.#ledger.fail(p, unknownPartition(p.topic, p.message.partition, partitions.length))
+      const partition = choosePartition(p, partitions, sticky)
+      p.partition = partition
+      if (!partitions.some((m) => m.partitionId === partition)) {
+        this.#ledger.fail(p, unknownPartition(p.topic, partition, partitions.length))
         continue
       }
-      const id = `${p.topic}\u0000${p.message.partition}`
+      const id = `${p.topic}\u0000${partition}`
       let lane = this.#lanes.get(id)
       if (!lane) {
         const context: LaneContext = {
@@ -211,8 +212,8 @@ export class Sender {
         const session = this.#conn.session
         lane =
           session === undefined
-            ? new PartitionLane(p.topic, p.message.partition, context)
-            : new PipelinedLane(p.topic, p.message.partition, context, session)
+            ? new PartitionLane(p.topic, partition, context)
+            : new PipelinedLane(p.topic, partition, context, session)
         this.#lanes.set(id, lane)
       }
       lane.push(p)

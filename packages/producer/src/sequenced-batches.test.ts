@@ -10,7 +10,7 @@ function records(ledger: DeliveryLedger, n: number): Pending[] {
       ledger.create({
         topic: 't',
         size: 1,
-        message: { value: `${i}` },
+        value: Buffer.from(`${i}`),
         key: null,
         deadline: Date.now() + 60_000,
       }),
@@ -85,7 +85,7 @@ describe('SequencedBatches', () => {
     expect(batches.hasAbandoned()).toBe(true)
     const tail = records(ledger, 1)
     const queue = batches.renumber({ generation: 2, next: 0 }, tail)
-    expect(queue.map((p) => p.message.value)).toEqual(['1', '0', '1', '0'])
+    expect(queue.map((p) => p.value.toString())).toEqual(['1', '0', '1', '0'])
     expect(batches.size).toBe(0)
     expect(batches.generation).toBe(2)
     expect(batches.add(queue).firstSequence).toBe(0)
