@@ -1,5 +1,4 @@
 import type { CompressionTypes, Kafka } from 'kafkajs'
-import type { RecordLike } from './record-batch.js'
 import {
   connectionReady,
   createInternalCluster,
@@ -8,6 +7,7 @@ import {
   type InternalCluster,
   type ProduceResponse,
 } from './kafkajs-cluster.js'
+import type { RecordLike } from './record-batch.js'
 import type { SequenceCounter } from './sequenced-batches.js'
 import { isDuplicateSequence } from './transient.js'
 

@@ -16,7 +16,13 @@ function toKafkajsMessage(p: Pending): Message {
     lastMs = p.timestamp
     lastMsText = String(p.timestamp)
   }
-  return { key: p.key, value: p.value, timestamp: lastMsText, headers: p.headers, partition: p.partition } as Message
+  return {
+    key: p.key,
+    value: p.value,
+    timestamp: lastMsText,
+    headers: p.headers,
+    partition: p.partition,
+  } as Message
 }
 
 /** What a lane shares with the rest of the sender. */

@@ -102,7 +102,7 @@ describe('encodeProduceRequest', () => {
     )
   })
 
-  it('writes the bytes kafkajs writes for batches whose timestamps are all numbers (the producer\'s records)', async () => {
+  it("writes the bytes kafkajs writes for batches whose timestamps are all numbers (the producer's records)", async () => {
     vi.spyOn(Date, 'now').mockReturnValue(NOW)
     const bytesOrNull = fc.oneof(fc.constant(null), bytes(100), large)
     const numeric = fc.record({ key: bytesOrNull, value: bytesOrNull, timestamp: numericTimestamp })
