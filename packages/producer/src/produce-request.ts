@@ -1,4 +1,5 @@
 import kafkajs from 'kafkajs'
+import { BufferPool } from './buffer-pool.js'
 import { crc32c } from './crc32c.js'
 import { planRecords, type RecordLike, type RecordsPlan, writeRecords } from './record-batch.js'
 
@@ -27,6 +28,9 @@ const CRC_AT = 17
 const TRANSACTIONAL = 16
 const CODEC_MASK = 0x07
 
+/** Scratch buffers for the records a codec compresses: a few batches compress at once (two per partition). */
+const scratch = new BufferPool(8)
+
 /** kafkajs's codec for `compression` (`lookupCodec`: the table our core registers zstd, LZ4, snappy in). */
 function lookupCodec(compression: number): Codec | undefined {
   const factory = (kafkajs.CompressionCodecs as Record<number, (() => Codec) | undefined>)[compression]
@@ -54,9 +58,12 @@ async function preparePartition(
   if (compression !== 0) {
     const codec = lookupCodec(compression)
     if (codec === undefined) return undefined // kafkajs throws its own error for it
-    const records = Buffer.allocUnsafe(plan.size)
+    const records = scratch.take(plan.size)
     writeRecords(plan, p.messages, records, 0)
     compressed = await codec.compress({ buffer: records })
+    // Reused only when the codec's output is not (a view of) its input. A failed compression keeps it too: the
+    // codec may still be reading it.
+    if (compressed.buffer !== records.buffer) scratch.give(records)
   }
   const recordsSize = compressed === undefined ? plan.size : compressed.length
   return {
