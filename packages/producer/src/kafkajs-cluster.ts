@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { fixSeedBrokerRemoval } from '@gracedb-kafka/core'
 import type { CompressionTypes, Kafka } from 'kafkajs'
+import { adoptEncodedBodies, HEADROOM } from './encoder-adoption.js'
 import { encodeProduceRequest } from './produce-request.js'
 import type { RecordLike } from './record-batch.js'
 
@@ -41,10 +42,14 @@ type Protocol = { request: { apiVersion: number; encode: () => Promise<unknown> 
 
 /** kafkajs's Encoder (protocol/encoder.js): request.js takes the body as one (`writeEncoder`: `.buf`, `.buffer`). */
 let EncoderClass: { prototype: object } | undefined | null
+/** Free bytes left before a Produce request body, for kafkajs's framing (size, request header, client id). */
+const BODY_HEADROOM = 256
+let headroom = 0
 function encoderPrototype(): object | undefined {
   if (EncoderClass === undefined) {
     try {
       EncoderClass = require('kafkajs/src/protocol/encoder') as { prototype: object }
+      if (adoptEncodedBodies(EncoderClass)) headroom = BODY_HEADROOM
     } catch {
       EncoderClass = null
     }
@@ -60,9 +65,14 @@ function encoderPrototype(): object | undefined {
 async function fastEncode(apiVersion: number, args: ProduceArgs): Promise<unknown> {
   const proto = encoderPrototype()
   if (proto === undefined || !(apiVersion >= 3 && apiVersion <= 7)) return undefined
-  const body = await encodeProduceRequest(args)
+  const body = await encodeProduceRequest(args, headroom)
   if (body === undefined) return undefined
-  return Object.assign(Object.create(proto) as object, { buf: body, offset: body.length })
+  // Framed by kafkajs in the room in front of it, without a copy (encoder-adoption.ts).
+  return Object.assign(Object.create(proto) as object, {
+    buf: body,
+    offset: body.length,
+    [HEADROOM]: headroom,
+  })
 }
 
 /**

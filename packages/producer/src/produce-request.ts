@@ -126,7 +126,9 @@ function writeBatch(
  * The body of a Produce request (v3–v7, one layout; the request header is kafkajs's), the bytes kafkajs's
  * `request.encode()` gives for the same arguments and the same clock, in one buffer sized beforehand. Compression
  * runs through kafkajs's registered codec, as kafkajs would call it. Returns `undefined` when an input is one
- * this encoder leaves to kafkajs (see `record-batch.ts`): encode that request with kafkajs instead.
+ * this encoder leaves to kafkajs (see `record-batch.ts`): encode that request with kafkajs instead. With
+ * `headroom`, that many bytes of the same allocation are left free in front of the body (for kafkajs's framing,
+ * `encoder-adoption.ts`).
  *
  * @example
  * ```ts
@@ -134,7 +136,10 @@ function writeBatch(
  *   compression: 0, topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }] })
  * ```
  */
-export async function encodeProduceRequest(args: ProduceRequestArgs): Promise<Buffer | undefined> {
+export async function encodeProduceRequest(
+  args: ProduceRequestArgs,
+  headroom = 0,
+): Promise<Buffer | undefined> {
   const compression = args.compression ?? 0
   const producerId = producerIdOf(args.producerId ?? -1)
   const producerEpoch = args.producerEpoch ?? 0
@@ -157,7 +162,8 @@ export async function encodeProduceRequest(args: ProduceRequestArgs): Promise<Bu
     total += 2 + size + 4
     topics.push({ topic: t.topic, size, parts })
   }
-  const buf = Buffer.allocUnsafe(total)
+  const whole = Buffer.allocUnsafe(headroom + total)
+  const buf = headroom === 0 ? whole : whole.subarray(headroom)
   let off = 0
   if (transactionalId === null) off = buf.writeInt16BE(-1, off)
   else {
