@@ -6,7 +6,6 @@ import {
   redactTokens,
   secondsToMs,
 } from '@gracedb-kafka/core'
-import type { Message } from 'kafkajs'
 import type { ProduceOptions } from './api-types.js'
 import type { DeliveryLedger, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
@@ -14,10 +13,6 @@ import { checkPartition, encodeHeaders, encodeKey, recordSize } from './serializ
 
 /** `produce()`'s options when none are given: one shared object rather than a new `{}` per message. */
 export const NO_OPTIONS: ProduceOptions = Object.freeze({})
-
-// The timestamp as kafkajs wants it (a decimal string), made once per millisecond rather than once per message.
-let lastMs = Number.NaN
-let lastMsText = ''
 
 /**
  * Turn an encoded value and its `produce()` options into a pending message registered with the ledger, after
@@ -55,18 +50,13 @@ export function admit(
     )
   }
   const timestamp = Date.now()
-  if (timestamp !== lastMs) {
-    lastMs = timestamp
-    lastMsText = String(timestamp)
-  }
-  // Every field present from the start, `undefined` when absent (kafkajs and our encoder read it so): one object
-  // shape, and no property store to grow when the sender sets `partition` later.
-  const message = { key, value, timestamp: lastMsText, headers, partition } as Message
   return ledger.create({
     topic,
     size,
-    message,
     key,
+    value,
+    headers,
+    partition,
     timestamp,
     deadline: timestamp + tuning.deliveryTimeoutMs,
     onDelivery: options.onDelivery,

@@ -48,7 +48,7 @@ export function deliveryTimeoutError(
   last: KafkaError | undefined,
   timeoutMs: number,
 ): KafkaError {
-  const partition = p.message.partition
+  const partition = p.partition
   const where = `${p.topic}${partition === undefined ? '' : ` [partition ${partition}]`}`
   const message =
     `Message to ${where} was not acknowledged within ${timeoutMs / 1000}s ` +

@@ -13,7 +13,7 @@ const newPending = (ledger: DeliveryLedger, onDelivery?: (err: unknown, r: Deliv
   ledger.create({
     topic: 't',
     size: 10,
-    message: { value: 'x' },
+    value: Buffer.from('x'),
     key: null,
     timestamp: 1000,
     deadline: Date.now() + 30_000,

@@ -1,5 +1,4 @@
 import { KafkaAuthenticationError, type KafkaError, redactTokens } from '@gracedb-kafka/core'
-import type { Message } from 'kafkajs'
 import { DeliveryPromise } from './delivery-promise.js'
 
 /** Where a message was written, passed to `onDelivery` and returned by `produce()`'s promise. */
@@ -22,13 +21,19 @@ export interface DeliveryReport {
 /** The `onDelivery` callback of a message. */
 export type DeliveryCallback = (err: KafkaError | null, report: DeliveryReport | null) => void
 
-/** A produced message until its outcome is reported. */
+/**
+ * A produced message until its outcome is reported. It is also the record the Produce request encoder reads
+ * (`key`, `value`, `headers`, `timestamp`): one object per queued message, no separate kafkajs `Message`.
+ */
 export interface Pending {
   readonly topic: string
   readonly size: number
-  /** The kafkajs message; its `partition` is set once the sender has chosen one. */
-  readonly message: Message
   readonly key: Buffer | null
+  readonly value: Buffer
+  readonly headers: Record<string, Buffer> | undefined
+  /** The partition asked for, else `undefined` until the sender has chosen one. */
+  partition: number | undefined
+  /** Create time, epoch ms. */
   readonly timestamp: number
   /** Epoch ms after which the message is reported failed (`delivery.timeout.ms` after `produce()`). */
   readonly deadline: number
@@ -58,7 +63,7 @@ const MAX_REMEMBERED_FAILURES = 1000
  * @example
  * ```ts
  * const ledger = new DeliveryLedger()
- * const p = ledger.create({ topic: 't', size: 1, message: { value: 'x' }, key: null, deadline: Date.now() + 30_000 })
+ * const p = ledger.create({ topic: 't', size: 1, key: null, value: Buffer.from('x'), deadline: Date.now() + 30_000 })
  * ledger.succeed(p, { partition: 0, offset: 7, logAppendTime: -1 })
  * await p.promise // { topic: 't', partition: 0, offset: 7, key: null, timestamp: ... }
  * ```
@@ -79,8 +84,10 @@ export class DeliveryLedger {
   create(init: {
     topic: string
     size: number
-    message: Message
     key: Buffer | null
+    value: Buffer
+    headers?: Record<string, Buffer> | undefined
+    partition?: number | undefined
     deadline: number
     timestamp?: number
     onDelivery?: DeliveryCallback | undefined
@@ -89,8 +96,10 @@ export class DeliveryLedger {
     return {
       topic: init.topic,
       size: init.size,
-      message: init.message,
       key: init.key,
+      value: init.value,
+      headers: init.headers,
+      partition: init.partition,
       timestamp: init.timestamp ?? Date.now(),
       deadline: init.deadline,
       promise: DeliveryPromise.open<DeliveryReport>(),

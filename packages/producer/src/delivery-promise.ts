@@ -1,13 +1,12 @@
 const nativeThen = Promise.prototype.then
 const ignore = (): void => {}
 
-// The settle functions of the promise being constructed: one shared executor stores them here, so creating a
-// promise allocates no executor closure and no object to return them in.
+// The resolve function of the promise being constructed: one shared executor stores it here, so creating a
+// promise allocates no executor closure and no object to return it in. Only `resolve` is kept (a queued message
+// holds one closure, not two): a failure resolves the promise with a rejected one, which rejects it.
 let capturedResolve: ((value: never) => void) | undefined
-let capturedReject: ((reason: unknown) => void) | undefined
-function capture(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+function capture(resolve: (value: never) => void): void {
   capturedResolve = resolve
-  capturedReject = reject
 }
 
 /**
@@ -28,8 +27,7 @@ function capture(resolve: (value: never) => void, reject: (reason: unknown) => v
 export class DeliveryPromise<T> extends Promise<T> {
   /** Whether the caller attached a handler (or awaited). */
   observed = false
-  #resolve: ((value: T) => void) | undefined
-  #reject: ((reason: unknown) => void) | undefined
+  #resolve: ((value: T | PromiseLike<T>) => void) | undefined
 
   /** Derived promises (from `then`) are plain promises. */
   static override get [Symbol.species](): PromiseConstructor {
@@ -39,10 +37,8 @@ export class DeliveryPromise<T> extends Promise<T> {
   /** A new pending promise, settled with {@link DeliveryPromise.fulfil} or {@link DeliveryPromise.fail}. */
   static open<T>(): DeliveryPromise<T> {
     const promise = new DeliveryPromise<T>(capture)
-    promise.#resolve = capturedResolve as (value: T) => void
-    promise.#reject = capturedReject
+    promise.#resolve = capturedResolve as (value: T | PromiseLike<T>) => void
     capturedResolve = undefined
-    capturedReject = undefined
     return promise
   }
 
@@ -50,18 +46,18 @@ export class DeliveryPromise<T> extends Promise<T> {
   static fulfil<T>(promise: DeliveryPromise<T>, value: T): void {
     const resolve = promise.#resolve
     promise.#resolve = undefined
-    promise.#reject = undefined
     resolve?.(value)
   }
 
   /** Reject a promise from {@link DeliveryPromise.open}, never as an unhandled rejection (no-op once settled). */
   static fail<T>(promise: DeliveryPromise<T>, reason: unknown): void {
-    const reject = promise.#reject
-    if (!reject) return
+    const resolve = promise.#resolve
+    if (!resolve) return
     promise.#resolve = undefined
-    promise.#reject = undefined
     nativeThen.call(promise, undefined, ignore) // handled before it rejects: `observed` stays as it was
-    reject(reason)
+    const rejected = Promise.reject(reason)
+    nativeThen.call(rejected, undefined, ignore) // nor is the rejected promise it adopts ever unhandled
+    resolve(rejected) // `promise` rejects with `reason` (two microtasks later)
   }
 
   /** A new pending promise with its settle functions; a rejection is never unhandled. */

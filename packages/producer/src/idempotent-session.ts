@@ -1,4 +1,4 @@
-import type { CompressionTypes, Kafka, Message } from 'kafkajs'
+import type { CompressionTypes, Kafka } from 'kafkajs'
 import {
   connectionReady,
   createInternalCluster,
@@ -7,6 +7,7 @@ import {
   type InternalCluster,
   type ProduceResponse,
 } from './kafkajs-cluster.js'
+import type { RecordLike } from './record-batch.js'
 import type { SequenceCounter } from './sequenced-batches.js'
 import { isDuplicateSequence } from './transient.js'
 
@@ -15,7 +16,7 @@ export interface BatchRequest {
   topic: string
   partition: number
   firstSequence: number
-  messages: Message[]
+  messages: readonly RecordLike[]
   compression: CompressionTypes
 }
 

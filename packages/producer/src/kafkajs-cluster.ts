@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module'
 import { fixSeedBrokerRemoval } from '@gracedb-kafka/core'
-import type { CompressionTypes, Kafka, Message } from 'kafkajs'
+import type { CompressionTypes, Kafka } from 'kafkajs'
+import { adoptEncodedBodies, HEADROOM } from './encoder-adoption.js'
 import { encodeProduceRequest } from './produce-request.js'
+import type { RecordLike } from './record-batch.js'
 
 const require = createRequire(import.meta.url)
 /** kafkajs's Produce request versions (protocol/requests/produce), for its broker's version lookup. */
@@ -27,7 +29,7 @@ export interface InternalBroker {
     compression: CompressionTypes
     topicData: Array<{
       topic: string
-      partitions: Array<{ partition: number; firstSequence: number; messages: Message[] }>
+      partitions: Array<{ partition: number; firstSequence: number; messages: readonly RecordLike[] }>
     }>
   }): Promise<ProduceResponse>
 }
@@ -40,10 +42,14 @@ type Protocol = { request: { apiVersion: number; encode: () => Promise<unknown> 
 
 /** kafkajs's Encoder (protocol/encoder.js): request.js takes the body as one (`writeEncoder`: `.buf`, `.buffer`). */
 let EncoderClass: { prototype: object } | undefined | null
+/** Free bytes left before a Produce request body, for kafkajs's framing (size, request header, client id). */
+const BODY_HEADROOM = 256
+let headroom = 0
 function encoderPrototype(): object | undefined {
   if (EncoderClass === undefined) {
     try {
       EncoderClass = require('kafkajs/src/protocol/encoder') as { prototype: object }
+      if (adoptEncodedBodies(EncoderClass)) headroom = BODY_HEADROOM
     } catch {
       EncoderClass = null
     }
@@ -59,9 +65,14 @@ function encoderPrototype(): object | undefined {
 async function fastEncode(apiVersion: number, args: ProduceArgs): Promise<unknown> {
   const proto = encoderPrototype()
   if (proto === undefined || !(apiVersion >= 3 && apiVersion <= 7)) return undefined
-  const body = await encodeProduceRequest(args)
+  const body = await encodeProduceRequest(args, headroom)
   if (body === undefined) return undefined
-  return Object.assign(Object.create(proto) as object, { buf: body, offset: body.length })
+  // Framed by kafkajs in the room in front of it, without a copy (encoder-adoption.ts).
+  return Object.assign(Object.create(proto) as object, {
+    buf: body,
+    offset: body.length,
+    [HEADROOM]: headroom,
+  })
 }
 
 /**

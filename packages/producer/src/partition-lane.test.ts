@@ -37,7 +37,7 @@ describe('PartitionLane', () => {
     const records: Pending[] = []
     const deadline = Date.now() + 60_000
     for (let i = 0; i < 300_000; i++) {
-      const p = ledger.create({ topic: 't', size: 20, message: { value: 'x' }, key: null, deadline })
+      const p = ledger.create({ topic: 't', size: 20, value: Buffer.from('x'), key: null, deadline })
       records.push(p)
       lane.push(p)
     }

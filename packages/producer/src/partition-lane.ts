@@ -1,11 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
-import type { CompressionTypes, RecordMetadata } from 'kafkajs'
+import type { CompressionTypes, Message, RecordMetadata } from 'kafkajs'
 import type { ProducerConnection } from './connection.js'
 import type { DeliveryLedger, Pending } from './delivery-ledger.js'
 import type { ProducerTuning } from './options.js'
 import type { PipelinedLane } from './pipelined-lane.js'
 import { isProducerStateLost, isTransient } from './transient.js'
+
+let lastMs = Number.NaN
+let lastMsText = ''
+
+/** The kafkajs message of a queued record (its timestamp as kafkajs types it, a decimal string). */
+function toKafkajsMessage(p: Pending): Message {
+  if (p.timestamp !== lastMs) {
+    lastMs = p.timestamp
+    lastMsText = String(p.timestamp)
+  }
+  return {
+    key: p.key,
+    value: p.value,
+    timestamp: lastMsText,
+    headers: p.headers,
+    partition: p.partition,
+  } as Message
+}
 
 /** What a lane shares with the rest of the sender. */
 export interface LaneContext {
@@ -158,7 +176,7 @@ export class PartitionLane {
     for (const p of request) p.inDoubt = generation
     try {
       return await producer.sendBatch({
-        topicMessages: [{ topic: this.topic, messages: request.map((p) => p.message) }],
+        topicMessages: [{ topic: this.topic, messages: request.map(toKafkajsMessage) }],
         acks: conn.acks,
         compression,
       })

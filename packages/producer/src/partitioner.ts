@@ -96,7 +96,7 @@ export function createConsistentPartitioner(assignments: PartitionAssignments): 
  * ```
  */
 export function choosePartition(
-  message: Message,
+  message: { readonly key?: Buffer | string | null | undefined; readonly partition?: number | undefined },
   partitions: readonly Pick<PartitionerArgs['partitionMetadata'][number], 'partitionId' | 'leader'>[],
   sticky: number,
 ): number {

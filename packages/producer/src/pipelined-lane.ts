@@ -221,7 +221,7 @@ export class PipelinedLane {
       topic: this.topic,
       partition: this.partition,
       firstSequence: batch.firstSequence,
-      messages: batch.records.map((p) => p.message),
+      messages: batch.records,
       compression: this.#ctx.compression,
     }
     const sending = this.#wire.send(this.#session.encode(broker, id, request))

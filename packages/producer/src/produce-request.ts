@@ -1,6 +1,7 @@
-import kafkajs, { type Message } from 'kafkajs'
+import kafkajs from 'kafkajs'
+import { BufferPool } from './buffer-pool.js'
 import { crc32c } from './crc32c.js'
-import { planRecords, type RecordsPlan, writeRecords } from './record-batch.js'
+import { planRecords, type RecordLike, type RecordsPlan, writeRecords } from './record-batch.js'
 
 /** What kafkajs's Produce request v3–v7 takes (`protocol/requests/produce/v3/request.js`). */
 export interface ProduceRequestArgs {
@@ -13,7 +14,7 @@ export interface ProduceRequestArgs {
   compression?: number
   topicData: ReadonlyArray<{
     topic: string
-    partitions: ReadonlyArray<{ partition: number; firstSequence?: number; messages: readonly Message[] }>
+    partitions: ReadonlyArray<{ partition: number; firstSequence?: number; messages: readonly RecordLike[] }>
   }>
 }
 
@@ -27,6 +28,9 @@ const CRC_AT = 17
 const TRANSACTIONAL = 16
 const CODEC_MASK = 0x07
 
+/** Scratch buffers for the records a codec compresses: a few batches compress at once (two per partition). */
+const scratch = new BufferPool(8)
+
 /** kafkajs's codec for `compression` (`lookupCodec`: the table our core registers zstd, LZ4, snappy in). */
 function lookupCodec(compression: number): Codec | undefined {
   const factory = (kafkajs.CompressionCodecs as Record<number, (() => Codec) | undefined>)[compression]
@@ -37,7 +41,7 @@ interface PartitionPart {
   readonly partition: number
   readonly firstSequence: number
   readonly plan: RecordsPlan
-  readonly messages: readonly Message[]
+  readonly messages: readonly RecordLike[]
   /** The compressed records, or undefined when the records are written uncompressed. */
   readonly compressed: Buffer | undefined
   /** Bytes of the whole batch (baseOffset included). */
@@ -54,9 +58,12 @@ async function preparePartition(
   if (compression !== 0) {
     const codec = lookupCodec(compression)
     if (codec === undefined) return undefined // kafkajs throws its own error for it
-    const records = Buffer.allocUnsafe(plan.size)
+    const records = scratch.take(plan.size)
     writeRecords(plan, p.messages, records, 0)
     compressed = await codec.compress({ buffer: records })
+    // Reused only when the codec's output is not (a view of) its input. A failed compression keeps it too: the
+    // codec may still be reading it.
+    if (compressed.buffer !== records.buffer) scratch.give(records)
   }
   const recordsSize = compressed === undefined ? plan.size : compressed.length
   return {
@@ -119,7 +126,9 @@ function writeBatch(
  * The body of a Produce request (v3–v7, one layout; the request header is kafkajs's), the bytes kafkajs's
  * `request.encode()` gives for the same arguments and the same clock, in one buffer sized beforehand. Compression
  * runs through kafkajs's registered codec, as kafkajs would call it. Returns `undefined` when an input is one
- * this encoder leaves to kafkajs (see `record-batch.ts`): encode that request with kafkajs instead.
+ * this encoder leaves to kafkajs (see `record-batch.ts`): encode that request with kafkajs instead. With
+ * `headroom`, that many bytes of the same allocation are left free in front of the body (for kafkajs's framing,
+ * `encoder-adoption.ts`).
  *
  * @example
  * ```ts
@@ -127,7 +136,10 @@ function writeBatch(
  *   compression: 0, topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }] })
  * ```
  */
-export async function encodeProduceRequest(args: ProduceRequestArgs): Promise<Buffer | undefined> {
+export async function encodeProduceRequest(
+  args: ProduceRequestArgs,
+  headroom = 0,
+): Promise<Buffer | undefined> {
   const compression = args.compression ?? 0
   const producerId = producerIdOf(args.producerId ?? -1)
   const producerEpoch = args.producerEpoch ?? 0
@@ -150,7 +162,8 @@ export async function encodeProduceRequest(args: ProduceRequestArgs): Promise<Bu
     total += 2 + size + 4
     topics.push({ topic: t.topic, size, parts })
   }
-  const buf = Buffer.allocUnsafe(total)
+  const whole = Buffer.allocUnsafe(headroom + total)
+  const buf = headroom === 0 ? whole : whole.subarray(headroom)
   let off = 0
   if (transactionalId === null) off = buf.writeInt16BE(-1, off)
   else {

@@ -38,12 +38,19 @@ const headers: fc.Arbitrary<IHeaders | undefined> = fc.option(
   ),
   { nil: undefined },
 )
-/** What our admission writes (13-digit strings), other lengths (sorted as strings by kafkajs), numbers, none. */
+/** Numbers as our queued records carry them (epoch ms), around a digit-count boundary, small ones, zero. */
+const numericTimestamp = fc.oneof(
+  fc.integer({ min: -5_000_000, max: 5_000_000 }).map((d) => NOW + d),
+  fc.integer({ min: 9_999_999_999_990, max: 10_000_000_000_009 }),
+  fc.integer({ min: 0, max: 1_000 }),
+)
+/** 13-digit strings, other lengths (sorted as strings by kafkajs), numbers, none. */
 const timestamp = fc.oneof(
   fc.constant(undefined),
   fc.integer({ min: -5_000_000, max: 5_000_000 }).map((d) => String(NOW + d)),
   fc.integer({ min: 0, max: 100_000 }).map(String),
   fc.integer({ min: 1, max: NOW }),
+  numericTimestamp,
 )
 const message: fc.Arbitrary<Message> = fc
   .record({ key: keyOrValue, value, headers, timestamp })
@@ -92,6 +99,27 @@ describe('encodeProduceRequest', () => {
         expect(ours!.equals(await kafkajsBytes(args))).toBe(true)
       }),
       { numRuns: compression === CompressionTypes.None ? 300 : 60 },
+    )
+  })
+
+  it("writes the bytes kafkajs writes for batches whose timestamps are all numbers (the producer's records)", async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(NOW)
+    const bytesOrNull = fc.oneof(fc.constant(null), bytes(100), large)
+    const numeric = fc.record({ key: bytesOrNull, value: bytesOrNull, timestamp: numericTimestamp })
+    await fc.assert(
+      fc.asyncProperty(fc.array(numeric, { minLength: 1, maxLength: 30 }), fc.nat(), async (records, seq) => {
+        const args: ProduceRequestArgs = {
+          acks: -1,
+          timeout: 30000,
+          producerId: 7,
+          producerEpoch: 0,
+          compression: CompressionTypes.None,
+          topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: seq, messages: records }] }],
+        }
+        const ours = await encodeProduceRequest(args)
+        expect(ours!.equals(await kafkajsBytes(args))).toBe(true)
+      }),
+      { numRuns: 300 },
     )
   })
 

@@ -1,4 +1,16 @@
-import type { IHeaders, Message } from 'kafkajs'
+import type { IHeaders } from 'kafkajs'
+import { batchTimestamps, int64Of } from './batch-timestamps.js'
+
+/**
+ * A record as the encoder reads it: a kafkajs `Message`, or the producer's own queued message (whose timestamp
+ * is a number, which kafkajs reads the same way as its decimal string).
+ */
+export interface RecordLike {
+  readonly key?: Buffer | string | null | undefined
+  readonly value: Buffer | string | null
+  readonly headers?: IHeaders | undefined
+  readonly timestamp?: string | number | undefined
+}
 
 /**
  * The records of one magic-v2 record batch, written the way kafkajs 2.2.4 writes them
@@ -106,60 +118,11 @@ function headersSize(headers: IHeaders | undefined): number {
   return sizeOfVarInt(count) + size
 }
 
-/** A timestamp as kafkajs's `Long.fromValue` reads it, or NaN when it is not a safe integer. */
-function int64Of(v: unknown): number {
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : Number.NaN
-  if (typeof v === 'string' && /^-?\d{1,16}$/.test(v)) {
-    const n = Number(v)
-    return Number.isSafeInteger(n) ? n : Number.NaN
-  }
-  return Number.NaN
-}
-
-/** Whether `t` is a non-empty string of decimal digits (what our admission writes: `String(Date.now())`). */
-function isDigits(t: string): boolean {
-  if (t.length === 0 || t.length > 15) return false
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i)
-    if (c < 48 || c > 57) return false
-  }
-  return true
-}
-
-/**
- * First and max timestamp as kafkajs picks them: the message timestamps that are not null, sorted with
- * `Array#sort` (as strings!), first and last; `dateNow` when there are none. Fast path: timestamps that are all
- * digit strings of one length sort as numbers, so a linear scan finds the same two.
- */
-function batchTimestamps(messages: readonly Message[], dateNow: number): [unknown, unknown] {
-  let len = -1
-  let min = ''
-  let max = ''
-  for (const m of messages) {
-    const t = m.timestamp as unknown
-    if (t === null || t === undefined) continue
-    if (typeof t !== 'string' || !isDigits(t) || (len !== -1 && t.length !== len)) {
-      const sorted = messages
-        .map((x) => x.timestamp as unknown)
-        .filter((x) => x !== null && x !== undefined)
-        .sort()
-      return [sorted[0], sorted[sorted.length - 1]]
-    }
-    if (len === -1) {
-      len = t.length
-      min = t
-      max = t
-    } else if (t < min) min = t
-    else if (t > max) max = t
-  }
-  return len === -1 ? [dateNow, dateNow] : [min, max]
-}
-
 /**
  * Measure `messages` as the records of one batch (first pass): timestamps, deltas and every length. Returns
  * `undefined` for input kafkajs handles oddly (see the module comment): encode that request with kafkajs.
  */
-export function planRecords(messages: readonly Message[], dateNow: number): RecordsPlan | undefined {
+export function planRecords(messages: readonly RecordLike[], dateNow: number): RecordsPlan | undefined {
   const count = messages.length
   const [first, max] = batchTimestamps(messages, dateNow)
   const firstTimestamp = int64Of(first)
@@ -239,7 +202,7 @@ function writeHeaders(buf: Buffer, off: number, headers: IHeaders | undefined): 
  */
 export function writeRecords(
   plan: RecordsPlan,
-  messages: readonly Message[],
+  messages: readonly RecordLike[],
   buf: Buffer,
   off: number,
 ): number {

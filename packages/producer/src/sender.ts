@@ -17,6 +17,8 @@ import { isTransient } from './transient.js'
 
 export { closedError } from './delivery-errors.js'
 
+const NO_KEY = { key: null }
+
 /**
  * Moves produced messages to the broker: a queue lingers to form batches ({@link SendSchedule}); each batch gets its partitions from
  * the topic's metadata and is split into per-partition lanes ({@link PartitionLane}), which send, verify and
@@ -180,45 +182,58 @@ export class Sender {
     }
   }
 
-  /** Place each message of one topic on a partition and queue it on that partition's lane, in order. */
+  /** Queue each message of one topic on its partition's lane, in order (lanes looked up per change of partition). */
   #assign(batch: Pending[], partitions: PartitionMetadata[]): void {
     const sticky = this.#batchNumber++
+    const keyless = choosePartition(NO_KEY, partitions, sticky) // where every keyless message of the batch goes
     const kicked = new Set<PartitionLane | PipelinedLane>()
+    let lane: PartitionLane | PipelinedLane | undefined
+    let lanePartition = -1
     for (const p of batch) {
       if (p.settled) continue
-      p.message.partition = choosePartition(p.message, partitions, sticky)
-      if (!partitions.some((m) => m.partitionId === p.message.partition)) {
-        this.#ledger.fail(p, unknownPartition(p.topic, p.message.partition, partitions.length))
-        continue
-      }
-      const id = `${p.topic}\u0000${p.message.partition}`
-      let lane = this.#lanes.get(id)
-      if (!lane) {
-        const context: LaneContext = {
-          conn: this.#conn,
-          ledger: this.#ledger,
-          tuning: this.#tuning,
-          compression: this.#compression,
-          closed: () => this.#closed,
-          timeoutError: (m, last) => this.timeoutError(m, last),
-          onError: this.#noteError,
-          onIdle: (l: PartitionLane | PipelinedLane) => {
-            if (this.#lanes.get(id) === l) this.#lanes.delete(id)
-            this.#schedule.idled()
-          },
+      p.partition ??= p.key === null ? keyless : choosePartition(p, partitions, sticky)
+      const partition = p.partition
+      if (lane === undefined || partition !== lanePartition) {
+        if (!partitions.some((m) => m.partitionId === partition)) {
+          this.#ledger.fail(p, unknownPartition(p.topic, partition, partitions.length))
+          continue
         }
-        // Idempotent: up to 5 requests in flight per partition on our own send path; else one, via kafkajs.
-        const session = this.#conn.session
-        lane =
-          session === undefined
-            ? new PartitionLane(p.topic, p.message.partition, context)
-            : new PipelinedLane(p.topic, p.message.partition, context, session)
-        this.#lanes.set(id, lane)
+        lane = this.#lane(p.topic, partition)
+        lanePartition = partition
+        kicked.add(lane)
       }
       lane.push(p)
-      kicked.add(lane)
     }
-    for (const lane of kicked) lane.run()
+    for (const l of kicked) l.run()
+  }
+
+  /** The lane of a topic-partition, made when there is none. */
+  #lane(topic: string, partition: number): PartitionLane | PipelinedLane {
+    const id = `${topic}\u0000${partition}`
+    let lane = this.#lanes.get(id)
+    if (!lane) {
+      const context: LaneContext = {
+        conn: this.#conn,
+        ledger: this.#ledger,
+        tuning: this.#tuning,
+        compression: this.#compression,
+        closed: () => this.#closed,
+        timeoutError: (m, last) => this.timeoutError(m, last),
+        onError: this.#noteError,
+        onIdle: (l: PartitionLane | PipelinedLane) => {
+          if (this.#lanes.get(id) === l) this.#lanes.delete(id)
+          this.#schedule.idled()
+        },
+      }
+      // Idempotent: up to 5 requests in flight per partition on our own send path; else one, via kafkajs.
+      const session = this.#conn.session
+      lane =
+        session === undefined
+          ? new PartitionLane(topic, partition, context)
+          : new PipelinedLane(topic, partition, context, session)
+      this.#lanes.set(id, lane)
+    }
+    return lane
   }
 
   /**

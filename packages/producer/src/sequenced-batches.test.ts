@@ -1,4 +1,5 @@
 import { KafkaConnectionError } from '@gracedb-kafka/core'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DeliveryLedger, type Pending } from './delivery-ledger.js'
 import { SequencedBatches } from './sequenced-batches.js'
@@ -10,7 +11,7 @@ function records(ledger: DeliveryLedger, n: number): Pending[] {
       ledger.create({
         topic: 't',
         size: 1,
-        message: { value: `${i}` },
+        value: Buffer.from(`${i}`),
         key: null,
         deadline: Date.now() + 60_000,
       }),
@@ -19,7 +20,35 @@ function records(ledger: DeliveryLedger, n: number): Pending[] {
   return out
 }
 
+type State = 'queued' | 'flight' | 'failed' | 'acked'
+
 describe('SequencedBatches', () => {
+  it('hasHole: an unacknowledged batch with no record given up precedes an acknowledged one', () => {
+    const states = fc.constantFrom<State>('queued', 'flight', 'failed', 'acked')
+    const batch = fc.record({
+      state: states,
+      settled: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+    })
+    fc.assert(
+      fc.property(fc.array(batch, { maxLength: 7 }), (spec) => {
+        const ledger = new DeliveryLedger()
+        const batches = new SequencedBatches({ generation: 1, next: 0 })
+        for (const { state, settled } of spec) {
+          const rs = records(ledger, settled.length)
+          settled.forEach((s, i) => {
+            if (s) rs[i]!.settled = true
+          })
+          batches.add(rs).state = state
+        }
+        // The definition, by brute force over every pair of batches.
+        const clean = (i: number) => spec[i]!.state !== 'acked' && !spec[i]!.settled.some(Boolean)
+        const hole = spec.some((b, j) => b.state === 'acked' && spec.slice(0, j).some((_, i) => clean(i)))
+        expect(batches.hasHole()).toBe(hole)
+      }),
+      { numRuns: 500 },
+    )
+  })
+
   it('numbers batches consecutively and keeps a batch’s numbers when it is sent again', () => {
     const ledger = new DeliveryLedger()
     const batches = new SequencedBatches()
@@ -85,7 +114,7 @@ describe('SequencedBatches', () => {
     expect(batches.hasAbandoned()).toBe(true)
     const tail = records(ledger, 1)
     const queue = batches.renumber({ generation: 2, next: 0 }, tail)
-    expect(queue.map((p) => p.message.value)).toEqual(['1', '0', '1', '0'])
+    expect(queue.map((p) => p.value.toString())).toEqual(['1', '0', '1', '0'])
     expect(batches.size).toBe(0)
     expect(batches.generation).toBe(2)
     expect(batches.add(queue).firstSequence).toBe(0)

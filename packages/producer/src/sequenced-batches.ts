@@ -120,11 +120,13 @@ export class SequencedBatches {
    * wrote it (it takes a producer's batches in sequence), and its answer is still to be had.
    */
   hasHole(): boolean {
-    let open = false
-    for (const b of this.#batches) {
-      if (b.state === 'acked') {
-        if (open) return true
-      } else if (!b.records.some((p) => p.settled)) open = true
+    // Records are looked at only before the last acknowledged batch (answers come in order: seldom any).
+    const batches = this.#batches
+    let last = batches.length - 1
+    while (last >= 0 && batches[last]!.state !== 'acked') last--
+    for (let i = 0; i < last; i++) {
+      const b = batches[i]!
+      if (b.state !== 'acked' && !b.records.some((p) => p.settled)) return true
     }
     return false
   }
@@ -141,7 +143,9 @@ export class SequencedBatches {
     while (this.#batches[0]?.state === 'acked') {
       const batch = this.#batches.shift() as SentBatch
       const { baseOffset, logAppendTime } = batch.placed as BatchPlacement
-      for (const [i, p] of batch.records.entries()) {
+      const records = batch.records
+      for (let i = 0; i < records.length; i++) {
+        const p = records[i]!
         p.inDoubt = undefined
         ledger.succeed(p, { partition, offset: baseOffset >= 0 ? baseOffset + i : -1, logAppendTime })
       }

@@ -17,7 +17,7 @@ const map = (err: unknown, _since: number, topic: string): KafkaError =>
 const PARTITIONS = [{ partitionId: 0, leader: 1, replicas: [1], isr: [1] }] as unknown as PartitionMetadata[]
 
 function pending(topic: string, deadline: number, i: number): Pending {
-  return { topic, deadline, settled: false, message: { value: `${i}` } } as unknown as Pending
+  return { topic, deadline, settled: false, value: Buffer.from(`${i}`) } as unknown as Pending
 }
 
 /** A parking whose metadata answers come from `answer` (the topic missing until told otherwise). */
@@ -74,7 +74,7 @@ describe('TopicParking', () => {
     expect(s.released).toEqual([])
     exists = true
     await expect.poll(() => s.released.length, { timeout: 10_000 }).toBe(1)
-    expect(s.released[0]!.map((p) => p.message.value)).toEqual(['0', '1', '2'])
+    expect(s.released[0]!.map((p) => p.value.toString())).toEqual(['0', '1', '2'])
     expect(s.parking.has('t')).toBe(false)
     expect(s.failed).toEqual([])
   })

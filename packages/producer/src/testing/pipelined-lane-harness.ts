@@ -188,7 +188,7 @@ export function laneOver(partition: PartitionLog, renewOnLoss = false): LaneHarn
       const p = ledger.create({
         topic: 't',
         size: 1,
-        message: { value: `m${pushed++}` },
+        value: Buffer.from(`m${pushed++}`),
         key: null,
         deadline: Date.now() + ttlMs,
       })
