@@ -8,7 +8,7 @@ describe('consumerSettings', () => {
       sessionTimeout: SESSION_DEFAULTS.sessionTimeout,
       heartbeatInterval: SESSION_DEFAULTS.heartbeatInterval,
       maxWaitTimeInMs: 500,
-      maxBytesPerPartition: 10 * 1024 * 1024,
+      maxBytesPerPartition: 4 * 1024 * 1024,
     })
   })
 
@@ -17,7 +17,7 @@ describe('consumerSettings', () => {
     expect(consumerSettings(fromLibrdkafka).maxBytesPerPartition).toBe(1_048_576)
     expect(consumerSettings({ maxBytesPerPartition: 65_536 }).maxBytesPerPartition).toBe(65_536)
     expect(consumerSettings({ maxWaitTimeInMs: 100 }).maxWaitTimeInMs).toBe(100)
-    expect(FETCH_DEFAULTS.maxBytesPerPartition).toBe(10_485_760)
+    expect(FETCH_DEFAULTS.maxBytesPerPartition).toBe(4_194_304)
   })
 
   it('keeps a heartbeat below a third of a session timeout the user set', () => {

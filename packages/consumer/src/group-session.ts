@@ -30,10 +30,12 @@ export const SESSION_DEFAULTS = { sessionTimeout: 10_000, heartbeatInterval: 3_0
  * Fetch size default. kafkajs asks for at most 1 MiB per partition, so a fetch of one partition brings about one
  * 1 MiB batch, and kafkajs sends the next fetch only once it has decoded that one: a busy one-partition stream
  * spends a round trip to the broker per thousand 1 KiB messages. librdkafka fetches on its own thread and keeps
- * going while the caller works; here, a fetch may bring up to kafkajs's whole response size (`maxBytes`, 10 MiB),
- * so there are fewer round trips. At a low rate nothing changes (a fetch returns as soon as there is data).
+ * going while the caller works; here a fetch may bring 4 MiB per partition, so there are fewer round trips. The
+ * whole fetch stays capped by kafkajs's `maxBytes` (10 MiB), and 4 MiB rather than the whole 10 leaves room for
+ * the other partitions of the same fetch (the broker fills partitions in the order asked). At a low rate nothing
+ * changes: a fetch returns as soon as there is data.
  */
-export const FETCH_DEFAULTS: { readonly maxBytesPerPartition: number } = { maxBytesPerPartition: 10_485_760 }
+export const FETCH_DEFAULTS: { readonly maxBytesPerPartition: number } = { maxBytesPerPartition: 4_194_304 }
 
 /**
  * kafkajs consumer settings with our defaults; a heartbeat stays below a third of a user's session timeout.
