@@ -7,19 +7,12 @@ import type { ProducerTuning } from './options.js'
 import type { PipelinedLane } from './pipelined-lane.js'
 import { isProducerStateLost, isTransient } from './transient.js'
 
-let lastMs = Number.NaN
-let lastMsText = ''
-
 /** The kafkajs message of a queued record (its timestamp as kafkajs types it, a decimal string). */
 function toKafkajsMessage(p: Pending): Message {
-  if (p.timestamp !== lastMs) {
-    lastMs = p.timestamp
-    lastMsText = String(p.timestamp)
-  }
   return {
     key: p.key,
     value: p.value,
-    timestamp: lastMsText,
+    timestamp: String(p.timestamp),
     headers: p.headers,
     partition: p.partition,
   } as Message
