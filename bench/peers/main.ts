@@ -11,7 +11,7 @@ import { type JavaTools, javaTools, resolveToolsClasspath } from './java-tools.j
 import { helpPart, latencyPart, restPart } from './latency-parts.js'
 import { ensurePythonPeer, pythonVersions } from './python-peer.js'
 import { type Ratio, Recorder, ratio, summarize } from './results.js'
-import { benchEvent, KAFKA_START_JVM, type PeersEnv, setupPeers } from './setup.js'
+import { benchEvent, KAFKA_START_JVM, PADS, type PeersEnv, setupPeers } from './setup.js'
 import { measuresTable, ratiosTable } from './table.js'
 import { consumerPart, PARTITIONS, producerPart } from './throughput-parts.js'
 import { warmUpBroker } from './warm-up.js'
@@ -58,7 +58,7 @@ if (needsKafka) {
     warmUpSeconds = await warmUpBroker(env, WARM_UP_MESSAGES)
     console.log(`bench:peers: broker warmed up in ${warmUpSeconds.toFixed(1)} s`)
     // 1 KiB as the reference writes it (json.dumps spacing), for the Java tools' payload file.
-    const payloads = Array.from({ length: 1000 }, (_, i) => {
+    const payloads = Array.from({ length: PADS.length }, (_, i) => {
       const e = benchEvent(i)
       return `{"seq": ${e.seq}, "graceid": "${e.graceid}", "pad": "${e.pad}"}`
     })

@@ -4,7 +4,7 @@ Environment (set by bench/peers/python-peer.ts):
   BP_BOOTSTRAP_SERVERS  SASL_SSL bootstrap servers of the bench broker
   BP_CA_CERT_PATH       PEM of the testkit CA
   BP_INSTANCE           instance name used for topic namespacing ("<instance>.<topic>")
-  BP_PADS_FILE          JSON array of the 1,000 paddings (random hex) of the bench's messages, the same as Node's
+  BP_PADS_FILE          JSON array of the paddings (random hex, 10,007 of them) of the bench's messages, the same as Node's
   BP_ISSUER, BP_ISSUER_JWKS
                         the testkit issuer and its public JWKS: its `iss` is not a reachable URL, so the keys
                         go into the scitokens key cache (under $XDG_CACHE_HOME), as a download would put them;
