@@ -1,5 +1,6 @@
 import { KafkaAuthenticationError, type KafkaError, redactTokens } from '@gracedb-kafka/core'
 import { DeliveryPromise } from './delivery-promise.js'
+import { type MessageInit, QueuedMessage } from './queued-message.js'
 
 /** Where a message was written, passed to `onDelivery` and returned by `produce()`'s promise. */
 export interface DeliveryReport {
@@ -29,7 +30,11 @@ export interface Pending {
   readonly topic: string
   readonly size: number
   readonly key: Buffer | null
+  /** The value's bytes: a view made on each read, of {@link Pending.valueBytes} (the encoder reads those). */
   readonly value: Buffer
+  readonly valueBytes: ArrayBufferLike
+  readonly valueOffset: number
+  readonly valueLength: number
   readonly headers: Record<string, Buffer> | undefined
   /** The partition asked for, else `undefined` until the sender has chosen one. */
   partition: number | undefined
@@ -81,32 +86,9 @@ export class DeliveryLedger {
   }
 
   /** Register a new message (counted as pending until settled). */
-  create(init: {
-    topic: string
-    size: number
-    key: Buffer | null
-    value: Buffer
-    headers?: Record<string, Buffer> | undefined
-    partition?: number | undefined
-    deadline: number
-    timestamp?: number
-    onDelivery?: DeliveryCallback | undefined
-  }): Pending {
+  create(init: MessageInit): Pending {
     this.#pending++
-    return {
-      topic: init.topic,
-      size: init.size,
-      key: init.key,
-      value: init.value,
-      headers: init.headers,
-      partition: init.partition,
-      timestamp: init.timestamp ?? Date.now(),
-      deadline: init.deadline,
-      promise: DeliveryPromise.open<DeliveryReport>(),
-      onDelivery: init.onDelivery,
-      settled: false,
-      inDoubt: undefined,
-    }
+    return new QueuedMessage(init)
   }
 
   /** Report a message delivered at the partition and offset the broker returned for it. No-op once settled. */

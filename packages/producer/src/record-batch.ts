@@ -8,6 +8,13 @@ import { batchTimestamps, int64Of } from './batch-timestamps.js'
 export interface RecordLike {
   readonly key?: Buffer | string | null | undefined
   readonly value: Buffer | string | null
+  /**
+   * The value as bytes `valueOffset … valueOffset + valueLength` of this buffer, read instead of `value` when
+   * set: a queued message keeps no Buffer object of its own (see `QueuedMessage`).
+   */
+  readonly valueBytes?: ArrayBufferLike | undefined
+  readonly valueOffset?: number
+  readonly valueLength?: number
   readonly headers?: IHeaders | undefined
   readonly timestamp?: string | number | undefined
 }
@@ -139,7 +146,7 @@ export function planRecords(messages: readonly RecordLike[], dateNow: number): R
     const delta = ((m.timestamp || dateNow) as number) - (first as number)
     if (!Number.isSafeInteger(delta) || delta > MAX_DELTA || delta < -MAX_DELTA) return undefined
     const ks = bytesSize(m.key)
-    const vs = bytesSize(m.value)
+    const vs = m.valueBytes === undefined ? bytesSize(m.value) : (m.valueLength as number)
     const hs = headersSize(m.headers)
     const body =
       1 +
@@ -214,7 +221,13 @@ export function writeRecords(
     off = writeVarLong(buf, off, deltas[i]!)
     off = writeVarInt(buf, off, i)
     off = writeBytes(buf, off, m.key, keySizes[i]!)
-    off = writeBytes(buf, off, m.value, valueSizes[i]!)
+    const vs = valueSizes[i]!
+    if (m.valueBytes === undefined) off = writeBytes(buf, off, m.value, vs)
+    else {
+      off = writeVarInt(buf, off, vs)
+      buf.set(new Uint8Array(m.valueBytes, m.valueOffset, vs), off)
+      off += vs
+    }
     off = writeHeaders(buf, off, m.headers)
   }
   return off
