@@ -23,35 +23,11 @@ export interface DeliveryReport {
 export type DeliveryCallback = (err: KafkaError | null, report: DeliveryReport | null) => void
 
 /**
- * A produced message until its outcome is reported. It is also the record the Produce request encoder reads
- * (`key`, `value`, `headers`, `timestamp`): one object per queued message, no separate kafkajs `Message`.
+ * A produced message until its outcome is reported ({@link QueuedMessage}). It is also the record the Produce
+ * request encoder reads (`key`, the value's place, `headers`, `timestamp`): one object per queued message, no
+ * separate kafkajs `Message`.
  */
-export interface Pending {
-  readonly topic: string
-  readonly size: number
-  readonly key: Buffer | null
-  /** The value's bytes: a view made on each read, of {@link Pending.valueBytes} (the encoder reads those). */
-  readonly value: Buffer
-  readonly valueBytes: ArrayBufferLike
-  readonly valueOffset: number
-  readonly valueLength: number
-  readonly headers: Record<string, Buffer> | undefined
-  /** The partition asked for, else `undefined` until the sender has chosen one. */
-  partition: number | undefined
-  /** Create time, epoch ms. */
-  readonly timestamp: number
-  /** Epoch ms after which the message is reported failed (`delivery.timeout.ms` after `produce()`). */
-  readonly deadline: number
-  /** Settled by the ledger only ({@link DeliveryPromise.fulfil}, {@link DeliveryPromise.fail}). */
-  readonly promise: DeliveryPromise<DeliveryReport>
-  readonly onDelivery: DeliveryCallback | undefined
-  settled: boolean
-  /**
-   * While the message was sent in a request whose outcome is unknown (no answer yet, or a lost one): the
-   * producer-id generation it was sent under; otherwise `undefined`.
-   */
-  inDoubt: number | undefined
-}
+export type Pending = QueuedMessage
 
 interface Failure {
   error: KafkaError

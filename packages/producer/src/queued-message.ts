@@ -1,4 +1,4 @@
-import type { DeliveryCallback, DeliveryReport, Pending } from './delivery-ledger.js'
+import type { DeliveryCallback, DeliveryReport } from './delivery-ledger.js'
 import { DeliveryPromise } from './delivery-promise.js'
 
 /** What `DeliveryLedger.create` takes to register a message. */
@@ -30,7 +30,7 @@ export interface MessageInit {
  * m.value.toString() // 'abc'
  * ```
  */
-export class QueuedMessage implements Pending {
+export class QueuedMessage {
   readonly topic: string
   readonly size: number
   readonly key: Buffer | null
@@ -38,13 +38,20 @@ export class QueuedMessage implements Pending {
   readonly valueOffset: number
   readonly valueLength: number
   readonly headers: Record<string, Buffer> | undefined
+  /** The partition asked for, else `undefined` until the sender has chosen one. */
   partition: number | undefined
+  /** Create time, epoch ms. */
   readonly timestamp: number
   /** `deadline - timestamp`: a small integer, stored as such, where a deadline would need a boxed number. */
   readonly #timeoutMs: number
+  /** Settled by the ledger only ({@link DeliveryPromise.fulfil}, {@link DeliveryPromise.fail}). */
   readonly promise: DeliveryPromise<DeliveryReport>
   readonly onDelivery: DeliveryCallback | undefined
   settled = false
+  /**
+   * While the message was sent in a request whose outcome is unknown (no answer yet, or a lost one): the
+   * producer-id generation it was sent under; otherwise `undefined`.
+   */
   inDoubt: number | undefined = undefined
 
   constructor(init: MessageInit) {
@@ -63,12 +70,12 @@ export class QueuedMessage implements Pending {
     this.onDelivery = init.onDelivery
   }
 
-  /** Epoch ms after which the message is reported failed. */
+  /** Epoch ms after which the message is reported failed (`delivery.timeout.ms` after `produce()`). */
   get deadline(): number {
     return this.timestamp + this.#timeoutMs
   }
 
-  /** The value's bytes (a view, no copy). */
+  /** The value's bytes: a view made on each read (no copy); the encoder reads the place instead. */
   get value(): Buffer {
     return Buffer.from(this.valueBytes, this.valueOffset, this.valueLength)
   }
