@@ -27,7 +27,8 @@ export interface MessageInit {
  *
  * @example
  * ```ts
- * const m = new QueuedMessage({ topic: 't', size: 3, key: null, value: Buffer.from('abc'), deadline: Date.now() + 30_000 })
+ * const value = Buffer.from('abc')
+ * const m = new QueuedMessage({ topic: 't', size: 3, key: null, value, deadline: Date.now() + 30_000 })
  * m.value.toString() // 'abc'
  * ```
  */
