@@ -222,12 +222,8 @@ export function writeRecords(
     off = writeVarInt(buf, off, i)
     off = writeBytes(buf, off, m.key, keySizes[i]!)
     const vs = valueSizes[i]!
-    if (m.valueBytes === undefined) off = writeBytes(buf, off, m.value, vs)
-    else {
-      off = writeVarInt(buf, off, vs)
-      buf.set(new Uint8Array(m.valueBytes, m.valueOffset, vs), off)
-      off += vs
-    }
+    const value = m.valueBytes === undefined ? m.value : new Uint8Array(m.valueBytes, m.valueOffset, vs)
+    off = writeBytes(buf, off, value, vs)
     off = writeHeaders(buf, off, m.headers)
   }
   return off
