@@ -75,6 +75,28 @@ describe('pythonJsonDumps', () => {
     )
   })
 
+  it('escapes a single edge character anywhere in a long printable string, at any alignment', () => {
+    // The word-at-a-time check of a copied string must catch one bad byte in any of the four lanes of a word,
+    // in the unaligned head and tail as well as the middle, and must not flag its printable neighbours.
+    const edges = ['\x00', '\x1f', ' ', '~', '\x7f', '"', '\\', '\x80', '\xff', 'Ā', '\u2028', '\ud800']
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[ -~]{32,300}$/),
+        fc.nat(),
+        fc.constantFrom(...edges),
+        fc.nat({ max: 7 }),
+        (plain, at, edge, shift) => {
+          const i = at % plain.length
+          const s = plain.slice(0, i) + edge + plain.slice(i + 1)
+          const value = { ['k'.repeat(shift)]: s, [s]: [s, 'x'.repeat(shift)] }
+          expect(pythonJsonDumps(value)).toBe(previousDumps(value))
+          expect(pythonJsonDumps(plain)).toBe(`"${plain.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
+        },
+      ),
+      { numRuns: 3000 },
+    )
+  })
+
   it('gives the same bytes as the text, for large values too (the buffer grows, then shrinks back)', () => {
     const big = { pad: 'x'.repeat(3_000_000), list: Array.from({ length: 20_000 }, (_, i) => `é${i}`) }
     const text = previousDumps(big)

@@ -1,10 +1,34 @@
 /** Initial room of the shared output buffer; it grows by doubling and shrinks back after a large value. */
 const INITIAL_BYTES = 64 * 1024
 const HEX = '0123456789abcdef'
-/** Strings at least this long are checked with {@link PLAIN} and copied natively when they need no escape. */
+/** Strings at least this long are copied natively and checked afterwards (see {@link isPlainRun}). */
 const NATIVE_COPY_CHARS = 32
-/** A string with nothing to escape: printable ASCII without `"` and `\`. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+/**
+ * Whether `bytes[from, to)` (ASCII, as written by a latin1 copy of an ASCII string) has no control character
+ * and no DEL: every byte in 0x20..0x7e. Four bytes at a time through `words` (an Int32Array over the same,
+ * 4-byte aligned, memory): with y = byte + 1, a byte is bad when y < 0x21 or y >= 0x80, and since ASCII bytes
+ * never carry into their neighbour, `(y - 0x21) | y` over a word sets a byte's high bit exactly when some byte of
+ * the word is bad (a borrow only starts at a bad byte). About three times faster than a regular expression.
+ */
+function isPlainRun(bytes: Uint8Array, words: Int32Array, from: number, to: number): boolean {
+  let acc = 0
+  let i = from
+  for (; i < to && (i & 3) !== 0; i++) {
+    const y = (bytes[i] as number) + 1
+    acc |= (y - 0x21) | y
+  }
+  const wordEnd = to >> 2
+  for (let k = i >> 2; k < wordEnd; k++) {
+    const y = (words[k] as number) + 0x01010101
+    acc |= (y - 0x21212121) | y
+  }
+  for (i = Math.max(i, wordEnd << 2); i < to; i++) {
+    const y = (bytes[i] as number) + 1
+    acc |= (y - 0x21) | y
+  }
+  return (acc & 0x80808080) === 0
+}
 
 /** The two-character escapes `JSON.stringify` uses below 0x20, by code unit (0 where it writes `\u00XX`). */
 const SHORT_ESCAPES = new Uint8Array(0x20)
@@ -32,6 +56,8 @@ function formatNumber(n: number): string {
 /** Writes JSON as bytes (ASCII only) into one growing buffer: no intermediate strings. */
 class JsonWriter {
   buf: Buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES)
+  /** The same memory as `buf`, four bytes at a time (`buf` starts its own ArrayBuffer: aligned). */
+  words: Int32Array = new Int32Array(this.buf.buffer, 0, this.buf.length >> 2)
   pos = 0
   busy = false
   readonly #stack: unknown[] = []
@@ -44,6 +70,7 @@ class JsonWriter {
     const grown = Buffer.allocUnsafeSlow(size)
     grown.set(this.buf.subarray(0, this.pos))
     this.buf = grown
+    this.words = new Int32Array(grown.buffer, 0, grown.length >> 2)
   }
 
   /** Text known to be printable ASCII (numbers, punctuation). */
@@ -57,15 +84,24 @@ class JsonWriter {
 
   /** A JSON string literal as Python writes it: `JSON.stringify`'s escapes, every code unit >= 0x7f as `\uXXXX`. */
   quote(s: string): void {
-    if (s.length >= NATIVE_COPY_CHARS && PLAIN.test(s)) {
-      // A long string with nothing to escape (e.g. a payload's text): one native copy beats a loop in JS.
+    if (
+      s.length >= NATIVE_COPY_CHARS &&
+      Buffer.byteLength(s, 'utf8') === s.length && // ASCII only
+      s.indexOf('"') < 0 &&
+      s.indexOf('\\') < 0
+    ) {
+      // A long ASCII string (e.g. a payload's text): one native copy, then a check of the copied bytes for control
+      // characters; when there is none (the usual case) nothing needs escaping and the copy stands.
       this.room(s.length + 2)
       const buf = this.buf
-      buf[this.pos] = 0x22
-      const n = buf.write(s, this.pos + 1, s.length, 'latin1')
-      buf[this.pos + 1 + n] = 0x22
-      this.pos += n + 2
-      return
+      const at = this.pos + 1
+      const n = buf.write(s, at, s.length, 'latin1')
+      if (isPlainRun(buf, this.words, at, at + n)) {
+        buf[this.pos] = 0x22
+        buf[at + n] = 0x22
+        this.pos = at + n + 1
+        return
+      }
     }
     this.room(s.length * 6 + 2)
     const buf = this.buf
