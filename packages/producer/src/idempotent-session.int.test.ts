@@ -2,6 +2,7 @@ import { toKafkaError } from '@gracedb-kafka/core'
 import { type KafkaTestCluster, plaintextKafka, startKafka } from '@gracedb-kafka/testkit'
 import { CompressionTypes } from 'kafkajs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { CONNECTIONS } from './cluster-slots.js'
 import { IdempotentSession } from './idempotent-session.js'
 import { createInternalCluster, type InternalCluster } from './kafkajs-cluster.js'
 import { readBack } from './testing/read-back.js'
@@ -34,8 +35,8 @@ async function ready(session: IdempotentSession): Promise<void> {
 }
 
 /** A topic of 1 partition and a session over the plaintext listener; `clusters` are the kafkajs clusters it made. */
-async function sessionOn(topic: string, clientId: string) {
-  await kafka.createTopic(topic, { partitions: 1 })
+async function sessionOn(topic: string, clientId: string, partitions = 1) {
+  await kafka.createTopic(topic, { partitions })
   const clusters: InternalCluster[] = []
   const client = plaintextKafka(kafka.plaintextBootstrapServers.split(','), { clientId })
   const session = new IdempotentSession(client, (k) => {
@@ -128,6 +129,45 @@ it('a leader lookup uses the cached metadata (no Metadata request per message); 
     expect(requests).toBe(0)
     await session.leader(topic, 0, true) // after a failed send
     expect(requests).toBe(1)
+  } finally {
+    await session.close()
+  }
+}, 60_000)
+
+it('spreads partitions over connection slots, one per partition modulo CONNECTIONS, opened only when used', async () => {
+  const partitions = CONNECTIONS + 1
+  const { topic, session, clusters } = await sessionOn('gracedb-session.spread', 'session-test-4', partitions)
+  try {
+    await ready(session)
+    const first = await session.leader(topic, 0, false)
+    expect(clusters).toHaveLength(1) // a producer writing one partition keeps one connection
+    const brokers = [first]
+    for (let p = 1; p < partitions; p++) brokers.push(await session.leader(topic, p, false))
+    expect(clusters).toHaveLength(CONNECTIONS)
+    expect(new Set(brokers.slice(0, CONNECTIONS)).size).toBe(CONNECTIONS) // distinct connections...
+    expect(brokers[CONNECTIONS]).toBe(brokers[0]) // ...and partition p always on slot p % CONNECTIONS
+    // Each partition's batch is written through its slot's connection, under the one producer id.
+    const id = session.begin()
+    try {
+      for (let p = 0; p < partitions; p++) {
+        const send = await session.encode(brokers[p]!, id, {
+          topic,
+          partition: p,
+          firstSequence: session.counter(topic, p).next,
+          messages: [{ key: `k${p}`, value: `to partition ${p}` }],
+          compression: CompressionTypes.None,
+        })
+        expect((await send()).baseOffset).toBe(0)
+      }
+    } finally {
+      session.end()
+    }
+    const read = await readBack(kafka.plaintextBootstrapServers, topic, partitions)
+    expect(read.map((m) => m.value?.toString()).sort()).toEqual(
+      Array.from({ length: partitions }, (_, p) => `to partition ${p}`),
+    )
+    await session.reset() // after an authentication failure: every slot's connections are dropped
+    expect(clusters.every((c) => !c.isConnected())).toBe(true)
   } finally {
     await session.close()
   }

@@ -1,4 +1,5 @@
 import type { CompressionTypes, Kafka } from 'kafkajs'
+import { ClusterSlots } from './cluster-slots.js'
 import {
   connectionReady,
   createInternalCluster,
@@ -44,9 +45,8 @@ const PRODUCE_TIMEOUT_MS = 30_000
  * ```
  */
 export class IdempotentSession {
-  readonly #kafka: Kafka
-  readonly #createCluster: (kafka: Kafka) => InternalCluster
-  #cluster: InternalCluster | undefined
+  /** The kafkajs clusters of the connection slots; slot 0 also obtains the producer id. */
+  readonly #slots: ClusterSlots
   #id: { producerId: number; producerEpoch: number } | undefined
   #generation = 0
   #inFlight = 0
@@ -60,8 +60,7 @@ export class IdempotentSession {
 
   /** `createCluster` is for tests that need to reach the cluster (the default: a new kafkajs cluster of `kafka`). */
   constructor(kafka: Kafka, createCluster: (kafka: Kafka) => InternalCluster = createInternalCluster) {
-    this.#kafka = kafka
-    this.#createCluster = createCluster
+    this.#slots = new ClusterSlots(kafka, createCluster)
   }
 
   /** Bumped each time a new producer id is obtained. */
@@ -81,7 +80,7 @@ export class IdempotentSession {
 
   /** Connect, and obtain a producer id (a new one when a renewal is due, once nothing is in flight). */
   async ready(): Promise<void> {
-    while (this.#id === undefined || this.#renewDue || this.#cluster?.isConnected() !== true) {
+    while (this.#id === undefined || this.#renewDue || !this.#slots.isConnected(0)) {
       this.#preparing ??= this.#prepare().finally(() => {
         this.#preparing = undefined
       })
@@ -107,7 +106,7 @@ export class IdempotentSession {
 
   /** Connect without renewing the producer id (for a lane that holds a renewal, see {@link hold}). */
   async connect(): Promise<void> {
-    await this.#connected()
+    await this.#slots.connected(0)
   }
 
   /** Start a request under the current producer id; pair with {@link IdempotentSession.end}. */
@@ -124,10 +123,11 @@ export class IdempotentSession {
     if (this.#inFlight === 0) for (const wake of this.#quiet) wake()
   }
 
-  /** The leader broker of a partition (metadata refreshed first with `refresh`). */
+  /** The leader broker of a partition (metadata refreshed first with `refresh`), on the partition's slot. */
   async leader(topic: string, partition: number, refresh: boolean): Promise<InternalBroker> {
-    const cluster = await this.#connected()
-    return this.#guard(cluster, async () => {
+    const slot = ClusterSlots.slotOf(partition)
+    const cluster = await this.#slots.connected(slot)
+    return this.#slots.guard(slot, cluster, async () => {
       await cluster.addTargetTopic(topic)
       if (refresh) await cluster.refreshMetadata()
       const leaders = cluster.findLeaderForPartitions(topic, [partition])
@@ -138,7 +138,7 @@ export class IdempotentSession {
           retriable: true,
         })
       }
-      return cluster.findBroker({ nodeId })
+      return this.#slots.adopt(await cluster.findBroker({ nodeId }), cluster)
     })
   }
 
@@ -172,10 +172,14 @@ export class IdempotentSession {
         },
       ],
     })
-    return () => this.#sent(send(), req)
+    return () => this.#sent(send(), req, broker)
   }
 
-  async #sent(sending: Promise<ProduceResponse>, req: BatchRequest): Promise<BatchPlacement> {
+  async #sent(
+    sending: Promise<ProduceResponse>,
+    req: BatchRequest,
+    broker: InternalBroker,
+  ): Promise<BatchPlacement> {
     let response: ProduceResponse
     try {
       response = await sending
@@ -184,7 +188,7 @@ export class IdempotentSession {
       if (isDuplicateSequence(err)) return { baseOffset: -1, logAppendTime: -1 }
       const e = err as { name?: string; host?: string; port?: number }
       if (e.name === 'KafkaJSConnectionClosedError' && e.host !== undefined && e.port !== undefined) {
-        this.#cluster?.removeBroker({ host: e.host, port: e.port })
+        this.#slots.removeBroker(broker, { host: e.host, port: e.port })
       }
       throw err
     }
@@ -205,14 +209,12 @@ export class IdempotentSession {
 
   /** Drop every connection (after an authentication failure); the producer id is kept. */
   async reset(): Promise<void> {
-    await this.#cluster?.disconnect().catch(() => {})
+    await this.#slots.disconnect()
   }
 
   /** Disconnect. */
   async close(): Promise<void> {
-    const cluster = this.#cluster
-    this.#cluster = undefined
-    await cluster?.disconnect().catch(() => {})
+    await this.#slots.close()
   }
 
   #held(): boolean {
@@ -220,39 +222,8 @@ export class IdempotentSession {
     return this.#holds.size > 0
   }
 
-  async #connected(): Promise<InternalCluster> {
-    this.#cluster ??= this.#createCluster(this.#kafka)
-    const cluster = this.#cluster
-    return this.#guard(cluster, async () => {
-      if (!cluster.isConnected()) await cluster.connect()
-      await cluster.refreshMetadataIfNecessary()
-      return cluster
-    })
-  }
-
-  /**
-   * Run `call` on `cluster`. A failure that is not one of kafkajs's own errors (a `TypeError` from its internal
-   * state, e.g. a broker pool left without a seed broker) means that cluster cannot be trusted: it is dropped
-   * and disconnected, and the failure is reported as retriable, so the lanes look up their leaders again on a
-   * new cluster instead of failing their records for good.
-   */
-  async #guard<T>(cluster: InternalCluster, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call()
-    } catch (err) {
-      if (!(err instanceof TypeError || err instanceof RangeError)) throw err
-      if (this.#cluster === cluster) this.#cluster = undefined
-      void cluster.disconnect().catch(() => {})
-      throw Object.assign(new Error(`kafkajs's cluster state broke (${err.message}): reconnecting`), {
-        name: 'GraceDbKafkaClusterReset',
-        retriable: true,
-        cause: err,
-      })
-    }
-  }
-
   async #prepare(): Promise<void> {
-    const cluster = await this.#connected()
+    const cluster = await this.#slots.connected(0)
     if (this.#id !== undefined && !this.#renewDue) return
     while (this.#inFlight > 0 || this.#held()) {
       await new Promise<void>((resolve) => {
@@ -264,7 +235,7 @@ export class IdempotentSession {
       })
       this.#quiet.clear()
     }
-    const result = await this.#guard(cluster, async () => {
+    const result = await this.#slots.guard(0, cluster, async () => {
       const broker = await cluster.findControllerBroker()
       return broker.initProducerId({ transactionTimeout: TRANSACTION_TIMEOUT_MS })
     })
