@@ -103,6 +103,12 @@ describe('pythonJsonDumps', () => {
     expect(pythonJsonBytes(big, (b) => Buffer.from(b).toString('latin1'))).toBe(text)
     const small = { graceid: 'G1' }
     expect(pythonJsonBytes(small, (b) => Buffer.from(b))).toEqual(Buffer.from('{"graceid": "G1"}'))
+    // After the shrink, long strings are still checked in the buffer written to (not the large one given back):
+    // a control character in a long string is escaped, a plain one copied as is.
+    const tab = `${'p'.repeat(40)}\t${'q'.repeat(40)}`
+    for (const value of [{ s: tab }, { s: 'r'.repeat(100) }, [tab, big.pad.slice(0, 64)]]) {
+      expect(pythonJsonDumps(value)).toBe(previousDumps(value))
+    }
   })
 
   it('serialises again from inside toJSON (a re-entrant call gets a writer of its own)', () => {

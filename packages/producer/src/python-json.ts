@@ -69,8 +69,18 @@ class JsonWriter {
     while (size < this.pos + n) size *= 2
     const grown = Buffer.allocUnsafeSlow(size)
     grown.set(this.buf.subarray(0, this.pos))
-    this.buf = grown
-    this.words = new Int32Array(grown.buffer, 0, grown.length >> 2)
+    this.#use(grown)
+  }
+
+  /** Give the large buffer back after a large value (the next one starts small again). */
+  shrink(): void {
+    if (this.buf.length > INITIAL_BYTES * 16) this.#use(Buffer.allocUnsafeSlow(INITIAL_BYTES))
+  }
+
+  /** Write into `buf` from now on (`words` always views the same memory). */
+  #use(buf: Buffer): void {
+    this.buf = buf
+    this.words = new Int32Array(buf.buffer, 0, buf.length >> 2)
   }
 
   /** Text known to be printable ASCII (numbers, punctuation). */
@@ -235,7 +245,7 @@ export function pythonJsonBytes<R>(value: unknown, use: (bytes: Uint8Array) => R
     return use(writer.buf.subarray(0, n))
   } finally {
     writer.busy = false
-    if (writer.buf.length > INITIAL_BYTES * 16) writer.buf = Buffer.allocUnsafeSlow(INITIAL_BYTES)
+    writer.shrink()
   }
 }
 
