@@ -10,6 +10,7 @@
 // 100,000 1 KiB messages per contender and round after 1,000 of warm-up: produce() un-awaited, then flush().
 import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
+import { median } from '../peers/results.js'
 import { benchEvent, INSTANCE, KAFKA_START_JVM, setupPeers } from '../peers/setup.js'
 import { warmUpBroker } from '../peers/warm-up.js'
 
@@ -62,8 +63,7 @@ try {
 } finally {
   await env.stop()
 }
-const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!
 for (const [k, v] of Object.entries(res))
   console.log(
-    `${k}: median ${med(v).toFixed(0)} min ${Math.min(...v).toFixed(0)} max ${Math.max(...v).toFixed(0)}`,
+    `${k}: median ${median(v)?.toFixed(0)} min ${Math.min(...v).toFixed(0)} max ${Math.max(...v).toFixed(0)}`,
   )

@@ -47,16 +47,12 @@ export class ClusterSlots {
 
   /** The slot's cluster, connected and with its metadata fresh. */
   async connected(slot: number): Promise<InternalCluster> {
-    let cluster = this.#clusters[slot]
-    if (cluster === undefined) {
-      cluster = this.#create(this.#kafka)
-      this.#clusters[slot] = cluster
-    }
-    const c = cluster
-    return this.guard(slot, c, async () => {
-      if (!c.isConnected()) await c.connect()
-      await c.refreshMetadataIfNecessary()
-      return c
+    const cluster = this.#clusters[slot] ?? this.#create(this.#kafka)
+    this.#clusters[slot] = cluster
+    return this.guard(slot, cluster, async () => {
+      if (!cluster.isConnected()) await cluster.connect()
+      await cluster.refreshMetadataIfNecessary()
+      return cluster
     })
   }
 
@@ -89,12 +85,15 @@ export class ClusterSlots {
 
   /** Drop every connection (the clusters stay, and connect again on next use). */
   async disconnect(): Promise<void> {
-    await Promise.all(this.#clusters.map((c) => c?.disconnect().catch(() => {})))
+    await disconnectAll(this.#clusters)
   }
 
   /** Disconnect and forget every cluster. */
   async close(): Promise<void> {
-    const clusters = this.#clusters.splice(0)
-    await Promise.all(clusters.map((c) => c?.disconnect().catch(() => {})))
+    await disconnectAll(this.#clusters.splice(0))
   }
+}
+
+async function disconnectAll(clusters: readonly (InternalCluster | undefined)[]): Promise<void> {
+  await Promise.all(clusters.map((c) => c?.disconnect().catch(() => {})))
 }

@@ -55,9 +55,9 @@ function formatNumber(n: number): string {
 
 /** Writes JSON as bytes (ASCII only) into one growing buffer: no intermediate strings. */
 class JsonWriter {
-  buf: Buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES)
-  /** The same memory as `buf`, four bytes at a time (`buf` starts its own ArrayBuffer: aligned). */
-  words: Int32Array = new Int32Array(this.buf.buffer, 0, this.buf.length >> 2)
+  #buf: Buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES)
+  /** The same memory as `#buf`, four bytes at a time (`#buf` starts its own ArrayBuffer: aligned). */
+  #words: Int32Array = new Int32Array(this.#buf.buffer, 0, this.#buf.length >> 2)
   pos = 0
   busy = false
   readonly #stack: unknown[] = []
@@ -77,10 +77,15 @@ class JsonWriter {
     if (this.buf.length > INITIAL_BYTES * 16) this.#use(Buffer.allocUnsafeSlow(INITIAL_BYTES))
   }
 
-  /** Write into `buf` from now on (`words` always views the same memory). */
+  /** The output buffer (replaced only through `#use`, which keeps `#words` over the same memory). */
+  get buf(): Buffer {
+    return this.#buf
+  }
+
+  /** Write into `buf` from now on. */
   #use(buf: Buffer): void {
-    this.buf = buf
-    this.words = new Int32Array(buf.buffer, 0, buf.length >> 2)
+    this.#buf = buf
+    this.#words = new Int32Array(buf.buffer, 0, buf.length >> 2)
   }
 
   /** Text known to be printable ASCII (numbers, punctuation). */
@@ -106,7 +111,7 @@ class JsonWriter {
       const buf = this.buf
       const at = this.pos + 1
       const n = buf.write(s, at, s.length, 'latin1')
-      if (isPlainRun(buf, this.words, at, at + n)) {
+      if (isPlainRun(buf, this.#words, at, at + n)) {
         buf[this.pos] = 0x22
         buf[at + n] = 0x22
         this.pos = at + n + 1
