@@ -25,26 +25,6 @@ describe('BatchQueue', () => {
     expect(q.bytes).toBe(0)
   })
 
-  it('names the topic take() serves next, and whether that topic fills a batch by count or by bytes', () => {
-    const q = new BatchQueue<Item>()
-    expect(q.nextTopic()).toBeUndefined()
-    q.push({ topic: 'b', size: 10, n: 0 })
-    q.push({ topic: 'a', size: 500, n: 1 })
-    q.push({ topic: 'a', size: 500, n: 2 })
-    expect(q.nextTopic()).toBe('b')
-    expect(q.hasFullBatch('b', 2, 1000)).toBe(false)
-    expect(q.hasFullBatch('a', 2, 10_000)).toBe(true) // by count
-    expect(q.hasFullBatch('a', 3, 1000)).toBe(true) // by bytes
-    expect(q.hasFullBatch('a', 3, 1001)).toBe(false)
-    q.push({ topic: 'b', size: 10, n: 3 })
-    expect(q.hasFullBatch('b', 2, 1000)).toBe(true)
-    expect(q.take(2, 1000).map((i) => i.n)).toEqual([0, 3])
-    expect(q.nextTopic()).toBe('a')
-    expect(q.hasFullBatch('b', 1, 1)).toBe(false) // gone with its last message
-    q.take(1, 1000)
-    expect(q.hasFullBatch('a', 2, 1000)).toBe(false) // 500 bytes left
-  })
-
   it('stops before the byte limit, but always takes one message (a big one travels alone)', () => {
     const q = new BatchQueue<Item>()
     q.push({ topic: 't', size: 600, n: 0 })

@@ -11,8 +11,6 @@ interface Lane<T> {
   head: number
   /** Arrival number of `items[head]`, to pick the lane whose head is oldest. */
   seqs: number[]
-  /** Estimated bytes of `items[head…]`. */
-  bytes: number
 }
 
 /**
@@ -49,12 +47,11 @@ export class BatchQueue<T extends Queued> {
   push(item: T): void {
     let lane = this.#lanes.get(item.topic)
     if (!lane) {
-      lane = { items: [], head: 0, seqs: [], bytes: 0 }
+      lane = { items: [], head: 0, seqs: [] }
       this.#lanes.set(item.topic, lane)
     }
     lane.items.push(item)
     lane.seqs.push(this.#seq++)
-    lane.bytes += item.size
     this.#count++
     this.#bytes += item.size
   }
@@ -65,9 +62,15 @@ export class BatchQueue<T extends Queued> {
    * than `maxBytes` travels alone). Returns `[]` when the queue is empty.
    */
   take(maxMessages: number, maxBytes: number): T[] {
-    const bestTopic = this.nextTopic()
-    const best = bestTopic === undefined ? undefined : this.#lanes.get(bestTopic)
-    if (bestTopic === undefined || !best) return []
+    let best: Lane<T> | undefined
+    let bestTopic = ''
+    for (const [topic, lane] of this.#lanes) {
+      if (best === undefined || lane.seqs[lane.head]! < best.seqs[best.head]!) {
+        best = lane
+        bestTopic = topic
+      }
+    }
+    if (!best) return []
     const out: T[] = []
     let bytes = 0
     while (best.head < best.items.length && out.length < maxMessages) {
@@ -79,7 +82,6 @@ export class BatchQueue<T extends Queued> {
     }
     this.#count -= out.length
     this.#bytes -= bytes
-    best.bytes -= bytes
     if (best.head === best.items.length) this.#lanes.delete(bestTopic)
     else if (best.head > 4096 && best.head * 2 > best.items.length) {
       best.items = best.items.slice(best.head)
@@ -87,25 +89,6 @@ export class BatchQueue<T extends Queued> {
       best.head = 0
     }
     return out
-  }
-
-  /** The topic {@link BatchQueue.take} serves next: the one whose oldest message arrived first. */
-  nextTopic(): string | undefined {
-    let best: Lane<T> | undefined
-    let bestTopic: string | undefined
-    for (const [topic, lane] of this.#lanes) {
-      if (best === undefined || lane.seqs[lane.head]! < best.seqs[best.head]!) {
-        best = lane
-        bestTopic = topic
-      }
-    }
-    return bestTopic
-  }
-
-  /** Whether `topic`'s queued messages fill a batch of `maxMessages` or `maxBytes` (more may follow it). */
-  hasFullBatch(topic: string, maxMessages: number, maxBytes: number): boolean {
-    const lane = this.#lanes.get(topic)
-    return lane !== undefined && (lane.items.length - lane.head >= maxMessages || lane.bytes >= maxBytes)
   }
 
   /** The topics with messages queued. */

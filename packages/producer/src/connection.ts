@@ -119,11 +119,6 @@ export class ProducerConnection {
     return this.#generation
   }
 
-  /** Whether the producer is connected now (and, idempotent, has its producer id). */
-  get connected(): boolean {
-    return this.#connected
-  }
-
   /** Whether a connection was ever established (a producer that never reached the broker fails fast). */
   get everConnected(): boolean {
     return this.#everConnected

@@ -8,7 +8,6 @@ import {
   type InternalCluster,
   type ProduceResponse,
 } from './kafkajs-cluster.js'
-import type { CompressedRecords } from './produce-request.js'
 import type { RecordLike } from './record-batch.js'
 import type { SequenceCounter } from './sequenced-batches.js'
 import { isDuplicateSequence } from './transient.js'
@@ -20,8 +19,6 @@ export interface BatchRequest {
   firstSequence: number
   messages: readonly RecordLike[]
   compression: CompressionTypes
-  /** The messages' records, compressed ahead (see `CompressAhead`). */
-  compressed?: Promise<CompressedRecords | undefined> | undefined
 }
 
 /** What the broker answered for the batch's partition (both -1: written before, its offset no longer known). */
@@ -170,12 +167,7 @@ export class IdempotentSession {
         {
           topic: req.topic,
           partitions: [
-            {
-              partition: req.partition,
-              firstSequence: req.firstSequence,
-              messages: req.messages,
-              compressed: req.compressed,
-            },
+            { partition: req.partition, firstSequence: req.firstSequence, messages: req.messages },
           ],
         },
       ],

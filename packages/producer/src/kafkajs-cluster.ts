@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { fixSeedBrokerRemoval } from '@gracedb-kafka/core'
 import type { CompressionTypes, Kafka } from 'kafkajs'
 import { adoptEncodedBodies, HEADROOM } from './encoder-adoption.js'
-import { type CompressedRecords, encodeProduceRequest } from './produce-request.js'
+import { encodeProduceRequest } from './produce-request.js'
 import type { RecordLike } from './record-batch.js'
 
 const require = createRequire(import.meta.url)
@@ -29,13 +29,7 @@ export interface InternalBroker {
     compression: CompressionTypes
     topicData: Array<{
       topic: string
-      partitions: Array<{
-        partition: number
-        firstSequence: number
-        messages: readonly RecordLike[]
-        /** Ours, not kafkajs's (it ignores it): the records compressed ahead (`produce-request.ts`). */
-        compressed?: Promise<CompressedRecords | undefined> | undefined
-      }>
+      partitions: Array<{ partition: number; firstSequence: number; messages: readonly RecordLike[] }>
     }>
   }): Promise<ProduceResponse>
 }

@@ -1,5 +1,4 @@
 import { KafkaConnectionError } from '@gracedb-kafka/core'
-import kafkajs from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { expected, laneOver, PartitionLog, run } from './testing/pipelined-lane-harness.js'
 
@@ -12,26 +11,6 @@ describe('PipelinedLane', () => {
     expect(reports.map((r) => r.offset)).toEqual(partition.log.map((_, i) => i))
     expect(renewals).toEqual([])
   })
-
-  it.each([
-    ['no fault', undefined],
-    ['a lost request', 'request'],
-    ['a lost answer', 'answer'],
-  ] as const)(
-    'compressed ahead as pushed, %s: every batch sent (again) with its own records, in order, once',
-    async (_, lose) => {
-      const partition = new PartitionLog()
-      if (lose !== undefined) partition.lose = { seq: 20, where: lose }
-      partition.moveLeaderAt = lose === undefined ? 50 : undefined
-      const { reports } = await run(partition, 100, false, kafkajs.CompressionTypes.GZIP)
-      expect(partition.log).toEqual(expected(100))
-      expect(reports.map((r) => r.offset)).toEqual(partition.log.map((_, i) => i))
-      // 9 of the 10 batches of 10 were complete while records were pushed (the last one, never followed, was not).
-      expect(partition.compressedAhead).toBeGreaterThanOrEqual(9)
-      expect(partition.aheadMismatch).toBe(0)
-    },
-    20_000,
-  )
 
   it('a lost request: later batches refused out of order are a consequence; all sent again in order, once', async () => {
     const partition = new PartitionLog()

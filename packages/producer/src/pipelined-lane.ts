@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
-import { CompressAhead } from './compress-ahead.js'
 import type { Pending } from './delivery-ledger.js'
 import type { LaneSession } from './idempotent-session.js'
 import type { InternalBroker } from './kafkajs-cluster.js'
@@ -27,7 +26,8 @@ const ENCODE_AHEAD = 2
  * @example
  * ```ts
  * const lane = new PipelinedLane('gracedb-dev.test', 0, context, session)
- * lane.push(pending) // then lane.run()
+ * lane.push(pending)
+ * lane.run()
  * ```
  */
 export class PipelinedLane {
@@ -47,7 +47,6 @@ export class PipelinedLane {
   #wake: (() => void) | undefined
   readonly #wire = new WireOrder(() => this.#notify())
   #holeLost = false // the producer id lost its state while a written batch was unanswered: it cannot be answered
-  readonly #ahead: CompressAhead
 
   constructor(topic: string, partition: number, ctx: LaneContext, session: LaneSession) {
     this.topic = topic
@@ -55,7 +54,6 @@ export class PipelinedLane {
     this.#ctx = ctx
     this.#session = session
     this.#batches = new SequencedBatches(session.counter(topic, partition))
-    this.#ahead = new CompressAhead(ctx.tuning, ctx.compression)
   }
 
   /** Whether records wait here (queued, or sent and not yet reported). */
@@ -66,7 +64,6 @@ export class PipelinedLane {
   /** Append a record (its `message.partition` is this lane's). */
   push(p: Pending): void {
     this.#records.push(p)
-    this.#ahead.pushed(this.#records)
     this.#notify()
   }
 
@@ -153,13 +150,12 @@ export class PipelinedLane {
         }
         if ((this.#session.renewDue && !hole) || this.#session.generation !== this.#batches.generation)
           continue
-        // Woken when an encoded batch is handed to the connection; or (re)connecting: one request at a time, or
-        // a later one could overtake.
-        if (
-          this.#wire.waiting >= ENCODE_AHEAD ||
-          (this.#inFlight > 0 && !this.#session.pipelinable(this.#broker))
-        ) {
-          await this.#sleepUntilWoken()
+        if (this.#wire.waiting >= ENCODE_AHEAD) {
+          await this.#sleepUntilWoken() // woken when one is handed to the connection
+          continue
+        }
+        if (this.#inFlight > 0 && !this.#session.pipelinable(this.#broker)) {
+          await this.#sleepUntilWoken() // (re)connecting: one request at a time, or a later one could overtake
           continue
         }
         this.#send(this.#broker, next)
@@ -186,7 +182,6 @@ export class PipelinedLane {
     }
     for (const p of waiting) ledger.fail(p, error) // a batch sent before now holds given-up records: renewal
     this.#records = []
-    this.#ahead.reset(this.#records)
   }
 
   /** A new batch from the head of the queue, when fewer than the depth (`max.in.flight…`) are unacknowledged. */
@@ -205,8 +200,7 @@ export class PipelinedLane {
       bytes += p.size
     }
     this.#records.splice(0, i)
-    const cut = batch.length === 0 ? undefined : this.#ahead.take(batch, this.#records)
-    return cut && this.#batches.add(cut.records, cut.compressed)
+    return batch.length === 0 ? undefined : this.#batches.add(batch)
   }
 
   /** Drop settled records from the queue's head; how many remain. Later settled ones are skipped by #newBatch. */
@@ -223,10 +217,15 @@ export class PipelinedLane {
     batch.state = 'flight'
     for (const p of batch.records) p.inDoubt = id.generation
     const since = Date.now()
-    const { firstSequence, records: messages, compressed } = batch
-    const request = { topic: this.topic, partition: this.partition, firstSequence, messages, compressed }
-    this.#wire
-      .send(this.#session.encode(broker, id, { ...request, compression: this.#ctx.compression }))
+    const request = {
+      topic: this.topic,
+      partition: this.partition,
+      firstSequence: batch.firstSequence,
+      messages: batch.records,
+      compression: this.#ctx.compression,
+    }
+    const sending = this.#wire.send(this.#session.encode(broker, id, request))
+    sending
       .then(
         (placed) => {
           this.#batches.acknowledge(batch, placed)

@@ -14,13 +14,7 @@ export interface ProduceRequestArgs {
   compression?: number
   topicData: ReadonlyArray<{
     topic: string
-    partitions: ReadonlyArray<{
-      partition: number
-      firstSequence?: number
-      messages: readonly RecordLike[]
-      /** These messages' records compressed ahead ({@link compressRecords}); not part of kafkajs's arguments. */
-      compressed?: Promise<CompressedRecords | undefined> | undefined
-    }>
+    partitions: ReadonlyArray<{ partition: number; firstSequence?: number; messages: readonly RecordLike[] }>
   }>
 }
 
@@ -54,52 +48,23 @@ interface PartitionPart {
   readonly batchSize: number
 }
 
-/** The records of one batch, measured and compressed ahead of the request ({@link compressRecords}). */
-export interface CompressedRecords {
-  readonly messages: readonly RecordLike[]
-  readonly compression: number
-  readonly plan: RecordsPlan
-  readonly compressed: Buffer
-}
-
-/**
- * Measure and compress the records of one batch with kafkajs's registered codec for `compression` (not 0).
- * `undefined` when the input is one this encoder leaves to kafkajs, or there is no such codec.
- */
-export async function compressRecords(
-  messages: readonly RecordLike[],
-  compression: number,
-): Promise<CompressedRecords | undefined> {
-  const plan = planRecords(messages, Date.now())
-  const codec = lookupCodec(compression)
-  if (plan === undefined || codec === undefined) return undefined // kafkajs throws its own error for a codec
-  const records = scratch.take(plan.size)
-  writeRecords(plan, messages, records, 0)
-  const compressed = await codec.compress({ buffer: records })
-  // Reused only when the codec's output is not (a view of) its input. A failed compression keeps it too: the
-  // codec may still be reading it.
-  if (compressed.buffer !== records.buffer) scratch.give(records)
-  return { messages, compression, plan, compressed }
-}
-
 async function preparePartition(
   p: ProduceRequestArgs['topicData'][number]['partitions'][number],
   compression: number,
 ): Promise<PartitionPart | undefined> {
-  let plan: RecordsPlan | undefined
-  let compressed: Buffer | undefined
-  if (compression === 0) plan = planRecords(p.messages, Date.now())
-  else {
-    // Compressed ahead (the same records with the same codec), else now.
-    const ahead = await p.compressed?.catch(() => undefined)
-    const done =
-      ahead?.messages === p.messages && ahead.compression === compression
-        ? ahead
-        : await compressRecords(p.messages, compression)
-    plan = done?.plan
-    compressed = done?.compressed
-  }
+  const plan = planRecords(p.messages, Date.now())
   if (plan === undefined) return undefined
+  let compressed: Buffer | undefined
+  if (compression !== 0) {
+    const codec = lookupCodec(compression)
+    if (codec === undefined) return undefined // kafkajs throws its own error for it
+    const records = scratch.take(plan.size)
+    writeRecords(plan, p.messages, records, 0)
+    compressed = await codec.compress({ buffer: records })
+    // Reused only when the codec's output is not (a view of) its input. A failed compression keeps it too: the
+    // codec may still be reading it.
+    if (compressed.buffer !== records.buffer) scratch.give(records)
+  }
   const recordsSize = compressed === undefined ? plan.size : compressed.length
   return {
     partition: p.partition,

@@ -89,7 +89,7 @@ export class GraceDbKafkaProducer {
       defaultTopic: this.defaultTopic,
       brokers: this.bootstrapServers,
     })
-    this.#sender = new Sender(this.#conn, this.#ledger, opts.tuning, compression, this.#gate)
+    this.#sender = new Sender(this.#conn, this.#ledger, opts.tuning, compression, () => this.#gate.ready())
   }
 
   /**

@@ -7,10 +7,10 @@ import { BatchQueue } from './batch-queue.js'
 import type { ProducerConnection } from './connection.js'
 import { deliveryTimeoutError, unknownPartition } from './delivery-errors.js'
 import type { DeliveryLedger, DeliveryReport, Pending } from './delivery-ledger.js'
-import { EarlyDispatch } from './early-dispatch.js'
-import { type Lane, Lanes } from './lanes.js'
 import type { ProducerTuning } from './options.js'
+import { type LaneContext, PartitionLane } from './partition-lane.js'
 import { choosePartition } from './partitioner.js'
+import { PipelinedLane } from './pipelined-lane.js'
 import { SendSchedule } from './send-schedule.js'
 import { isMissingTopic, TopicParking } from './topic-parking.js'
 import { isTransient } from './transient.js'
@@ -21,7 +21,7 @@ const NO_KEY = { key: null }
 
 /**
  * Moves produced messages to the broker: a queue lingers to form batches ({@link SendSchedule}); each batch gets its partitions from
- * the topic's metadata and is split into per-partition lanes ({@link Lanes}), which send, verify and
+ * the topic's metadata and is split into per-partition lanes ({@link PartitionLane}), which send, verify and
  * retry on their own until `delivery.timeout.ms`. A deadline sweep fails what outlives its delivery timeout.
  *
  * @example
@@ -34,8 +34,9 @@ export class Sender {
   readonly #conn: ProducerConnection
   readonly #ledger: DeliveryLedger
   readonly #tuning: ProducerTuning
+  readonly #compression: CompressionTypes
   readonly #queue = new BatchQueue<Pending>()
-  readonly #lanes: Lanes
+  readonly #lanes = new Map<string, PartitionLane | PipelinedLane>()
   #batchNumber = 0
   readonly #schedule: SendSchedule
   #dispatching: Promise<void> | undefined
@@ -48,34 +49,20 @@ export class Sender {
   }
   readonly #ready: () => Promise<void>
   readonly #parking: TopicParking
-  /** Compressed and pipelined: full batches go to their lanes inside produce() when they can. */
-  readonly #early: EarlyDispatch | undefined
 
   constructor(
     conn: ProducerConnection,
     ledger: DeliveryLedger,
     tuning: ProducerTuning,
     compression: CompressionTypes,
-    gate: { ready(): Promise<void>; readonly passed: boolean },
+    ready: () => Promise<void>,
   ) {
-    this.#ready = () => gate.ready()
-    this.#early =
-      compression === 0 || conn.session === undefined
-        ? undefined
-        : new EarlyDispatch({
-            ...tuning,
-            ready: () => gate.passed,
-            cachedPartitions: (topic) => conn.metadata.cachedPartitions(topic),
-            parked: (topic) => this.#parking.has(topic),
-          })
+    this.#ready = ready
     this.#conn = conn
     this.#ledger = ledger
     this.#tuning = tuning
+    this.#compression = compression
     this.#schedule = new SendSchedule(tuning, { pump: () => this.#pump(), idle: () => this.#idle() })
-    const closed = () => this.#closed
-    const timeoutError = (m: Pending, last: KafkaError | undefined) => this.timeoutError(m, last)
-    const context = { conn, ledger, tuning, compression, closed, timeoutError, onError: this.#noteError }
-    this.#lanes = new Lanes(context, conn.session, () => this.#schedule.idled())
     this.#parking = new TopicParking({
       closed: () => this.#closed,
       partitions: async (topic) => {
@@ -122,12 +109,7 @@ export class Sender {
   /** Queue a message; it is sent after the linger, or at once (see {@link SendSchedule}). */
   enqueue(p: Pending): void {
     this.#queue.push(p)
-    if (this.#early !== undefined && this.#dispatching === undefined && !this.#closed) {
-      const tuning = this.#tuning
-      for (let ready = this.#early.next(this.#queue); ready; ready = this.#early.next(this.#queue))
-        this.#assign(this.#queue.take(tuning.batchNumMessages, tuning.batchSize), ready)
-    }
-    if (this.#queue.count > 0) this.#schedule.queued(this.#queue, this.#flushing > 0)
+    this.#schedule.queued(this.#queue, this.#flushing > 0)
     this.#armSweep()
   }
 
@@ -204,8 +186,8 @@ export class Sender {
   #assign(batch: Pending[], partitions: PartitionMetadata[]): void {
     const sticky = this.#batchNumber++
     const keyless = choosePartition(NO_KEY, partitions, sticky) // where every keyless message of the batch goes
-    const kicked = new Set<Lane>()
-    let lane: Lane | undefined
+    const kicked = new Set<PartitionLane | PipelinedLane>()
+    let lane: PartitionLane | PipelinedLane | undefined
     let lanePartition = -1
     for (const p of batch) {
       if (p.settled) continue
@@ -216,13 +198,42 @@ export class Sender {
           this.#ledger.fail(p, unknownPartition(p.topic, partition, partitions.length))
           continue
         }
-        lane = this.#lanes.get(p.topic, partition)
+        lane = this.#lane(p.topic, partition)
         lanePartition = partition
         kicked.add(lane)
       }
       lane.push(p)
     }
     for (const l of kicked) l.run()
+  }
+
+  /** The lane of a topic-partition, made when there is none. */
+  #lane(topic: string, partition: number): PartitionLane | PipelinedLane {
+    const id = `${topic}\u0000${partition}`
+    let lane = this.#lanes.get(id)
+    if (!lane) {
+      const context: LaneContext = {
+        conn: this.#conn,
+        ledger: this.#ledger,
+        tuning: this.#tuning,
+        compression: this.#compression,
+        closed: () => this.#closed,
+        timeoutError: (m, last) => this.timeoutError(m, last),
+        onError: this.#noteError,
+        onIdle: (l: PartitionLane | PipelinedLane) => {
+          if (this.#lanes.get(id) === l) this.#lanes.delete(id)
+          this.#schedule.idled()
+        },
+      }
+      // Idempotent: up to 5 requests in flight per partition on our own send path; else one, via kafkajs.
+      const session = this.#conn.session
+      lane =
+        session === undefined
+          ? new PartitionLane(topic, partition, context)
+          : new PipelinedLane(topic, partition, context, session)
+      this.#lanes.set(id, lane)
+    }
+    return lane
   }
 
   /**

@@ -1,6 +1,5 @@
 import type { DeliveryLedger, Pending } from './delivery-ledger.js'
 import type { BatchPlacement } from './idempotent-session.js'
-import type { CompressedRecords } from './produce-request.js'
 
 /** Sequence numbers are Int32 on the wire; they wrap to 0 past this (as Kafka's and kafkajs's producers do). */
 const INT32_MAX = 2_147_483_647
@@ -21,8 +20,6 @@ export interface SentBatch {
   /** `queued`: to be sent (again); `flight`: awaiting its answer; `failed`: to be sent again; `acked`: written. */
   state: 'queued' | 'flight' | 'failed' | 'acked'
   placed: BatchPlacement | undefined
-  /** Its records compressed ahead, reused by every send of it. */
-  readonly compressed?: Promise<CompressedRecords | undefined> | undefined
 }
 
 /**
@@ -70,14 +67,13 @@ export class SequencedBatches {
   }
 
   /** A new batch of `records` with the next sequence numbers. */
-  add(records: Pending[], compressed?: Promise<CompressedRecords | undefined>): SentBatch {
+  add(records: Pending[]): SentBatch {
     const counter = this.#counter
     const batch: SentBatch = {
       records,
       firstSequence: counter.next,
       state: 'queued',
       placed: undefined,
-      compressed,
     }
     counter.next += records.length
     if (counter.next > INT32_MAX) counter.next -= INT32_MAX + 1

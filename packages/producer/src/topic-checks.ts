@@ -134,11 +134,6 @@ export class StartupGate {
     if (problem !== undefined) throw topicProblem(topic, problem, this.#ctx.brokers)
   }
 
-  /** Whether {@link StartupGate.ready} would resolve at once: connected, and the topic check passed. */
-  get passed(): boolean {
-    return this.#checked && this.#conn.connected
-  }
-
   /** Connect, and check the topics unless that already passed. */
   ready(): Promise<void> {
     if (this.#checked) return this.#conn.ensureConnected()

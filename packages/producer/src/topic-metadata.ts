@@ -33,8 +33,8 @@ export class TopicMetadata {
 
   /** The partitions of `topic`, sorted by id (cached for a minute, or fetched again with `refresh`). */
   async partitions(topic: string, refresh = false): Promise<PartitionMetadata[]> {
-    const cached = refresh ? undefined : this.cachedPartitions(topic)
-    if (cached) return cached
+    const cached = this.#cache.get(topic)
+    if (cached && !refresh && Date.now() - cached.at < METADATA_MAX_AGE_MS) return cached.partitions
     const admin = await this.#connect()
     let partitions: PartitionMetadata[]
     try {
@@ -47,12 +47,6 @@ export class TopicMetadata {
     }
     this.#cache.set(topic, { at: Date.now(), partitions })
     return partitions
-  }
-
-  /** The partitions of `topic` if they were fetched less than a minute ago (no request), else undefined. */
-  cachedPartitions(topic: string): PartitionMetadata[] | undefined {
-    const cached = this.#cache.get(topic)
-    return cached && Date.now() - cached.at < METADATA_MAX_AGE_MS ? cached.partitions : undefined
   }
 
   /** Forget a topic's cached partitions (after a send to it failed). */

@@ -26,16 +26,14 @@ export function nodeZstd(): NodeZstd | undefined {
 }
 
 let nativeZstd: Promise<NativeZstd | undefined> | undefined
-/** The module once loaded, so a compression is handed to the thread pool without waiting a turn. */
-let nativeLoaded: NativeZstd | undefined
 /** @mongodb-js/zstd, loaded on first use; undefined when it is not installed or its binary does not load. */
 export function loadNativeZstd(): Promise<NativeZstd | undefined> {
   nativeZstd ??= import('@mongodb-js/zstd').then(
     (mod) => {
       const api = ((mod as { default?: unknown }).default ?? mod) as Partial<NativeZstd>
-      if (typeof api.compress !== 'function' || typeof api.decompress !== 'function') return undefined
-      nativeLoaded = api as NativeZstd
-      return nativeLoaded
+      return typeof api.compress === 'function' && typeof api.decompress === 'function'
+        ? (api as NativeZstd)
+        : undefined
     },
     () => undefined,
   )
@@ -53,8 +51,7 @@ export async function zstdCompress(data: Buffer): Promise<Buffer> {
     const level = node.constants.ZSTD_c_compressionLevel ?? 100
     return call((cb) => node.zstdCompress(data, { params: { [level]: ZSTD_LEVEL } }, cb))
   }
-  // Started before this function first waits: a caller's synchronous loop does not hold the compression back.
-  const native = nativeLoaded ?? (await loadNativeZstd())
+  const native = await loadNativeZstd()
   if (native) return native.compress(data, ZSTD_LEVEL)
   throw new KafkaError(
     'zstd compression needs Node >= 22.15 or the @mongodb-js/zstd package; install it or choose another compression',

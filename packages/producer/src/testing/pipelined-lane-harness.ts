@@ -24,9 +24,6 @@ export class PartitionLog {
   refused = 0
   duplicates = 0
   maxInFlight = 0
-  /** Requests whose records were compressed ahead (CompressAhead) for exactly their records, and any that were not. */
-  compressedAhead = 0
-  aheadMismatch = 0
   lose: { seq: number; where: 'request' | 'answer' } | undefined
   /** The broker leading the partition; a request sent to another is refused (NOT_LEADER_OR_FOLLOWER). */
   leader: object = {}
@@ -144,15 +141,7 @@ function sessionOver(partition: PartitionLog, renewals: number[]): LaneSession &
     },
     leaderLookups: 0,
     pipelinable: () => true,
-    encode: async (broker, _id, req) => {
-      if (req.compressed !== undefined) {
-        const done = await req.compressed
-        if (done?.messages === req.messages && done.compression === req.compression)
-          partition.compressedAhead++
-        else partition.aheadMismatch++
-      }
-      return () => partition.handle(req, broker)
-    },
+    encode: async (broker, _id, req) => () => partition.handle(req, broker),
     reset: async () => {},
     hold: (lane, held) => void holds.set(lane, held),
     connect: async () => {},
@@ -170,8 +159,7 @@ export interface LaneHarness {
   records: Pending[]
 }
 
-/** `compression`: kafkajs's codec number for the lane (records are then compressed ahead as they are pushed). */
-export function laneOver(partition: PartitionLog, renewOnLoss = false, compression = 0): LaneHarness {
+export function laneOver(partition: PartitionLog, renewOnLoss = false): LaneHarness {
   const ledger = new DeliveryLedger()
   const renewals: number[] = []
   const conn = {
@@ -184,7 +172,7 @@ export function laneOver(partition: PartitionLog, renewOnLoss = false, compressi
     conn,
     ledger,
     tuning: { batchNumMessages: 10, batchSize: 1_000_000, maxInFlight: 5 } as ProducerTuning,
-    compression,
+    compression: 0,
     closed: () => false,
     timeoutError: (_p, last) => last ?? new KafkaConnectionError('timed out'),
     onIdle: () => {},
@@ -215,9 +203,8 @@ export async function run(
   partition: PartitionLog,
   count: number,
   renewOnLoss = false,
-  compression = 0,
 ): Promise<{ reports: DeliveryReport[]; renewals: number[]; leaderLookups: number }> {
-  const { lane, session, renewals, push } = laneOver(partition, renewOnLoss, compression)
+  const { lane, session, renewals, push } = laneOver(partition, renewOnLoss)
   const promises = push(count)
   lane.run()
   const order: number[] = []
