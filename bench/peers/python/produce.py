@@ -4,9 +4,11 @@ argv: TOPIC COUNT COMPRESSION [idempotent]   (COMPRESSION "default" keeps the re
 as compression.type, the way a caller overrides librdkafka settings through **kafka_config).
 Guaranteed delivery (the reference's default: acks=all, retries). A warm-up of 1,000 messages is produced and
 flushed first; then COUNT dicts are produced (produce() serializes with json.dumps) and flushed, all inside
-this process. stdout: {"messages", "seconds", "rate", "remaining"}.
+this process. stdout: {"messages", "seconds", "rate", "remaining", "cpu"} (cpu: the process's CPU seconds, all threads,
+during the timed part).
 """
 
+import resource
 import sys
 import time
 
@@ -23,12 +25,15 @@ try:
     for i in range(1000):
         producer.produce(event(-1 - i))
     producer.flush(timeout=60, strict=True)
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     for i in range(count):
         producer.produce(event(i))
     remaining = producer.flush(timeout=300, strict=True)
     seconds = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 finally:
     producer.close()
-result({"messages": count, "seconds": seconds, "rate": count / seconds, "remaining": remaining})
+result({"messages": count, "seconds": seconds, "rate": count / seconds, "remaining": remaining, "cpu": cpu})
 sys.exit(0 if remaining == 0 else 1)
