@@ -9,14 +9,28 @@ import { benchEvent, INSTANCE, type PeersEnv } from './setup.js'
 const WARMUP = 1000
 const RAW_BATCH = 900 // ~1 MB per request, the raw baseline's sweet spot in bench/producer
 
-/** Our producer on `topic` (a full `peers.<name>` topic). */
-export async function oursProduce(
+/** What one timed run of a producer measured. */
+export interface ProduceFigures {
+  /** msg/s from the first produce() to the end of flush(). */
+  rate: number
+  /** The synchronous produce() loop alone, ms. */
+  loopMs: number
+  /** This process's CPU time (all threads) over the timed part, ms. */
+  cpuMs: number
+}
+
+/**
+ * A producer (ours, or another checkout's `GraceDbKafkaProducer` class) on `topic` (a full `peers.<name>`
+ * topic): warm-up, then `count` messages produced un-awaited in one loop and flushed.
+ */
+export async function timedProduce(
   env: PeersEnv,
   topic: string,
   count: number,
   compression: 'zstd' | 'none' | undefined,
-): Promise<number> {
-  await using producer = new GraceDbKafkaProducer({
+  Producer: typeof GraceDbKafkaProducer = GraceDbKafkaProducer,
+): Promise<ProduceFigures> {
+  await using producer = new Producer({
     bootstrapServers: env.kafka.bootstrapServers,
     caCertPath: env.kafka.caCertPath,
     instanceName: INSTANCE,
@@ -27,16 +41,29 @@ export async function oursProduce(
   for (let i = 0; i < WARMUP; i++) void producer.produce(benchEvent(-1 - i)).catch(() => {})
   if ((await producer.flush()) !== 0) throw new Error('ours: warm-up not delivered')
   const failures: unknown[] = []
+  const c0 = process.cpuUsage()
   const t0 = performance.now()
   for (let i = 0; i < count; i++) {
     producer.produce(benchEvent(i)).catch((err: unknown) => void failures.push(err))
   }
+  const loopMs = performance.now() - t0
   const left = await producer.flush()
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(c0)
   if (left !== 0 || failures.length > 0) {
     throw new Error(`ours: ${left} left, ${failures.length} failed: ${String(failures[0])}`)
   }
-  return count / seconds
+  return { rate: count / seconds, loopMs, cpuMs: (cpu.user + cpu.system) / 1000 }
+}
+
+/** Our producer on `topic` (a full `peers.<name>` topic); msg/s. */
+export async function oursProduce(
+  env: PeersEnv,
+  topic: string,
+  count: number,
+  compression: 'zstd' | 'none' | undefined,
+): Promise<number> {
+  return (await timedProduce(env, topic, count, compression)).rate
 }
 
 /** Raw kafkajs `sendBatch`, idempotent, acks=all, JSON.stringify per message. */

@@ -9,11 +9,10 @@
 //
 // Ours runs in this process (as in bench:peers), after 1,000 messages of warm-up; its CPU is this process's,
 // the broker being another process. The Python side is bench/peers/python/produce.py ("cpu" in its result).
-import { performance } from 'node:perf_hooks'
-import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
+import { timedProduce } from '../peers/node-producer.js'
 import { runPython } from '../peers/python-peer.js'
 import { median } from '../peers/results.js'
-import { benchEvent, INSTANCE, KAFKA_START_JVM, type PeersEnv, setupPeers } from '../peers/setup.js'
+import { INSTANCE, KAFKA_START_JVM, type PeersEnv, setupPeers } from '../peers/setup.js'
 import { warmUpBroker } from '../peers/warm-up.js'
 
 const rounds = Number(process.argv[2] ?? 5)
@@ -26,24 +25,8 @@ interface Figures {
 }
 
 async function ours(env: PeersEnv, topic: string): Promise<Figures> {
-  await using producer = new GraceDbKafkaProducer({
-    bootstrapServers: env.kafka.bootstrapServers,
-    caCertPath: env.kafka.caCertPath,
-    instanceName: INSTANCE,
-    topic: topic.slice(INSTANCE.length + 1),
-  })
-  await producer.connect()
-  for (let i = 0; i < 1000; i++) void producer.produce(benchEvent(-1 - i)).catch(() => {})
-  if ((await producer.flush()) !== 0) throw new Error('ours: warm-up not delivered')
-  const failures: unknown[] = []
-  const c0 = process.cpuUsage()
-  const t0 = performance.now()
-  for (let i = 0; i < COUNT; i++) producer.produce(benchEvent(i)).catch((e: unknown) => void failures.push(e))
-  const left = await producer.flush()
-  const seconds = (performance.now() - t0) / 1000
-  const cpu = process.cpuUsage(c0)
-  if (left !== 0 || failures.length > 0) throw new Error(`ours: ${left} left, ${failures.length} failed`)
-  return { rate: COUNT / seconds, cpuMs: (cpu.user + cpu.system) / 1000 }
+  const { rate, cpuMs } = await timedProduce(env, topic, COUNT, undefined)
+  return { rate, cpuMs }
 }
 
 async function python(env: PeersEnv, topic: string): Promise<Figures> {

@@ -8,10 +8,10 @@
 //     node --conditions=@gracedb-kafka/source --import tsx bench/producer/paired.ts
 //
 // 100,000 1 KiB messages per contender and round after 1,000 of warm-up: produce() un-awaited, then flush().
-import { performance } from 'node:perf_hooks'
 import { GraceDbKafkaProducer } from '@gracedb-kafka/producer'
+import { timedProduce } from '../peers/node-producer.js'
 import { median } from '../peers/results.js'
-import { benchEvent, INSTANCE, KAFKA_START_JVM, setupPeers } from '../peers/setup.js'
+import { KAFKA_START_JVM, setupPeers } from '../peers/setup.js'
 import { warmUpBroker } from '../peers/warm-up.js'
 
 const Base = ((await import(process.env.BASE!)) as { GraceDbKafkaProducer: typeof GraceDbKafkaProducer })
@@ -34,23 +34,9 @@ try {
     for (const [parts, compression] of shapes) {
       const order = r % 2 === 0 ? ['new', 'base'] : ['base', 'new']
       for (const who of order) {
-        const Cls = who === 'new' ? GraceDbKafkaProducer : Base
         const topic = await env.topic(`ab-${n++}`, Number(parts))
-        await using producer = new Cls({
-          bootstrapServers: env.kafka.bootstrapServers,
-          caCertPath: env.kafka.caCertPath,
-          instanceName: INSTANCE,
-          topic: topic.slice(INSTANCE.length + 1),
-          compression,
-        })
-        await producer.connect()
-        for (let i = 0; i < 1000; i++) void producer.produce(benchEvent(-1 - i)).catch(() => {})
-        await producer.flush()
-        const t0 = performance.now()
-        for (let i = 0; i < 100_000; i++) producer.produce(benchEvent(i)).catch(() => {})
-        const tl = performance.now() - t0
-        if ((await producer.flush()) !== 0) throw new Error('left')
-        const rate = 100_000 / ((performance.now() - t0) / 1000)
+        const Producer = who === 'new' ? GraceDbKafkaProducer : Base
+        const { rate, loopMs: tl } = await timedProduce(env, topic, 100_000, compression, Producer)
         record(`${parts}p ${compression} ${who}`, rate)
         record(`${parts}p ${compression} ${who} loop-ms`, tl)
         console.log(
