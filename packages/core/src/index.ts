@@ -14,6 +14,12 @@ export {
 } from '@gracedb-kafka/topics'
 export { type BootstrapServersInput, bootstrapServersSchema, brokerAudience } from './brokers.js'
 export { ClientClosedError, type ClosedClient } from './closed-error.js'
+export {
+  COMPRESSION_LEVEL_RANGES,
+  type CompressionLevelRange,
+  checkCompressionLevel,
+  levelledCodec,
+} from './codecs/level.js'
 export { lz4Codec } from './codecs/lz4.js'
 export { compressionType, registerCodecs, registerZstdCodec } from './codecs/register.js'
 export { snappyCodec } from './codecs/snappy.js'
@@ -25,7 +31,7 @@ export {
   type CompressionTypesLike,
   MAX_DECOMPRESSED_BYTES,
 } from './codecs/types.js'
-export { zstdCodec } from './codecs/zstd.js'
+export { DEFAULT_ZSTD_LEVEL, zstdCodec } from './codecs/zstd.js'
 export { MAX_TIMER_MS, type SecondsToMsOptions, secondsToMs } from './duration.js'
 export {
   CodedError,

@@ -58,6 +58,7 @@ export const LIBRDKAFKA_KEYS: Readonly<Record<string, LibrdkafkaKey>> = {
   'queue.buffering.max.kbytes': { option: 'queueMaxBytes', kind: 'int', clients: P, min: 1, scale: 1024 },
   'compression.type': { option: 'compression', kind: 'compression', clients: P },
   'compression.codec': { option: 'compression', kind: 'compression', clients: P },
+  'compression.level': { option: 'compressionLevel', kind: 'int', clients: P, min: -1 },
   // consumer
   'enable.auto.commit': { option: 'autoCommit', kind: 'bool', clients: C },
   'auto.commit.interval.ms': { option: 'autoCommitIntervalMs', kind: 'int', clients: C },

@@ -19,6 +19,8 @@ export interface BatchRequest {
   firstSequence: number
   messages: readonly RecordLike[]
   compression: CompressionTypes
+  /** `compression.level`, when given. */
+  compressionLevel?: number | undefined
 }
 
 /** What the broker answered for the batch's partition (both -1: written before, its offset no longer known). */
@@ -163,6 +165,7 @@ export class IdempotentSession {
       acks: -1,
       timeout: PRODUCE_TIMEOUT_MS,
       compression: req.compression,
+      compressionLevel: req.compressionLevel,
       topicData: [
         {
           topic: req.topic,

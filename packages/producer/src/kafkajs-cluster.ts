@@ -27,6 +27,7 @@ export interface InternalBroker {
     acks: -1 | 1
     timeout: number
     compression: CompressionTypes
+    compressionLevel?: number | undefined
     topicData: Array<{
       topic: string
       partitions: Array<{ partition: number; firstSequence: number; messages: readonly RecordLike[] }>

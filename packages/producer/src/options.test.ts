@@ -119,6 +119,63 @@ describe('parseProducerOptions', () => {
     expect(parseProducerOptions(base).clientId).toBeUndefined()
   })
 
+  describe('compression level', () => {
+    it('is unset by default (zstd level 1); compressionLevel beats compression.level, which is read too', () => {
+      expect(parseProducerOptions(base).tuning.compressionLevel).toBeUndefined()
+      expect(parseProducerOptions({ ...base, compressionLevel: 3 }).tuning.compressionLevel).toBe(3)
+      const fromConfig = parseProducerOptions({ ...base, kafkaConfig: { 'compression.level': '7' } })
+      expect(fromConfig.tuning.compressionLevel).toBe(7)
+      const both = parseProducerOptions({
+        ...base,
+        compressionLevel: -1,
+        kafkaConfig: { 'compression.level': 9 },
+      })
+      expect(both.tuning.compressionLevel).toBe(-1)
+      const gzip = parseProducerOptions({ ...base, compression: 'gzip', compressionLevel: 9 })
+      expect(gzip.tuning).toMatchObject({ compression: 'gzip', compressionLevel: 9 })
+      expect(
+        parseProducerOptions({ ...base, compression: 'lz4', compressionLevel: -1 }).tuning.compressionLevel,
+      ).toBe(-1)
+    })
+
+    it.each([
+      [{ ...base, compressionLevel: 13 }, 'compressionLevel', 'from -1 to 12 for zstd'],
+      [{ ...base, compressionLevel: -2 }, 'compressionLevel', 'from -1 to 12 for zstd'],
+      [{ ...base, compressionLevel: 1.5 }, 'compressionLevel', 'integer'],
+      [{ ...base, compressionLevel: '3' }, 'compressionLevel', 'integer'],
+      [{ ...base, compression: 'gzip', compressionLevel: 10 }, 'compressionLevel', 'from -1 to 9 for gzip'],
+      [{ ...base, compression: 'lz4', compressionLevel: 4 }, 'compressionLevel', 'no levels'],
+      [{ ...base, compression: 'none', compressionLevel: 0 }, 'compressionLevel', 'no levels'],
+      [{ ...base, kafkaConfig: { 'compression.level': 20 } }, 'kafkaConfig.compression.level', '-1 to 12'],
+      [{ ...base, kafkaConfig: { 'compression.level': -5 } }, 'kafkaConfig.compression.level', '>= -1'],
+      [
+        { ...base, kafkaConfig: { 'compression.type': 'snappy', 'compression.level': 2 } },
+        'kafkaConfig.compression.level',
+        'no levels',
+      ],
+      [
+        { ...base, guaranteedDelivery: false, compressionLevel: 3 },
+        'compressionLevel',
+        'guaranteed delivery',
+      ],
+      [
+        { ...base, compressionLevel: 3, kafkaConfig: { producer: { idempotent: false } } },
+        'compressionLevel',
+        'guaranteed delivery',
+      ],
+    ])('refuses %j, naming %s', (input, option, why) => {
+      let caught: unknown
+      try {
+        parseProducerOptions(input as never)
+      } catch (err) {
+        caught = err
+      }
+      expect(caught).toBeInstanceOf(InvalidOptionError)
+      expect((caught as InvalidOptionError).option).toBe(option)
+      expect((caught as Error).message).toContain(why)
+    })
+  })
+
   it('an explicit compression beats kafkaConfig compression.type', () => {
     const o = parseProducerOptions({
       ...base,

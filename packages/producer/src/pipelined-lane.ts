@@ -223,6 +223,7 @@ export class PipelinedLane {
       firstSequence: batch.firstSequence,
       messages: batch.records,
       compression: this.#ctx.compression,
+      compressionLevel: this.#ctx.tuning.compressionLevel,
     }
     const sending = this.#wire.send(this.#session.encode(broker, id, request))
     sending

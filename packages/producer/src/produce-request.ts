@@ -1,3 +1,4 @@
+import { type CompressionName, levelledCodec } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
 import { BufferPool } from './buffer-pool.js'
 import { crc32c } from './crc32c.js'
@@ -12,6 +13,8 @@ export interface ProduceRequestArgs {
   producerId?: number | string | bigint
   producerEpoch?: number
   compression?: number
+  /** `compression.level` (zstd, gzip); undefined: the codec in kafkajs's table, at its own level. */
+  compressionLevel?: number | undefined
   topicData: ReadonlyArray<{
     topic: string
     partitions: ReadonlyArray<{ partition: number; firstSequence?: number; messages: readonly RecordLike[] }>
@@ -31,8 +34,16 @@ const CODEC_MASK = 0x07
 /** Scratch buffers for the records a codec compresses: a few batches compress at once (two per partition). */
 const scratch = new BufferPool(8)
 
-/** kafkajs's codec for `compression` (`lookupCodec`: the table our core registers zstd, LZ4, snappy in). */
-function lookupCodec(compression: number): Codec | undefined {
+/** Kafka's codec numbers (the record batch attribute bits) that have levels. */
+const LEVELLED: Readonly<Record<number, CompressionName>> = { 1: 'gzip', 4: 'zstd' }
+
+/**
+ * The codec for `compression`: at `level` (core's zstd or gzip) when one is given, else kafkajs's (`lookupCodec`:
+ * the table our core registers zstd, LZ4, snappy in).
+ */
+function lookupCodec(compression: number, level: number | undefined): Codec | undefined {
+  const name = LEVELLED[compression]
+  if (level !== undefined && name !== undefined) return levelledCodec(name, level)
   const factory = (kafkajs.CompressionCodecs as Record<number, (() => Codec) | undefined>)[compression]
   return factory ? factory() : undefined
 }
@@ -51,12 +62,13 @@ interface PartitionPart {
 async function preparePartition(
   p: ProduceRequestArgs['topicData'][number]['partitions'][number],
   compression: number,
+  level: number | undefined,
 ): Promise<PartitionPart | undefined> {
   const plan = planRecords(p.messages, Date.now())
   if (plan === undefined) return undefined
   let compressed: Buffer | undefined
   if (compression !== 0) {
-    const codec = lookupCodec(compression)
+    const codec = lookupCodec(compression, level)
     if (codec === undefined) return undefined // kafkajs throws its own error for it
     const records = scratch.take(plan.size)
     writeRecords(plan, p.messages, records, 0)
@@ -153,7 +165,7 @@ export async function encodeProduceRequest(
   for (const t of args.topicData) {
     const parts: PartitionPart[] = []
     for (const p of t.partitions) {
-      const part = await preparePartition(p, compression) // in order, as kafkajs does
+      const part = await preparePartition(p, compression, args.compressionLevel) // in order, as kafkajs does
       if (part === undefined) return undefined
       parts.push(part)
       total += 8 + part.batchSize

@@ -203,6 +203,25 @@ describe('compression', () => {
     }
   })
 
+  it('compression levels round-trip through the broker (zstd 1 by default, 12, -1; gzip 9)', async () => {
+    const cases = [
+      { compression: 'zstd' },
+      { compression: 'zstd', compressionLevel: 12 },
+      { kafkaConfig: { 'compression.level': -1 } },
+      { compression: 'gzip', compressionLevel: 9 },
+    ]
+    for (const [i, extra] of cases.entries()) {
+      await using p = producer({ topic: `level${i}`, ...extra })
+      const topic = `${p.instanceName}.level${i}`
+      await kafka.createTopic(topic, { partitions: 1 })
+      const values = Array.from({ length: 20 }, (_, seq) => ({ seq, extra, pad: `${seq}`.repeat(300) }))
+      for (const v of values) void p.produce(v)
+      expect(await p.flush()).toBe(0)
+      const back = await readBack(kafka.plaintextBootstrapServers, topic, values.length)
+      expect(back.map((m) => JSON.parse(m.value!.toString()))).toEqual(values)
+    }
+  })
+
   it('zstd (the default) fits a compressible 3 MiB event under the broker 1 MiB limit; none does not', async () => {
     const big = { filecontents: Buffer.alloc(3 * 1024 * 1024, 'coinc ').toString('base64') }
     await using zstd = producer({ topic: 'big' })

@@ -1,7 +1,7 @@
 // The wire format is unchanged: for random messages our Produce request body is byte for byte what kafkajs's own
 // `request.encode()` writes for the same arguments and the same clock (no broker: both are pure encoders).
 import { createRequire } from 'node:module'
-import { registerCodecs } from '@gracedb-kafka/core'
+import { levelledCodec, registerCodecs } from '@gracedb-kafka/core'
 import fc from 'fast-check'
 import kafkajs, { CompressionTypes, type IHeaders, type Message } from 'kafkajs'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -190,4 +190,41 @@ describe('encodeProduceRequest', () => {
       expect(await encodeProduceRequest({ ...one({ value: 'v' }), producerId })).toBeUndefined()
     }
   })
+
+  it.each([
+    ['zstd', CompressionTypes.ZSTD, 9],
+    ['zstd', CompressionTypes.ZSTD, -1],
+    ['gzip', CompressionTypes.GZIP, 1],
+  ] as const)(
+    'compressionLevel: the %s batch is what kafkajs writes with a level-%d codec',
+    async (name, type, level) => {
+      vi.spyOn(Date, 'now').mockReturnValue(NOW)
+      const messages = Array.from({ length: 50 }, (_, i) => ({
+        value: `{"seq": ${i}, "pad": "${'ab12'.repeat(200)}"}`,
+      }))
+      const args: ProduceRequestArgs = {
+        acks: -1,
+        timeout: 30000,
+        producerId: 3,
+        producerEpoch: 0,
+        compression: type,
+        compressionLevel: level,
+        topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }],
+      }
+      const table = kafkajs.CompressionCodecs as Record<number, unknown>
+      const saved = table[type]
+      table[type] = () => levelledCodec(name, level)
+      let theirs: Buffer
+      try {
+        theirs = await kafkajsBytes(args)
+      } finally {
+        table[type] = saved
+      }
+      const ours = await encodeProduceRequest(args)
+      expect(ours!.equals(theirs)).toBe(true)
+      // and not what the default level writes
+      const byDefault = await encodeProduceRequest({ ...args, compressionLevel: undefined })
+      expect(byDefault!.equals(ours!)).toBe(false)
+    },
+  )
 })
