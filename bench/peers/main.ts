@@ -92,6 +92,13 @@ for (const p of PARTITIONS) {
       'python-zstd',
       '>= 1.0',
     ),
+    ratio(
+      ms,
+      `producer ${p}p: ours zstd level 3 / Python zstd (level 3 both)`,
+      m,
+      'ours-zstd3',
+      'python-zstd',
+    ),
     ratio(ms, `producer ${p}p: ours none / Python none`, m, 'ours-none', 'python-none', '>= 1.0'),
     ratio(ms, `producer ${p}p: ours zstd / raw kafkajs`, m, 'ours-zstd', 'kafkajs'),
     ratio(ms, `producer ${p}p: ours none / Java ProducerPerformance`, m, 'ours-none', 'java'),

@@ -29,6 +29,7 @@ export async function timedProduce(
   count: number,
   compression: 'zstd' | 'none' | undefined,
   Producer: typeof GraceDbKafkaProducer = GraceDbKafkaProducer,
+  compressionLevel?: number,
 ): Promise<ProduceFigures> {
   await using producer = new Producer({
     bootstrapServers: env.kafka.bootstrapServers,
@@ -36,6 +37,7 @@ export async function timedProduce(
     instanceName: INSTANCE,
     topic: topic.slice(INSTANCE.length + 1),
     ...(compression ? { compression } : {}),
+    ...(compressionLevel === undefined ? {} : { compressionLevel }),
   })
   await producer.connect()
   for (let i = 0; i < WARMUP; i++) void producer.produce(benchEvent(-1 - i)).catch(() => {})
@@ -62,8 +64,9 @@ export async function oursProduce(
   topic: string,
   count: number,
   compression: 'zstd' | 'none' | undefined,
+  compressionLevel?: number,
 ): Promise<number> {
-  return (await timedProduce(env, topic, count, compression)).rate
+  return (await timedProduce(env, topic, count, compression, GraceDbKafkaProducer, compressionLevel)).rate
 }
 
 /** Raw kafkajs `sendBatch`, idempotent, acks=all, JSON.stringify per message. */

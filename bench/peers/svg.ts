@@ -7,6 +7,7 @@ import { fmt } from './table.js'
 const COLORS: Record<string, string> = {
   ours: '#1f6feb',
   'ours-zstd': '#1f6feb',
+  'ours-zstd3': '#388bfd',
   'ours-none': '#79c0ff',
   'ours-built': '#1f6feb',
   'ours-shim': '#79c0ff',

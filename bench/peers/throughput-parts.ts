@@ -95,6 +95,11 @@ export async function producerPart(
       ).rate
   const contenders: P[] = [
     { id: 'ours-zstd', label: 'ours, defaults (zstd)', run: (t) => oursProduce(env, t, count, undefined) },
+    {
+      id: 'ours-zstd3',
+      label: "ours, zstd level 3 (the reference's level)",
+      run: (t) => oursProduce(env, t, count, undefined, 3),
+    },
     { id: 'ours-none', label: 'ours, compression none', run: (t) => oursProduce(env, t, count, 'none') },
     { id: 'kafkajs', label: 'raw kafkajs sendBatch (idempotent)', run: (t) => rawProduce(env, t, count) },
     { id: 'python-zstd', label: 'Python reference, defaults (zstd)', run: python('default') },

@@ -5,7 +5,9 @@
 // 2-core machine depends on how much of that CPU runs in parallel; CPU per message does not, and says which
 // client does less work for the same messages.
 //
-//   node --conditions=@gracedb-kafka/source --import tsx bench/producer/cpu-peers.ts [rounds] [partitions]
+//   node --conditions=@gracedb-kafka/source --import tsx bench/producer/cpu-peers.ts [rounds] [partitions] [level]
+//
+// `level`: our `compressionLevel` (default: ours, zstd level 1; 3 is the level librdkafka writes).
 //
 // Ours runs in this process (as in bench:peers), after 1,000 messages of warm-up; its CPU is this process's,
 // the broker being another process. The Python side is bench/peers/python/produce.py ("cpu" in its result).
@@ -17,6 +19,7 @@ import { warmUpBroker } from '../peers/warm-up.js'
 
 const rounds = Number(process.argv[2] ?? 5)
 const partitions = Number(process.argv[3] ?? 1)
+const level = process.argv[4] === undefined ? undefined : Number(process.argv[4])
 const COUNT = 100_000
 
 interface Figures {
@@ -25,7 +28,7 @@ interface Figures {
 }
 
 async function ours(env: PeersEnv, topic: string): Promise<Figures> {
-  const { rate, cpuMs } = await timedProduce(env, topic, COUNT, undefined)
+  const { rate, cpuMs } = await timedProduce(env, topic, COUNT, undefined, undefined, level)
   return { rate, cpuMs }
 }
 
@@ -59,7 +62,9 @@ try {
 const mid = (xs: number[]): number => median(xs) ?? Number.NaN
 const line = (who: string, xs: number[], unit: string): string =>
   `${who}: median ${mid(xs).toFixed(0)} ${unit} (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`
-console.log(`${COUNT} 1 KiB messages, zstd (both defaults), ${partitions} partition(s), ${rounds} rounds`)
+const levels =
+  level === undefined ? 'both defaults: ours level 1, Python level 3' : `ours level ${level}, Python 3`
+console.log(`${COUNT} 1 KiB messages, zstd (${levels}), ${partitions} partition(s), ${rounds} rounds`)
 for (const [who, f] of Object.entries(results)) {
   console.log(
     line(
