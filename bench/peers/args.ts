@@ -11,6 +11,8 @@ export interface PeersArgs {
   latencyMessages: number
   rate: number
   calls: number
+  /** createEvent calls each contender makes before its timed calls. */
+  restWarmup: number
   fileBytes: number
   helpRuns: number
   /** Extra producer contenders: Python with compression none + idempotence, Java with 1 MiB batches. */
@@ -33,6 +35,7 @@ const USAGE = `npm run bench:peers -- [flags]
   --latency-messages N    messages of the end-to-end latency runs (default 2000)
   --rate N                their rate in msg/s (default 100)
   --calls N               createEvent calls per contender and round (default 300)
+  --rest-warmup N         untimed createEvent calls before them, both sides (default 200; 10 until 2026-12-02)
   --file-bytes N          size of the createEvent file (default 16384)
   --help-runs N           timed --help runs per contender and round (default 5)
   --extra                 two more producer contenders: Python none + idempotent, Java with 1 MiB batches
@@ -51,6 +54,7 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
       'latency-messages': { type: 'string' },
       rate: { type: 'string' },
       calls: { type: 'string' },
+      'rest-warmup': { type: 'string' },
       'file-bytes': { type: 'string' },
       'help-runs': { type: 'string' },
       readme: { type: 'boolean' },
@@ -88,6 +92,7 @@ export function parsePeersArgs(argv: string[]): PeersArgs {
     latencyMessages: int('latency-messages', values['latency-messages'], 2000),
     rate: int('rate', values.rate, 100),
     calls: int('calls', values.calls, 300),
+    restWarmup: int('rest-warmup', values['rest-warmup'], 200),
     fileBytes: int('file-bytes', values['file-bytes'], 16 * 1024),
     helpRuns: int('help-runs', values['help-runs'], 5),
     readme: values.readme ?? false,

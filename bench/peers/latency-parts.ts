@@ -119,11 +119,23 @@ async function nodeSamples(args: string[]): Promise<number[]> {
   return lastJsonLine<{ samples: number[] }>(r.stdout).samples
 }
 
-export async function restPart(env: PeersEnv, rec: Recorder, rounds: number, calls: number, bytes: number) {
+/**
+ * createEvent over Kafka: each contender in its own process makes `warmup` untimed calls, then `calls` timed ones,
+ * with one client and one producer throughout (as a pipeline keeps them). The warm-up is the same on both sides;
+ * with only 10 (the default until 2026-12-02), the timed calls still included the growth of our process's V8 heap
+ * to its working size (a mark-compact and scavenges of 5-10 ms with copies of start-up objects) and tier-up.
+ */
+export async function restPart(
+  env: PeersEnv,
+  rec: Recorder,
+  rounds: number,
+  calls: number,
+  bytes: number,
+  warmup: number,
+) {
   if (!env.gracedb) throw new Error('restPart needs the GraceDB stand-in')
   const file = join(env.dir, 'coinc.xml')
   await writeFile(file, eventFile(bytes))
-  const warmup = 10
   const serviceUrl = env.gracedb.serviceUrl
   await percentileRounds(
     rec,

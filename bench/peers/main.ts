@@ -66,7 +66,8 @@ if (needsKafka) {
     if (args.only.has('producer')) await producerPart(env, rec, java, args.rounds, args.messages, args.extra)
     if (args.only.has('consumer')) await consumerPart(env, rec, java, args.rounds, args.messages)
     if (args.only.has('latency')) await latencyPart(env, rec, args.rounds, args.latencyMessages, args.rate)
-    if (args.only.has('rest')) await restPart(env, rec, args.rounds, args.calls, args.fileBytes)
+    if (args.only.has('rest'))
+      await restPart(env, rec, args.rounds, args.calls, args.fileBytes, args.restWarmup)
   } finally {
     await env.stop()
     env = undefined
@@ -161,7 +162,7 @@ const run: RunRecord = {
     partitions: [...PARTITIONS],
     rounds: args.rounds,
     latency: { messages: args.latencyMessages, ratePerSecond: args.rate },
-    createEvent: { calls: args.calls, fileBytes: args.fileBytes },
+    createEvent: { calls: args.calls, warmUpCalls: args.restWarmup, fileBytes: args.fileBytes },
     helpRunsPerRound: args.helpRuns,
     parts: [...args.only],
     extraContenders: args.extra,
