@@ -51,7 +51,7 @@ export interface ProducerOptionsInput extends ConnectionOptionsInput {
   /**
    * `compression.level`: zstd -1 … 12 (default 1), gzip -1 … 9 (default 6); -1 is the codec library's default
    * (zstd 3, gzip 6), as in librdkafka. Not given, zstd batches are level 1: about 3× less compression CPU than
-   * librdkafka's level 3 for output a few percent larger; `3` writes what the reference writes. LZ4, snappy and
+   * librdkafka's level 3, output within a few percent; `3` writes what the reference writes. LZ4, snappy and
    * `none` take only -1. Needs guaranteed delivery (the idempotent send path); without it batches are compressed
    * at the codec's default.
    */
