@@ -1,3 +1,4 @@
+import type { CompressionCodec } from '@gracedb-kafka/core'
 import type { CompressionTypes, Kafka } from 'kafkajs'
 import { ClusterSlots } from './cluster-slots.js'
 import {
@@ -19,8 +20,8 @@ export interface BatchRequest {
   firstSequence: number
   messages: readonly RecordLike[]
   compression: CompressionTypes
-  /** `compression.level`, when given. */
-  compressionLevel?: number | undefined
+  /** The codec at `compression.level`, when one was given. */
+  codec?: CompressionCodec | undefined
 }
 
 /** What the broker answered for the batch's partition (both -1: written before, its offset no longer known). */
@@ -165,7 +166,7 @@ export class IdempotentSession {
       acks: -1,
       timeout: PRODUCE_TIMEOUT_MS,
       compression: req.compression,
-      compressionLevel: req.compressionLevel,
+      codec: req.codec,
       topicData: [
         {
           topic: req.topic,

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { fixSeedBrokerRemoval } from '@gracedb-kafka/core'
+import { type CompressionCodec, fixSeedBrokerRemoval } from '@gracedb-kafka/core'
 import type { CompressionTypes, Kafka } from 'kafkajs'
 import { adoptEncodedBodies, HEADROOM } from './encoder-adoption.js'
 import { encodeProduceRequest } from './produce-request.js'
@@ -27,7 +27,7 @@ export interface InternalBroker {
     acks: -1 | 1
     timeout: number
     compression: CompressionTypes
-    compressionLevel?: number | undefined
+    codec?: CompressionCodec | undefined
     topicData: Array<{
       topic: string
       partitions: Array<{ partition: number; firstSequence: number; messages: readonly RecordLike[] }>

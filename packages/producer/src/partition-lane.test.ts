@@ -27,7 +27,7 @@ describe('PartitionLane', () => {
       conn: unreachable(),
       ledger,
       tuning: { batchNumMessages: 1000, batchSize: 1_000_000 } as ProducerTuning,
-      compression: 0,
+      compression: { type: 0 },
       closed: () => closed,
       timeoutError: (_p, last) => last ?? new KafkaConnectionError('timed out'),
       onIdle: () => {},

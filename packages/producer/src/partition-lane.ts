@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError } from '@gracedb-kafka/core'
-import type { CompressionTypes, Message, RecordMetadata } from 'kafkajs'
+import type { Message, RecordMetadata } from 'kafkajs'
 import type { ProducerConnection } from './connection.js'
 import type { DeliveryLedger, Pending } from './delivery-ledger.js'
+import type { LaneCompression } from './lane-compression.js'
 import type { ProducerTuning } from './options.js'
 import type { PipelinedLane } from './pipelined-lane.js'
 import { isProducerStateLost, isTransient } from './transient.js'
@@ -23,7 +24,7 @@ export interface LaneContext {
   conn: ProducerConnection
   ledger: DeliveryLedger
   tuning: ProducerTuning
-  compression: CompressionTypes
+  compression: LaneCompression
   closed: () => boolean
   timeoutError: (p: Pending, last: KafkaError | undefined) => KafkaError
   onIdle: (lane: PartitionLane | PipelinedLane) => void
@@ -171,7 +172,7 @@ export class PartitionLane {
       return await producer.sendBatch({
         topicMessages: [{ topic: this.topic, messages: request.map(toKafkajsMessage) }],
         acks: conn.acks,
-        compression,
+        compression: compression.type, // kafkajs's table: options refuse a level without idempotence
       })
     } finally {
       conn.release()

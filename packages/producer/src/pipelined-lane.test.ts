@@ -1,5 +1,6 @@
-import { KafkaConnectionError } from '@gracedb-kafka/core'
+import { KafkaConnectionError, levelledCodec } from '@gracedb-kafka/core'
 import { describe, expect, it } from 'vitest'
+import type { BatchRequest } from './idempotent-session.js'
 import { expected, laneOver, PartitionLog, run } from './testing/pipelined-lane-harness.js'
 
 describe('PipelinedLane', () => {
@@ -106,6 +107,24 @@ describe('PipelinedLane', () => {
     expect(seen.filter((o) => o === 'given up')).toHaveLength(4)
     expect(seen.filter((o) => typeof o === 'number')).toEqual(sent.map((_, i) => i))
     await expect.poll(() => lane.busy).toBe(false)
+  })
+
+  it("encodes every batch with the producer's codec type and its codec at compression.level", async () => {
+    const partition = new PartitionLog()
+    const codec = levelledCodec('zstd', 7)
+    const { lane, session, push } = laneOver(partition, false, { type: 4, codec })
+    const encode = session.encode
+    const requests: BatchRequest[] = []
+    session.encode = async (broker, id, req) => {
+      requests.push(req)
+      return encode(broker, id, req)
+    }
+    const reports = push(30)
+    lane.run()
+    await Promise.all(reports)
+    expect(requests.length).toBeGreaterThanOrEqual(3) // 10 records per batch
+    for (const req of requests) expect(req).toMatchObject({ compression: 4, codec })
+    expect(partition.log).toEqual(expected(30))
   })
 
   it('compresses at most 2 batches at once, and still writes them in sequence order', async () => {

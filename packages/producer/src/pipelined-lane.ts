@@ -222,8 +222,8 @@ export class PipelinedLane {
       partition: this.partition,
       firstSequence: batch.firstSequence,
       messages: batch.records,
-      compression: this.#ctx.compression,
-      compressionLevel: this.#ctx.tuning.compressionLevel,
+      compression: this.#ctx.compression.type,
+      codec: this.#ctx.compression.codec,
     }
     const sending = this.#wire.send(this.#session.encode(broker, id, request))
     sending

@@ -1,4 +1,3 @@
-import { type CompressionName, levelledCodec } from '@gracedb-kafka/core'
 import kafkajs from 'kafkajs'
 import { BufferPool } from './buffer-pool.js'
 import { crc32c } from './crc32c.js'
@@ -13,8 +12,11 @@ export interface ProduceRequestArgs {
   producerId?: number | string | bigint
   producerEpoch?: number
   compression?: number
-  /** `compression.level` (zstd, gzip); undefined: the codec in kafkajs's table, at its own level. */
-  compressionLevel?: number | undefined
+  /**
+   * The codec that compresses the records in place of kafkajs's table entry for `compression` (the producer's
+   * codec at `compression.level`); undefined: the table's.
+   */
+  codec?: Codec | undefined
   topicData: ReadonlyArray<{
     topic: string
     partitions: ReadonlyArray<{ partition: number; firstSequence?: number; messages: readonly RecordLike[] }>
@@ -34,16 +36,8 @@ const CODEC_MASK = 0x07
 /** Scratch buffers for the records a codec compresses: a few batches compress at once (two per partition). */
 const scratch = new BufferPool(8)
 
-/** Kafka's codec numbers (the record batch attribute bits) that have levels. */
-const LEVELLED: Readonly<Record<number, CompressionName>> = { 1: 'gzip', 4: 'zstd' }
-
-/**
- * The codec for `compression`: at `level` (core's zstd or gzip) when one is given, else kafkajs's (`lookupCodec`:
- * the table our core registers zstd, LZ4, snappy in).
- */
-function lookupCodec(compression: number, level: number | undefined): Codec | undefined {
-  const name = LEVELLED[compression]
-  if (level !== undefined && name !== undefined) return levelledCodec(name, level)
+/** kafkajs's codec for `compression` (`lookupCodec`: the table our core registers zstd, LZ4, snappy in). */
+function lookupCodec(compression: number): Codec | undefined {
   const factory = (kafkajs.CompressionCodecs as Record<number, (() => Codec) | undefined>)[compression]
   return factory ? factory() : undefined
 }
@@ -62,13 +56,13 @@ interface PartitionPart {
 async function preparePartition(
   p: ProduceRequestArgs['topicData'][number]['partitions'][number],
   compression: number,
-  level: number | undefined,
+  override: Codec | undefined,
 ): Promise<PartitionPart | undefined> {
   const plan = planRecords(p.messages, Date.now())
   if (plan === undefined) return undefined
   let compressed: Buffer | undefined
   if (compression !== 0) {
-    const codec = lookupCodec(compression, level)
+    const codec = override ?? lookupCodec(compression)
     if (codec === undefined) return undefined // kafkajs throws its own error for it
     const records = scratch.take(plan.size)
     writeRecords(plan, p.messages, records, 0)
@@ -165,7 +159,7 @@ export async function encodeProduceRequest(
   for (const t of args.topicData) {
     const parts: PartitionPart[] = []
     for (const p of t.partitions) {
-      const part = await preparePartition(p, compression, args.compressionLevel) // in order, as kafkajs does
+      const part = await preparePartition(p, compression, args.codec) // in order, as kafkajs does
       if (part === undefined) return undefined
       parts.push(part)
       total += 8 + part.batchSize

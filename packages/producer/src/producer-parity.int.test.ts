@@ -3,12 +3,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  type CompressionCodec,
   KafkaMessageDeliveryError,
   KafkaTopicError,
   MessageSchemaError,
+  registerCodecs,
   validateUploadMessage,
 } from '@gracedb-kafka/core'
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
+import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GraceDbKafkaProducer } from './producer.js'
 import { readBack } from './testing/read-back.js'
@@ -204,19 +207,46 @@ describe('compression', () => {
   })
 
   it('compression levels round-trip through the broker (zstd 1 by default, 12, -1; gzip 9)', async () => {
+    // kafkajs's table codecs count their compressions: with a level given the producer's own codec compresses.
+    registerCodecs(kafkajs.CompressionCodecs, kafkajs.CompressionTypes)
+    const table = kafkajs.CompressionCodecs as Record<number, () => CompressionCodec>
+    const types = [kafkajs.CompressionTypes.ZSTD, kafkajs.CompressionTypes.GZIP]
+    const saved = types.map((t) => table[t] as () => CompressionCodec)
+    let tableCompressions = 0
+    types.forEach((t, k) => {
+      table[t] = () => {
+        const codec = saved[k]!()
+        const compress = (e: { buffer: Buffer }): Promise<Buffer> => {
+          tableCompressions++
+          return codec.compress(e)
+        }
+        return { ...codec, compress }
+      }
+    })
     const cases = [
       { compression: 'zstd' },
       { compression: 'zstd', compressionLevel: 12 },
       { kafkaConfig: { 'compression.level': -1 } },
       { compression: 'gzip', compressionLevel: 9 },
     ]
-    for (const [i, extra] of cases.entries()) {
+    const byTable: number[] = []
+    try {
+      for (const [i, extra] of cases.entries()) await levelCase(i, extra)
+    } finally {
+      for (const [k, t] of types.entries()) table[t] = saved[k]!
+    }
+    expect(byTable[0]).toBeGreaterThan(0) // the default level: core's codec in kafkajs's table
+    expect(byTable.slice(1)).toEqual([0, 0, 0]) // a level given: never the table's codec
+
+    async function levelCase(i: number, extra: Record<string, unknown>): Promise<void> {
+      const before = tableCompressions
       await using p = producer({ topic: `level${i}`, ...extra })
       const topic = `${p.instanceName}.level${i}`
       await kafka.createTopic(topic, { partitions: 1 })
       const values = Array.from({ length: 20 }, (_, seq) => ({ seq, extra, pad: `${seq}`.repeat(300) }))
       for (const v of values) void p.produce(v)
       expect(await p.flush()).toBe(0)
+      byTable.push(tableCompressions - before)
       const back = await readBack(kafka.plaintextBootstrapServers, topic, values.length)
       expect(back.map((m) => JSON.parse(m.value!.toString()))).toEqual(values)
     }

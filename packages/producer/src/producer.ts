@@ -1,21 +1,19 @@
 import type { SciTokenRefreshManager } from '@gracedb-kafka/auth'
 import {
   ClientClosedError,
-  compressionType,
   formatBrokerList,
   InvalidOptionError,
   KafkaMessageDeliveryError,
   KafkaProducerError,
-  registerCodecs,
   secondsToMs,
   validatePingMessage,
 } from '@gracedb-kafka/core'
 import { makeTopicName } from '@gracedb-kafka/topics'
-import kafkajs, { CompressionTypes } from 'kafkajs'
 import { checkPingOptions, checkProduceOptions, NO_OPTIONS } from './admission.js'
 import type { FlushOptions, PingOptions, PingResult, ProduceOptions } from './api-types.js'
 import { ProducerConnection } from './connection.js'
 import { DeliveryLedger, type DeliveryReport } from './delivery-ledger.js'
+import { laneCompression } from './lane-compression.js'
 import { resolveNames } from './naming.js'
 import { type ProducerOptions, type ProducerOptionsInput, parseProducerOptions } from './options.js'
 import { buildPingMessage, confirmWithin } from './ping.js'
@@ -82,8 +80,7 @@ export class GraceDbKafkaProducer {
     this.flushTimeout = opts.flushTimeout
     if (opts.validateToken) precheckToken()
     this.#conn = new ProducerConnection(opts)
-    registerCodecs(kafkajs.CompressionCodecs, CompressionTypes)
-    const compression = compressionType(opts.tuning.compression, CompressionTypes)
+    const compression = laneCompression(opts.tuning)
     this.#gate = new StartupGate(this.#conn, opts.checkForTopics, {
       instanceName: this.instanceName,
       defaultTopic: this.defaultTopic,

@@ -196,7 +196,7 @@ describe('encodeProduceRequest', () => {
     ['zstd', CompressionTypes.ZSTD, -1],
     ['gzip', CompressionTypes.GZIP, 1],
   ] as const)(
-    'compressionLevel: the %s batch is what kafkajs writes with a level-%d codec',
+    "a codec given (the producer's at compression.level): the %s batch is what kafkajs writes with that codec, level %d",
     async (name, type, level) => {
       vi.spyOn(Date, 'now').mockReturnValue(NOW)
       const messages = Array.from({ length: 50 }, (_, i) => ({
@@ -208,7 +208,7 @@ describe('encodeProduceRequest', () => {
         producerId: 3,
         producerEpoch: 0,
         compression: type,
-        compressionLevel: level,
+        codec: levelledCodec(name, level),
         topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }],
       }
       const table = kafkajs.CompressionCodecs as Record<number, unknown>
@@ -223,7 +223,7 @@ describe('encodeProduceRequest', () => {
       const ours = await encodeProduceRequest(args)
       expect(ours!.equals(theirs)).toBe(true)
       // and not what the default level writes
-      const byDefault = await encodeProduceRequest({ ...args, compressionLevel: undefined })
+      const byDefault = await encodeProduceRequest({ ...args, codec: undefined })
       expect(byDefault!.equals(ours!)).toBe(false)
     },
   )

@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KafkaAuthenticationError, type KafkaError, KafkaTopicError } from '@gracedb-kafka/core'
-import type { CompressionTypes, PartitionMetadata } from 'kafkajs'
+import type { PartitionMetadata } from 'kafkajs'
 import { admit } from './admission.js'
 import type { ProduceOptions } from './api-types.js'
 import { BatchQueue } from './batch-queue.js'
 import type { ProducerConnection } from './connection.js'
 import { deliveryTimeoutError, unknownPartition } from './delivery-errors.js'
 import type { DeliveryLedger, DeliveryReport, Pending } from './delivery-ledger.js'
+import type { LaneCompression } from './lane-compression.js'
 import type { ProducerTuning } from './options.js'
 import { type LaneContext, PartitionLane } from './partition-lane.js'
 import { choosePartition } from './partitioner.js'
@@ -34,7 +35,7 @@ export class Sender {
   readonly #conn: ProducerConnection
   readonly #ledger: DeliveryLedger
   readonly #tuning: ProducerTuning
-  readonly #compression: CompressionTypes
+  readonly #compression: LaneCompression
   readonly #queue = new BatchQueue<Pending>()
   readonly #lanes = new Map<string, PartitionLane | PipelinedLane>()
   #batchNumber = 0
@@ -54,7 +55,7 @@ export class Sender {
     conn: ProducerConnection,
     ledger: DeliveryLedger,
     tuning: ProducerTuning,
-    compression: CompressionTypes,
+    compression: LaneCompression,
     ready: () => Promise<void>,
   ) {
     this.#ready = ready

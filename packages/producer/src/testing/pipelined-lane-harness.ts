@@ -5,6 +5,7 @@ import type { ProducerConnection } from '../connection.js'
 import { DeliveryLedger, type DeliveryReport, type Pending } from '../delivery-ledger.js'
 import type { BatchPlacement, BatchRequest, LaneSession } from '../idempotent-session.js'
 import type { InternalBroker } from '../kafkajs-cluster.js'
+import type { LaneCompression } from '../lane-compression.js'
 import type { ProducerTuning } from '../options.js'
 import type { LaneContext } from '../partition-lane.js'
 import { PipelinedLane } from '../pipelined-lane.js'
@@ -159,7 +160,11 @@ export interface LaneHarness {
   records: Pending[]
 }
 
-export function laneOver(partition: PartitionLog, renewOnLoss = false): LaneHarness {
+export function laneOver(
+  partition: PartitionLog,
+  renewOnLoss = false,
+  compression: LaneCompression = { type: 0 },
+): LaneHarness {
   const ledger = new DeliveryLedger()
   const renewals: number[] = []
   const conn = {
@@ -172,7 +177,7 @@ export function laneOver(partition: PartitionLog, renewOnLoss = false): LaneHarn
     conn,
     ledger,
     tuning: { batchNumMessages: 10, batchSize: 1_000_000, maxInFlight: 5 } as ProducerTuning,
-    compression: 0,
+    compression,
     closed: () => false,
     timeoutError: (_p, last) => last ?? new KafkaConnectionError('timed out'),
     onIdle: () => {},
