@@ -27,9 +27,15 @@ export async function timedProduce(
   env: PeersEnv,
   topic: string,
   count: number,
-  compression: 'zstd' | 'none' | undefined,
-  Producer: typeof GraceDbKafkaProducer = GraceDbKafkaProducer,
-  compressionLevel?: number,
+  {
+    compression,
+    compressionLevel,
+    Producer = GraceDbKafkaProducer,
+  }: {
+    compression?: 'zstd' | 'none' | undefined
+    compressionLevel?: number | undefined
+    Producer?: typeof GraceDbKafkaProducer
+  } = {},
 ): Promise<ProduceFigures> {
   await using producer = new Producer({
     bootstrapServers: env.kafka.bootstrapServers,
@@ -66,7 +72,7 @@ export async function oursProduce(
   compression: 'zstd' | 'none' | undefined,
   compressionLevel?: number,
 ): Promise<number> {
-  return (await timedProduce(env, topic, count, compression, GraceDbKafkaProducer, compressionLevel)).rate
+  return (await timedProduce(env, topic, count, { compression, compressionLevel })).rate
 }
 
 /** Raw kafkajs `sendBatch`, idempotent, acks=all, JSON.stringify per message. */

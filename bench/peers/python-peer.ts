@@ -69,3 +69,24 @@ export async function runPython<T>(
     throw new Error(`python ${script} printed no JSON result: ${r.stdout.slice(0, 500)}\n${last}`)
   }
 }
+
+/**
+ * The reference's producer (python/produce.py) on `topic` (a full `peers.<name>` topic): `count` messages at
+ * `compression` (`default` keeps its zstd), optionally idempotent; msg/s and the process's CPU ms while timed.
+ */
+export async function pythonProduce(
+  env: PeersEnv,
+  topic: string,
+  count: number,
+  compression: string,
+  idempotent = false,
+): Promise<{ rate: number; cpuMs: number }> {
+  const args = [
+    topic.slice(INSTANCE.length + 1),
+    String(count),
+    compression,
+    ...(idempotent ? ['idempotent'] : []),
+  ]
+  const r = await runPython<{ rate: number; cpu: number }>(env, 'produce.py', args, 600_000)
+  return { rate: r.rate, cpuMs: r.cpu * 1000 }
+}

@@ -4,7 +4,7 @@
 import type { JavaTools } from './java-tools.js'
 import { fill, oursConsume, rawConsume } from './node-consumer.js'
 import { oursProduce, rawProduce } from './node-producer.js'
-import { runPython } from './python-peer.js'
+import { pythonProduce, runPython } from './python-peer.js'
 import type { Recorder } from './results.js'
 import { INSTANCE, type PeersEnv } from './setup.js'
 
@@ -85,14 +85,7 @@ export async function producerPart(
   const python =
     (compression: string, idempotent = false) =>
     async (topic: string) =>
-      (
-        await runPython<{ rate: number }>(
-          env,
-          'produce.py',
-          [short(topic), String(count), compression, ...(idempotent ? ['idempotent'] : [])],
-          600_000,
-        )
-      ).rate
+      (await pythonProduce(env, topic, count, compression, idempotent)).rate
   const contenders: P[] = [
     { id: 'ours-zstd', label: 'ours, defaults (zstd)', run: (t) => oursProduce(env, t, count, undefined) },
     {

@@ -12,9 +12,9 @@
 // Ours runs in this process (as in bench:peers), after 1,000 messages of warm-up; its CPU is this process's,
 // the broker being another process. The Python side is bench/peers/python/produce.py ("cpu" in its result).
 import { timedProduce } from '../peers/node-producer.js'
-import { runPython } from '../peers/python-peer.js'
+import { pythonProduce } from '../peers/python-peer.js'
 import { median } from '../peers/results.js'
-import { INSTANCE, KAFKA_START_JVM, type PeersEnv, setupPeers } from '../peers/setup.js'
+import { KAFKA_START_JVM, type PeersEnv, setupPeers } from '../peers/setup.js'
 import { warmUpBroker } from '../peers/warm-up.js'
 
 const rounds = Number(process.argv[2] ?? 5)
@@ -27,21 +27,9 @@ interface Figures {
   cpuMs: number
 }
 
-async function ours(env: PeersEnv, topic: string): Promise<Figures> {
-  const { rate, cpuMs } = await timedProduce(env, topic, COUNT, undefined, undefined, level)
-  return { rate, cpuMs }
-}
-
-async function python(env: PeersEnv, topic: string): Promise<Figures> {
-  const r = await runPython<{ rate: number; cpu: number; remaining: number }>(
-    env,
-    'produce.py',
-    [topic.slice(INSTANCE.length + 1), String(COUNT), 'default'],
-    300_000,
-  )
-  if (r.remaining !== 0) throw new Error(`python: ${r.remaining} left`)
-  return { rate: r.rate, cpuMs: r.cpu * 1000 }
-}
+const ours = (env: PeersEnv, topic: string): Promise<Figures> =>
+  timedProduce(env, topic, COUNT, { compressionLevel: level })
+const python = (env: PeersEnv, topic: string): Promise<Figures> => pythonProduce(env, topic, COUNT, 'default')
 
 const env = await setupPeers({ standIn: false, jvmOptions: KAFKA_START_JVM })
 const results: Record<string, Figures[]> = { ours: [], python: [] }

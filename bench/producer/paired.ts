@@ -36,7 +36,7 @@ try {
       for (const who of order) {
         const topic = await env.topic(`ab-${n++}`, Number(parts))
         const Producer = who === 'new' ? GraceDbKafkaProducer : Base
-        const { rate, loopMs: tl } = await timedProduce(env, topic, 100_000, compression, Producer)
+        const { rate, loopMs: tl } = await timedProduce(env, topic, 100_000, { compression, Producer })
         record(`${parts}p ${compression} ${who}`, rate)
         record(`${parts}p ${compression} ${who} loop-ms`, tl)
         console.log(
