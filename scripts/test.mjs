@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { delimiter, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 process.env.TURBO_TELEMETRY_DISABLED = '1'
@@ -38,6 +39,17 @@ function run(label, cmd, args, { count = true, env = process.env } = {}) {
     }
   }
   return ok
+}
+
+/** The first lines of a failed test's first message, without library frames, indented under its name (CI keeps the summary). */
+function why(messages) {
+  const first = (messages ?? [])[0]
+  if (typeof first !== 'string') return ''
+  const lines = stripVTControlCharacters(first)
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/node_modules|<anonymous>|node:internal/.test(l))
+    .slice(0, 5)
+  return lines.map((l) => `\n      ${l.slice(0, 240)}`).join('')
 }
 
 /** Runs vitest with `node` (a binary path) and counts its tests; failures are listed under `label`. */
@@ -71,7 +83,7 @@ function vitest(label, node, reportName, env = process.env) {
   failed += r.numFailedTests ?? 0
   for (const s of r.testResults ?? []) {
     for (const a of s.assertionResults ?? []) {
-      if (a.status === 'failed') failures.push(`${label}: ${a.fullName}`)
+      if (a.status === 'failed') failures.push(`${label}: ${a.fullName}${why(a.failureMessages)}`)
     }
   }
   // A suite that failed to load counts as a failure even when it has no test results.

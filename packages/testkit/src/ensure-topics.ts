@@ -39,7 +39,10 @@ function worthRetrying(err: unknown): boolean {
  * missing while another client's creation completes is waited out. Other failures are retried only when
  * kafkajs marks them retriable (or they are metadata not ready yet); a permanent one, such as an invalid
  * replication factor, is thrown at once. The wait polls metadata instead of kafkajs's `waitForLeaders`,
- * which gives up on "This server does not host this topic-partition" in that window.
+ * which gives up on "This server does not host this topic-partition" in that window. A leader in the metadata
+ * is not yet a leader that takes writes (KRaft publishes the metadata before the broker opens the partition's
+ * log, and a produce in between is answered NOT_LEADER_OR_FOLLOWER): the wait ends when each topic's offsets,
+ * asked of its leaders, are answered.
  *
  * @example
  * ```ts
@@ -76,11 +79,31 @@ export async function ensureTopics(
         const parts = meta.topics.find((t) => t.name === name)?.partitions ?? []
         return parts.length > 0 && parts.every((p) => p.leader >= 0)
       })
-    if (ready) return
+    if (ready && (await writable(admin, names, until))) return
     if (Date.now() > until) {
       const why = lastError instanceof Error ? `: ${lastError.message}` : ''
       throw new Error(`testkit: topics ${names.join(', ')} have no leaders after ${timeoutMs / 1000} s${why}`)
     }
     await sleep(100)
   }
+}
+
+/**
+ * Whether every partition of `names` answers ListOffsets on its leader (the partition is open there), asking
+ * again while the answer is retriable, until `until`. A permanent failure is thrown.
+ */
+async function writable(admin: Admin, names: readonly string[], until: number): Promise<boolean> {
+  for (const name of names) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(name)
+        break
+      } catch (err) {
+        if (!worthRetrying(err)) throw err
+        if (Date.now() > until) return false
+        await sleep(100)
+      }
+    }
+  }
+  return true
 }
