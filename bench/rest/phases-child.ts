@@ -9,6 +9,7 @@
 import { subscribe } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import { PerformanceObserver, performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { GraceDb as GraceDbClass } from '@gracedb-kafka/rest'
 
 // PHASES_REST: another copy of the rest package's entry (a baseline checkout) instead of this one's.
@@ -32,6 +33,10 @@ const mark = (name: string): void => {
 }
 // New HTTP connections (undici's own diagnostics channel): more than one means keep-alive is not reused.
 let httpConnects = 0
+// The reservation's request written, and its answer's headers and end received (undici's channels).
+subscribe('undici:client:sendHeaders', () => mark('http:sent'))
+subscribe('undici:request:headers', () => mark('http:headers'))
+subscribe('undici:request:trailers', () => mark('http:body'))
 subscribe('undici:client:connected', () => {
   httpConnects++
 })
@@ -119,7 +124,10 @@ new PerformanceObserver((list) => {
   if (timing) for (const e of list.getEntries()) gcPauses.push(e.duration)
 }).observe({ entryTypes: ['gc'] })
 const phases: Record<string, number[]> = {}
+// PHASES_GAP_MS: idle time before each call (calls at a pace, as a pipeline makes them, instead of back to back).
+const gapMs = Number(process.env.PHASES_GAP_MS ?? 0)
 for (let i = 0; i < Number(warmup) + Number(count); i++) {
+  if (gapMs > 0) await sleep(gapMs)
   marks = []
   timing = i >= Number(warmup)
   const t0 = performance.now()

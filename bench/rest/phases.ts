@@ -12,6 +12,8 @@
 // bench/rest/create-event.ts and the first bench:peers runs did: the reservation is answered without another
 // process being scheduled). --compression C adds a contender whose producer uses compression C (e.g. `none`).
 // --nodelay adds one whose kafkajs TLS sockets have Nagle's algorithm off (kafkajs leaves it on).
+// PHASES_WARMUP (default 10): untimed calls before the timed ones; PHASES_GAP_MS (default 0): idle time before
+// each call.
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -99,7 +101,7 @@ try {
       kafka.caCertPath,
       file,
       String(calls),
-      '10',
+      process.env.PHASES_WARMUP ?? '10',
     ]
     const childEnv = { ...env, ...extraEnv, ...(restModule ? { PHASES_REST: restModule } : {}) }
     return new Promise<ChildResult>((resolve, reject) => {

@@ -5,11 +5,16 @@
 //
 //   node --conditions=@gracedb-kafka/source --import tsx bench/rest/python-phases.ts [calls] [rounds]
 //
-// Prints each contender's phases (p50 / p99 ms), its CPU per call and the medians over the rounds.
+// Prints each contender's phases (p50 / p99 ms), its CPU per call, the stand-in's own time per request (from the
+// request's arrival to the end of its answer, in this process) and this process's event-loop delay, and the
+// medians over the rounds. PHASES_WARMUP (default 10) untimed calls come first; PHASES_GAP_MS (default 0) of idle
+// time precede each call, on both sides.
 import { spawn } from 'node:child_process'
+import { subscribe } from 'node:diagnostics_channel'
 import { writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { runPython } from '../peers/python-peer.js'
 import { setupPeers } from '../peers/setup.js'
 import { latencySummary } from '../stats.js'
@@ -23,6 +28,18 @@ interface Result {
 const calls = Number(process.argv[2] ?? 300)
 const rounds = Number(process.argv[3] ?? 3)
 const env = await setupPeers({ standIn: true })
+// The stand-in answers in this process: the time from each request's arrival to the end of its answer.
+const serverMs: number[] = []
+const arrived = new WeakMap<object, number>()
+subscribe('http.server.request.start', (m) =>
+  arrived.set((m as { response: object }).response, performance.now()),
+)
+subscribe('http.server.response.finish', (m) => {
+  const t = arrived.get((m as { response: object }).response)
+  if (t !== undefined) serverMs.push(performance.now() - t)
+})
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+loopDelay.enable()
 try {
   const gracedb = env.gracedb!
   const file = join(env.dir, 'coinc.xml')
@@ -41,7 +58,7 @@ try {
         env.kafka.caCertPath,
         file,
         String(calls),
-        '10',
+        process.env.PHASES_WARMUP ?? '10',
       )
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
       let text = ''
@@ -57,7 +74,7 @@ try {
     runPython<Result>(
       env,
       '../../rest/python_phases.py',
-      [gracedb.serviceUrl, file, String(calls), '10'],
+      [gracedb.serviceUrl, file, String(calls), process.env.PHASES_WARMUP ?? '10'],
       300_000,
     )
   const contenders = [
@@ -68,6 +85,8 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const c of r % 2 === 0 ? contenders : [...contenders].reverse()) {
       const load = loadavg()[0]!.toFixed(2)
+      serverMs.length = 0
+      loopDelay.reset()
       const { total, cpu, phases } = await c.run()
       const whole = latencySummary(total)
       const cpuSummary = latencySummary(cpu)
@@ -78,11 +97,15 @@ try {
       const rows = [
         { phase: 'whole call', ...whole },
         { phase: 'process CPU during the call', ...cpuSummary },
+        { phase: 'stand-in: request arrived -> answered (warm-up too)', ...latencySummary(serverMs) },
       ]
       for (const [phase, list] of Object.entries(phases)) {
         if (list.length >= total.length / 2) rows.push({ phase, ...latencySummary(list) })
       }
-      console.log(`round ${r + 1}/${rounds}: ${c.label} (load ${load})`)
+      const delay = (q: number): string => (loopDelay.percentile(q) / 1e6).toFixed(2)
+      console.log(
+        `round ${r + 1}/${rounds}: ${c.label} (load ${load}); the stand-in's event-loop delay p50 ${delay(50)}, p99 ${delay(99)}, max ${(loopDelay.max / 1e6).toFixed(2)} ms`,
+      )
       console.table(rows)
     }
   }

@@ -43,8 +43,11 @@ producer = GraceDbKafkaProducer(
     bootstrap_servers=env("BP_BOOTSTRAP_SERVERS"), ca_cert_path=env("BP_CA_CERT_PATH"), service_url=service_url,
 )
 total, cpu, phases = [], [], {}
+gap = float(os.environ.get("PHASES_GAP_MS", "0")) / 1000  # idle time before each call
 try:
     for i in range(warmup + count):
+        if gap > 0:
+            time.sleep(gap)
         marks.clear()
         c0 = time.process_time()
         t0 = time.perf_counter()
