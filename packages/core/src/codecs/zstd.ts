@@ -3,6 +3,7 @@ import * as zlib from 'node:zlib'
 import { decompress as fzstdDecompress } from 'fzstd'
 import { KafkaError } from '../errors.js'
 import { asBuffer, type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './types.js'
+import { inlineZstdCompress, inlineZstdDecompress } from './zstd-inline.js'
 
 /**
  * The zstd level gracedb-kafka writes by default: 1. On 1 MB batches of 1 KiB JSON messages it compresses about
@@ -74,6 +75,8 @@ function call(fn: (cb: Callback) => void): Promise<Buffer> {
  */
 export async function zstdCompress(data: Buffer, level: number = DEFAULT_ZSTD_LEVEL): Promise<Buffer> {
   const at = level === -1 ? ZSTD_CLEVEL_DEFAULT : level
+  const inline = inlineZstdCompress(data, at) // a small batch, in place (no thread-pool round trip)
+  if (inline) return inline
   const node = nodeZstd()
   if (node) {
     const param = node.constants.ZSTD_c_compressionLevel ?? 100
@@ -95,6 +98,8 @@ export async function zstdDecompress(data: Buffer): Promise<Buffer> {
       code: 'ERR_KAFKA_DECOMPRESS',
     })
   }
+  const inline = inlineZstdDecompress(data, declared) // a small frame, in place
+  if (inline) return inline
   const node = nodeZstd()
   if (node) {
     try {
@@ -134,7 +139,8 @@ export function declaredContentSize(data: Uint8Array): number | undefined {
 
 /**
  * A kafkajs codec for zstd record batches, compress and decompress: Node's own zstd (node:zlib) on
- * Node ≥ 22.15, else @mongodb-js/zstd (prebuilt binaries from the npm registry, loaded lazily), else
+ * Node ≥ 22.15 (batches up to 64 KiB at levels up to 3, and frames up to 64 KiB, on the calling thread; see
+ * `INLINE_ZSTD_BYTES`), else @mongodb-js/zstd (prebuilt binaries from the npm registry, loaded lazily), else
  * decompression only through fzstd (pure JavaScript). ligo-gracedb produces zstd by default. Compresses at
  * `level` (default {@link DEFAULT_ZSTD_LEVEL}, 1; librdkafka writes 3); any zstd decoder reads every level.
  *
