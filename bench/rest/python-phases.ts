@@ -8,8 +8,9 @@
 // Prints each contender's phases (p50 / p99 ms), its CPU per call, the stand-in's own time per request (from the
 // request's arrival to the end of its answer, in this process) and this process's event-loop delay, and the
 // medians over the rounds. PHASES_WARMUP (default 10) untimed calls come first; PHASES_GAP_MS (default 0) of idle
-// time precede each call, on both sides.
-import { spawn } from 'node:child_process'
+// time precede each call, on both sides. PHASES_NODE=/path/to/node adds our client run by that Node (e.g. the
+// project's Node 24, .cache/node24/bin/node) as a third contender; the broker side and the stand-in stay as they are.
+import { execFileSync, spawn } from 'node:child_process'
 import { subscribe } from 'node:diagnostics_channel'
 import { writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
@@ -44,7 +45,7 @@ try {
   const gracedb = env.gracedb!
   const file = join(env.dir, 'coinc.xml')
   await writeFile(file, Buffer.from(Array.from({ length: 16 * 1024 }, (_, i) => (i * 31) % 251)))
-  const ours = (): Promise<Result> =>
+  const ours = (node = process.execPath): Promise<Result> =>
     new Promise((resolve, reject) => {
       const args = [
         '--conditions=@gracedb-kafka/source',
@@ -60,7 +61,7 @@ try {
         String(calls),
         process.env.PHASES_WARMUP ?? '10',
       )
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+      const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'inherit'] })
       let text = ''
       child.stdout.on('data', (d: Buffer) => {
         text += d.toString()
@@ -78,9 +79,14 @@ try {
       300_000,
     )
   const contenders = [
-    { label: 'ours', run: ours },
+    { label: 'ours', run: () => ours() },
     { label: 'Python reference', run: python },
   ]
+  const otherNode = process.env.PHASES_NODE
+  if (otherNode) {
+    const version = execFileSync(otherNode, ['--version'], { encoding: 'utf8' }).trim()
+    contenders.splice(1, 0, { label: `ours on node ${version}`, run: () => ours(otherNode) })
+  }
   const seen = new Map<string, Array<{ p50: number; p99: number; cpu: number }>>()
   for (let r = 0; r < rounds; r++) {
     for (const c of r % 2 === 0 ? contenders : [...contenders].reverse()) {
