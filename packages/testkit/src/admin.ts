@@ -1,3 +1,4 @@
+import { fixRequestQueueScheduling } from '@gracedb-kafka/core'
 import type { Admin, Kafka } from 'kafkajs'
 import kafkajs from 'kafkajs'
 
@@ -21,6 +22,9 @@ export interface PlaintextKafkaOptions {
  * ```
  */
 export function plaintextKafka(brokers: string[], opts: PlaintextKafkaOptions = {}): Kafka {
+  // kafkajs#1704/#1751: without it, each idle connection re-checks its queue every 1 ms (a 1 kHz timer in the
+  // stand-in's and the tests' processes) and Node 24 prints a TimeoutNegativeWarning.
+  fixRequestQueueScheduling(import.meta.url)
   return new kafkajs.Kafka({
     clientId: opts.clientId ?? 'gracedb-kafka-testkit',
     brokers,
