@@ -8,6 +8,9 @@ const conditions = ['@gracedb-kafka/source', ...defaultServerConditions]
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
+  // The environment vitest itself loads globalSetup in (testkit's broker start-up imports core): without this,
+  // a workspace package is resolved to its dist/, which a fresh clone has not built yet.
+  environments: { __vitest__: { resolve: { conditions } } },
   test: {
     teardownTimeout: 60_000,
     projects: [

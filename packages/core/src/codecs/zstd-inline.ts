@@ -8,19 +8,19 @@ import * as zlib from 'node:zlib'
  * for the same work done in place. Bigger batches still go to the thread pool, so that the event loop goes on
  * encoding the next one meanwhile.
  */
-export const INLINE_ZSTD_BYTES = 64 * 1024
+export const INLINE_ZSTD_BYTES: number = 64 * 1024
 
 /**
  * Highest level compressed in place: 64 KiB at levels 1–3 took 0.1–0.2 ms on the bench machine, at level 12 up to
  * 1.8 ms, which would stall the event loop longer than the thread hop it saves.
  */
-export const INLINE_ZSTD_MAX_LEVEL = 3
+export const INLINE_ZSTD_MAX_LEVEL: number = 3
 
 /**
  * Most bytes an in-place inflate may produce (about 1 ms of work); a frame that inflates to more goes to the
  * thread pool (with the codec's own cap, `MAX_DECOMPRESSED_BYTES`) instead.
  */
-export const INLINE_INFLATE_BYTES = 1024 * 1024
+export const INLINE_INFLATE_BYTES: number = 1024 * 1024
 
 interface SyncZstd {
   zstdCompressSync(buf: Buffer, options: { params: Record<number, number> }): Buffer
