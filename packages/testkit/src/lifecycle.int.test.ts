@@ -80,9 +80,13 @@ describe('broker lifecycle', () => {
   })
 
   it('kills the JVM and removes its files when the parent Node process is SIGKILLed', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'orphan-parent.ts')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@gracedb-kafka/source', '--import', 'tsx', join(here, 'fixtures', 'orphan-parent.ts')],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
     const line = await new Promise<string>((resolve, reject) => {
       let out = ''
       child.stdout.on('data', (chunk: Buffer) => {
