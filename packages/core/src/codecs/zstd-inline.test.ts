@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import * as zlib from 'node:zlib'
 import { decompress as fzstd } from 'fzstd'
 import { describe, expect, it } from 'vitest'
+import { nodeZstd } from './node-zstd.js'
 import { declaredContentSize, zstdCodec } from './zstd.js'
 import {
   INLINE_INFLATE_BYTES,
   INLINE_ZSTD_BYTES,
   inlineZstdCompress,
   inlineZstdDecompress,
-  syncZstd,
 } from './zstd-inline.js'
 
-const sync = syncZstd() !== undefined
+const sync = nodeZstd() !== undefined
 /** An upload-sized JSON message: 16 KiB of file as base64, as createEvent sends it. */
 const upload = Buffer.from(JSON.stringify({ graceid: 'G1', file: randomBytes(16384).toString('base64') }))
 
@@ -28,10 +27,7 @@ async function settlesInPlace(p: Promise<unknown>): Promise<boolean> {
 
 /** A zstd frame without a content size in its header (as a streaming compressor writes). */
 function unsizedFrame(data: Buffer): Buffer {
-  const z = zlib as unknown as {
-    zstdCompressSync(b: Buffer, o: object): Buffer
-    constants: Record<string, number>
-  }
+  const z = nodeZstd()!
   return z.zstdCompressSync(data, { params: { [z.constants.ZSTD_c_contentSizeFlag as number]: 0 } })
 }
 
@@ -100,5 +96,5 @@ describe.runIf(!sync)('zstd without a synchronous backend (Node < 22.15)', () =>
 
 /** A one-shot zstd frame at zstd's default level (declares its content size), from node:zlib's own zstd. */
 function zstdCodecFrame(data: Buffer): Buffer {
-  return syncZstd()!.zstdCompressSync(data, { params: {} })
+  return nodeZstd()!.zstdCompressSync(data, { params: {} })
 }

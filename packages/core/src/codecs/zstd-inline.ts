@@ -1,4 +1,4 @@
-import * as zlib from 'node:zlib'
+import { levelParam, nodeZstd } from './node-zstd.js'
 
 /**
  * Batches up to this size are zstd-compressed, and frames up to this size inflated, on the calling thread when
@@ -22,20 +22,6 @@ export const INLINE_ZSTD_MAX_LEVEL: number = 3
  */
 export const INLINE_INFLATE_BYTES: number = 1024 * 1024
 
-interface SyncZstd {
-  zstdCompressSync(buf: Buffer, options: { params: Record<number, number> }): Buffer
-  zstdDecompressSync(buf: Buffer, options: { maxOutputLength: number }): Buffer
-  constants: { ZSTD_c_compressionLevel?: number }
-}
-
-/** Node's synchronous zstd (Node ≥ 22.15), or undefined on older Node. */
-export function syncZstd(): SyncZstd | undefined {
-  const z = zlib as unknown as Partial<SyncZstd>
-  return typeof z.zstdCompressSync === 'function' && typeof z.zstdDecompressSync === 'function'
-    ? (z as SyncZstd)
-    : undefined
-}
-
 /**
  * `data` zstd-compressed at `level` on this thread, or undefined when it should go to the thread pool (no
  * synchronous zstd in this Node, a batch over {@link INLINE_ZSTD_BYTES}, or a level over
@@ -47,9 +33,9 @@ export function syncZstd(): SyncZstd | undefined {
  * ```
  */
 export function inlineZstdCompress(data: Buffer, level: number): Buffer | undefined {
-  const z = syncZstd()
+  const z = nodeZstd()
   if (!z || data.length > INLINE_ZSTD_BYTES || level > INLINE_ZSTD_MAX_LEVEL) return undefined
-  return z.zstdCompressSync(data, { params: { [z.constants.ZSTD_c_compressionLevel ?? 100]: level } })
+  return z.zstdCompressSync(data, { params: { [levelParam(z)]: level } })
 }
 
 /**
@@ -63,7 +49,7 @@ export function inlineZstdCompress(data: Buffer, level: number): Buffer | undefi
  * ```
  */
 export function inlineZstdDecompress(data: Buffer, declared: number | undefined): Buffer | undefined {
-  const z = syncZstd()
+  const z = nodeZstd()
   if (!z || data.length > INLINE_ZSTD_BYTES || (declared ?? 0) > INLINE_INFLATE_BYTES) return undefined
   try {
     return z.zstdDecompressSync(data, { maxOutputLength: INLINE_INFLATE_BYTES })

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module'
-import * as zlib from 'node:zlib'
 import { decompress as fzstdDecompress } from 'fzstd'
 import { KafkaError } from '../errors.js'
+import { levelParam, nodeZstd } from './node-zstd.js'
 import { asBuffer, type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './types.js'
 import { inlineZstdCompress, inlineZstdDecompress } from './zstd-inline.js'
+
+export { nodeZstd }
 
 /**
  * The zstd level gracedb-kafka writes by default: 1. On 1 MB batches of 1 KiB JSON messages it compresses about
@@ -16,22 +18,9 @@ export const DEFAULT_ZSTD_LEVEL = 1
 const ZSTD_CLEVEL_DEFAULT = 3
 
 type Callback = (err: Error | null, out: Buffer) => void
-interface NodeZstd {
-  zstdCompress(buf: Buffer, options: { params: Record<number, number> }, cb: Callback): void
-  zstdDecompress(buf: Buffer, options: { maxOutputLength: number }, cb: Callback): void
-  constants: { ZSTD_c_compressionLevel?: number }
-}
 interface NativeZstd {
   compress(data: Buffer, level?: number | null): Promise<Buffer>
   decompress(data: Buffer): Promise<Buffer>
-}
-
-/** Node's own zstd (node:zlib, Node ≥ 22.15), or undefined on older Node. */
-export function nodeZstd(): NodeZstd | undefined {
-  const z = zlib as unknown as Partial<NodeZstd>
-  return typeof z.zstdCompress === 'function' && typeof z.zstdDecompress === 'function'
-    ? (z as NodeZstd)
-    : undefined
 }
 
 let nativeZstd: Promise<NativeZstd | undefined> | undefined
@@ -79,8 +68,7 @@ export async function zstdCompress(data: Buffer, level: number = DEFAULT_ZSTD_LE
   if (inline) return inline
   const node = nodeZstd()
   if (node) {
-    const param = node.constants.ZSTD_c_compressionLevel ?? 100
-    return call((cb) => node.zstdCompress(data, { params: { [param]: at } }, cb))
+    return call((cb) => node.zstdCompress(data, { params: { [levelParam(node)]: at } }, cb))
   }
   const native = await loadNativeZstd()
   if (native) return native.compress(data, at)
