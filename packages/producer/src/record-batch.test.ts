@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 // The wire format is unchanged: for random messages our Produce request body is byte for byte what kafkajs's own
 // `request.encode()` writes for the same arguments and the same clock (no broker: both are pure encoders).
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { levelledCodec, registerCodecs } from '@gracedb-kafka/core'
 import fc from 'fast-check'

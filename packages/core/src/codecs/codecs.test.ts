@@ -13,8 +13,9 @@ import {
   snappyCodec,
   zstdCodec,
 } from '../index.js'
+import { nodeZstd } from './node-zstd.js'
 import { isXerialFramed } from './snappy.js'
-import { declaredContentSize, loadNativeZstd, nodeZstd } from './zstd.js'
+import { declaredContentSize, loadNativeZstd } from './zstd.js'
 
 // Fixed vectors made with the zstd and lz4 command-line tools (zstd 1.5, lz4 1.9) from the inputs below.
 const PLAIN = '{"graceid": "G12345", "group": "CBC"}'.repeat(3)

@@ -3,7 +3,8 @@ import { decompress as fzstd } from 'fzstd'
 import { describe, expect, it } from 'vitest'
 import { InvalidOptionError } from '../errors.js'
 import { checkCompressionLevel, levelledCodec } from './level.js'
-import { DEFAULT_ZSTD_LEVEL, loadNativeZstd, nodeZstd, zstdCodec } from './zstd.js'
+import { nodeZstd } from './node-zstd.js'
+import { DEFAULT_ZSTD_LEVEL, loadNativeZstd, zstdCodec } from './zstd.js'
 
 /** 64 KiB of 1 KiB JSON records with random hex paddings (fixed seed): compresses about 2×, as the bench data. */
 const RECORDS = (() => {

@@ -1,6 +1,7 @@
 import * as zlib from 'node:zlib'
 
-type Callback = (err: Error | null, out: Buffer) => void
+/** node:zlib's callback for its thread-pool zstd calls. */
+export type Callback = (err: Error | null, out: Buffer) => void
 
 /** node:zlib's zstd (Node ≥ 22.15, where the synchronous and the thread-pool functions came together). */
 export interface NodeZstd {
@@ -10,6 +11,19 @@ export interface NodeZstd {
   zstdDecompressSync(buf: Buffer, options: { maxOutputLength: number }): Buffer
   /** zlib's constants, among them `ZSTD_c_compressionLevel` and `ZSTD_c_contentSizeFlag`. */
   constants: Record<string, number | undefined>
+}
+
+// Checked once: the module's functions do not change, and every batch asks.
+const detected: NodeZstd | undefined = detect()
+
+function detect(): NodeZstd | undefined {
+  const z = zlib as unknown as Partial<NodeZstd>
+  return typeof z.zstdCompress === 'function' &&
+    typeof z.zstdDecompress === 'function' &&
+    typeof z.zstdCompressSync === 'function' &&
+    typeof z.zstdDecompressSync === 'function'
+    ? (z as NodeZstd)
+    : undefined
 }
 
 /**
@@ -22,13 +36,7 @@ export interface NodeZstd {
  * ```
  */
 export function nodeZstd(): NodeZstd | undefined {
-  const z = zlib as unknown as Partial<NodeZstd>
-  return typeof z.zstdCompress === 'function' &&
-    typeof z.zstdDecompress === 'function' &&
-    typeof z.zstdCompressSync === 'function' &&
-    typeof z.zstdDecompressSync === 'function'
-    ? (z as NodeZstd)
-    : undefined
+  return detected
 }
 
 /** The `params` key of zstd's compression level in node:zlib's options. */

@@ -1,11 +1,9 @@
 import { createRequire } from 'node:module'
 import { decompress as fzstdDecompress } from 'fzstd'
 import { KafkaError } from '../errors.js'
-import { levelParam, nodeZstd } from './node-zstd.js'
+import { type Callback, levelParam, nodeZstd } from './node-zstd.js'
 import { asBuffer, type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './types.js'
 import { inlineZstdCompress, inlineZstdDecompress } from './zstd-inline.js'
-
-export { nodeZstd }
 
 /**
  * The zstd level gracedb-kafka writes by default: 1. On 1 MB batches of 1 KiB JSON messages it compresses about
@@ -17,7 +15,6 @@ export const DEFAULT_ZSTD_LEVEL = 1
 /** zstd's own default level (ZSTD_CLEVEL_DEFAULT), which `compression.level: -1` means, as in librdkafka. */
 const ZSTD_CLEVEL_DEFAULT = 3
 
-type Callback = (err: Error | null, out: Buffer) => void
 interface NativeZstd {
   compress(data: Buffer, level?: number | null): Promise<Buffer>
   decompress(data: Buffer): Promise<Buffer>
