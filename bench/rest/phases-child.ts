@@ -65,6 +65,9 @@ Object.defineProperty(tls, 'connect', {
         if (((w[0] as { length?: number }).length ?? 0) > 4096) mark('tls:write')
         return write(...w)
       },
+      // net itself assigns `write` when the peer ends the socket (writeAfterFIN)
+      writable: true,
+      configurable: true,
     })
     return socket
   },
