@@ -8,21 +8,24 @@ export interface BufferedEntry {
   message: KafkaMessage
   /** The {@link BackPressure.epoch} at fetch time; an entry of an older epoch is stale and never handed out. */
   epoch: number
+  /** The bytes of its key and value, counted against the buffer's byte limit. */
+  bytes: number
 }
 
 /**
  * The bounded hand-off between kafkajs's fetch loop and the callers of `poll()`/`stream()`.
  *
  * kafkajs pushes fetched batches in through {@link BackPressure.handleBatch}; callers pull with
- * {@link BackPressure.take}. When the buffer holds `capacity` entries, the batch's partition is paused and the
- * fetch loop waits (heartbeating) until the caller has drained the buffer to the low-water mark (half), so a slow
- * caller never makes memory grow. {@link BackPressure.invalidate} (a rebalance, a restart of the kafkajs
+ * {@link BackPressure.take}. When the buffer holds `capacity` entries, or `maxBytes` of keys and values, the
+ * batch's partition is paused and the fetch loop waits (heartbeating) until the caller has drained the buffer to
+ * the low-water marks (half of each), so a slow caller never makes memory grow. One message larger than
+ * `maxBytes` is still taken when the buffer is empty, so a large message never stalls the stream. {@link BackPressure.invalidate} (a rebalance, a restart of the kafkajs
  * consumer, a teardown) drops everything fetched and not handed out: kafkajs fetches it again from the
  * committed offsets.
  *
  * @example
  * ```ts
- * const bp = new BackPressure(5000)
+ * const bp = new BackPressure(5000, 64 * 1024 * 1024)
  * await kafkaConsumer.run({ eachBatch: (p) => bp.handleBatch(p, () => true), eachBatchAutoResolve: false })
  * const entry = await bp.take(1000, undefined) // a BufferedEntry or null after 1 s
  * ```
@@ -32,16 +35,38 @@ export class BackPressure {
   epoch = 0
   private readonly buffer: MessageBuffer<BufferedEntry>
   private readonly lowWater: number
+  private readonly lowBytes: number
   private roomWaiters: (() => void)[] = []
+  /** Key and value bytes of the current epoch's entries pushed and not yet taken back out. */
+  private heldBytes = 0
 
-  constructor(capacity: number) {
+  constructor(
+    capacity: number,
+    private readonly maxBytes: number = Number.POSITIVE_INFINITY,
+  ) {
     this.buffer = new MessageBuffer<BufferedEntry>(capacity)
     this.lowWater = Math.floor(capacity / 2)
+    this.lowBytes = maxBytes / 2
   }
 
   /** Entries fetched and not yet handed out. */
   get size(): number {
     return this.buffer.size
+  }
+
+  /** Bytes of keys and values fetched and not yet handed out. */
+  get bytes(): number {
+    return this.heldBytes
+  }
+
+  /** Whether another entry may be pushed: below both limits (an empty buffer always takes one). */
+  private hasRoom(): boolean {
+    return this.buffer.hasRoom() && this.heldBytes < this.maxBytes
+  }
+
+  /** Whether the caller has drained the buffer to both low-water marks. */
+  private drained(): boolean {
+    return this.buffer.size <= this.lowWater && this.heldBytes <= this.lowBytes
   }
 
   /**
@@ -61,7 +86,7 @@ export class BackPressure {
       // string key each time). Pushing never runs a caller synchronously: a waiting take() resumes later.
       let i = 0
       while (i < messages.length && current()) {
-        if (!buffer.hasRoom()) {
+        if (!this.hasRoom()) {
           // The caller is slower than the broker: pause this partition and hold the fetch loop until the caller
           // has drained the buffer to the low-water mark (not merely one free slot, which would pause and resume
           // once per message). Heartbeats keep the membership alive; a rebalance surfaces as a heartbeat error,
@@ -69,7 +94,7 @@ export class BackPressure {
           if (last !== undefined) resolveOffset(last)
           const resume = pause()
           try {
-            while (buffer.size > this.lowWater && current()) {
+            while (!this.drained() && current()) {
               await this.waitForRoom(1000)
               await heartbeat()
             }
@@ -79,11 +104,13 @@ export class BackPressure {
           continue // checks current() again before pushing
         }
         const end = Math.min(messages.length, i + buffer.capacity - buffer.size)
-        for (; i < end; i++) {
-          const message = messages[i] as KafkaMessage
-          buffer.push({ topic, partition, message, epoch })
+        while (i < end && this.heldBytes < this.maxBytes) {
+          const message = messages[i++] as KafkaMessage
+          const bytes = (message.value?.length ?? 0) + (message.key?.length ?? 0)
+          this.heldBytes += bytes
+          buffer.push({ topic, partition, message, epoch, bytes })
         }
-        last = (messages[end - 1] as KafkaMessage).offset
+        last = (messages[i - 1] as KafkaMessage).offset
       }
     } finally {
       // Advance kafkajs's fetch position past what the buffer took; anything else is fetched again.
@@ -104,9 +131,9 @@ export class BackPressure {
     for (;;) {
       check()
       const entry = await this.buffer.take(Math.max(0, deadline - Date.now()), signal)
+      if (entry !== null) this.release(entry)
       check()
       if (entry === null) return null
-      this.maybeResume()
       if (entry.epoch === this.epoch) return entry
       // fetched before a rebalance: its partition restarts from the committed offset, drop it
     }
@@ -115,7 +142,7 @@ export class BackPressure {
   /** A current entry without waiting (the fast path of a busy stream), or `undefined`. */
   takeNow(): BufferedEntry | undefined {
     for (let entry = this.buffer.tryTake(); entry !== undefined; entry = this.buffer.tryTake()) {
-      this.maybeResume()
+      this.release(entry)
       if (entry.epoch === this.epoch) return entry
     }
     return undefined
@@ -125,6 +152,7 @@ export class BackPressure {
   invalidate(): void {
     this.epoch++
     this.buffer.clear()
+    this.heldBytes = 0
     this.wakeRoomWaiters()
   }
 
@@ -133,9 +161,13 @@ export class BackPressure {
     this.buffer.wake()
   }
 
-  /** Wake the paused fetch loop once the caller has drained the buffer to the low-water mark. */
-  private maybeResume(): void {
-    if (this.roomWaiters.length === 0 || this.buffer.size > this.lowWater) return
+  /**
+   * An entry left the buffer: its bytes no longer count (an older epoch's were dropped by {@link invalidate}),
+   * and the paused fetch loop wakes once the caller has drained the buffer to the low-water marks.
+   */
+  private release(entry: BufferedEntry): void {
+    if (entry.epoch === this.epoch) this.heldBytes -= entry.bytes
+    if (this.roomWaiters.length === 0 || !this.drained()) return
     this.wakeRoomWaiters()
   }
 

@@ -95,6 +95,19 @@ export class GraceDbKafkaConsumer implements AsyncDisposable {
   }
 
   /**
+   * Bytes of keys and values fetched and waiting for `poll()`/`stream()`, not yet handed out; fetching pauses
+   * once they reach `maxBufferedBytes`.
+   *
+   * @example
+   * ```ts
+   * console.log(`${(consumer.bufferedBytes / 2 ** 20).toFixed(1)} MiB buffered`)
+   * ```
+   */
+  get bufferedBytes(): number {
+    return this.engine.bp.bytes
+  }
+
+  /**
    * Partitions whose fetching is paused right now because the buffer is full (the caller is slower than the
    * broker); empty when not subscribed.
    *

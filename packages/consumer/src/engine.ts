@@ -36,7 +36,7 @@ export class ConsumerEngine {
     private readonly groupId: string,
     private readonly tokens: KafkaTokenProvider,
   ) {
-    this.bp = new BackPressure(options.maxBufferedMessages)
+    this.bp = new BackPressure(options.maxBufferedMessages, options.maxBufferedBytes)
     this.committer = new Committer(
       this.tracker,
       options.commitTimeoutMs,

@@ -78,12 +78,28 @@ describe('parseConsumerOptions', () => {
     expect(o.autoCommitIntervalMs).toBe(250)
   })
   it('rejects librdkafka properties kafkajs cannot honour, naming them', () => {
+    expect(optionOf(() => parseConsumerOptions({ ...base, kafkaConfig: { 'queued.min.messages': 1 } }))).toBe(
+      'kafkaConfig.queued.min.messages',
+    )
     expect(
-      optionOf(() => parseConsumerOptions({ ...base, kafkaConfig: { 'queued.max.messages.kbytes': 1 } })),
+      optionOf(() => parseConsumerOptions({ ...base, kafkaConfig: { 'queued.max.messages.kbytes': 0 } })),
     ).toBe('kafkaConfig.queued.max.messages.kbytes')
     expect(optionOf(() => parseConsumerOptions({ ...base, kafkaConfig: { 'session.timeout.ms': -1 } }))).toBe(
       'kafkaConfig.session.timeout.ms',
     )
+  })
+  it('bounds the buffer in bytes: 64 MiB by default, queued.max.messages.kbytes in KiB, the explicit option first', () => {
+    expect(parseConsumerOptions(base).maxBufferedBytes).toBe(64 * 1024 * 1024)
+    const kb = { 'queued.max.messages.kbytes': 1024 }
+    expect(parseConsumerOptions({ ...base, kafkaConfig: kb }).maxBufferedBytes).toBe(1024 * 1024)
+    expect(parseConsumerOptions({ ...base, maxBufferedBytes: 5000, kafkaConfig: kb }).maxBufferedBytes).toBe(
+      5000,
+    )
+    for (const bad of [0, 1.5, -1, '1MB']) {
+      expect(optionOf(() => parseConsumerOptions({ ...base, maxBufferedBytes: bad as number }))).toBe(
+        'maxBufferedBytes',
+      )
+    }
   })
   it('names the bad option', () => {
     expect(optionOf(() => parseConsumerOptions({ ...base, autoOffsetReset: 'beginning' as 'latest' }))).toBe(

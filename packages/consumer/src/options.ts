@@ -35,6 +35,12 @@ export interface ConsumerOptionsInput extends ConnectionOptionsInput {
   /** Most messages held between fetching and the caller (default 5000); fetching pauses when it is full. */
   maxBufferedMessages?: number | undefined
   /**
+   * Most bytes of keys and values held between fetching and the caller (default 64 MiB, as librdkafka's
+   * `queued.max.messages.kbytes`, which `kafkaConfig` may set instead); fetching pauses when it is reached. A
+   * single larger message is still fetched when nothing is buffered.
+   */
+  maxBufferedBytes?: number | undefined
+  /**
    * Seconds a commit (`commit()`, auto-commit, the final commit of `close()`) keeps retrying across coordinator
    * failovers and re-joins before it fails with `KafkaConsumerError` (default 30).
    */
@@ -45,11 +51,12 @@ export interface ConsumerOptionsInput extends ConnectionOptionsInput {
    * Extra configuration, like the reference's `**kafka_config`. librdkafka names that have a kafkajs
    * equivalent are translated (`'enable.auto.commit'`, `'auto.commit.interval.ms'`, `'session.timeout.ms'`,
    * `'heartbeat.interval.ms'`, `'max.poll.interval.ms'`, `'fetch.min.bytes'`, `'fetch.max.bytes'`,
-   * `'max.partition.fetch.bytes'`, `'fetch.wait.max.ms'`, `'group.id'`, `'auto.offset.reset'`, `'client.id'`,
-   * and `'connect.timeout.ms'` (ours: the bound on connecting, default 15 000)), read with core's one table
-   * (`LIBRDKAFKA_KEYS`, shared with the producer); an explicit option beats the same setting here (`clientId`
-   * over `'client.id'`, `autoCommit` over `'enable.auto.commit'`); other dotted names are rejected. kafkajs consumer options (`sessionTimeout`, `maxBytes`, …) go to the
-   * kafkajs consumer; any other key is merged into the kafkajs client config (`logLevel`, `retry`, …).
+   * `'max.partition.fetch.bytes'`, `'fetch.wait.max.ms'`, `'queued.max.messages.kbytes'`, `'group.id'`,
+   * `'auto.offset.reset'`, `'client.id'`, and `'connect.timeout.ms'` (ours: the bound on connecting, default
+   * 15 000)), read with core's one table (`LIBRDKAFKA_KEYS`, shared with the producer); an explicit option beats
+   * the same setting here (`clientId` over `'client.id'`, `autoCommit` over `'enable.auto.commit'`); other dotted
+   * names are rejected. kafkajs consumer options (`sessionTimeout`, `maxBytes`, …) go to the kafkajs consumer;
+   * any other key is merged into the kafkajs client config (`logLevel`, `retry`, …).
    */
   kafkaConfig?: Record<string, unknown> | undefined
 }
@@ -64,6 +71,8 @@ export interface ConsumerOptions extends ConnectionOptions {
   /** Milliseconds. */
   autoCommitIntervalMs: number
   maxBufferedMessages: number
+  /** Bytes of keys and values. */
+  maxBufferedBytes: number
   /** Milliseconds a commit keeps retrying. */
   commitTimeoutMs: number
   /** `connect.timeout.ms`: the bound on connecting (token, TCP, TLS, SASL, metadata) before joining. */
@@ -73,6 +82,9 @@ export interface ConsumerOptions extends ConnectionOptions {
   /** Overrides merged into the kafkajs client config. */
   client: Record<string, unknown>
 }
+
+/** librdkafka's `queued.max.messages.kbytes` default, 65536 KiB. */
+const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024
 
 const schema = clientOptionsSchema({
   tokenScope: z.string({ error: 'expected a scope string such as "kafka.consume"' }).min(1).optional(),
@@ -102,6 +114,11 @@ const schema = clientOptionsSchema({
     .int({ error: 'expected a whole number >= 1' })
     .min(1, { error: 'expected a whole number >= 1' })
     .default(5000),
+  maxBufferedBytes: z
+    .number({ error: 'expected a whole number of bytes >= 1' })
+    .int({ error: 'expected a whole number of bytes >= 1' })
+    .min(1, { error: 'expected a whole number of bytes >= 1' })
+    .optional(),
   commitTimeout: z
     .number({ error: 'expected a number of seconds > 0' })
     .positive({ error: 'expected a number of seconds > 0' })
@@ -153,6 +170,7 @@ export function parseConsumerOptions(input: ConsumerOptionsInput): ConsumerOptio
       5000,
     ),
     maxBufferedMessages: rest.maxBufferedMessages,
+    maxBufferedBytes: pick(rest.maxBufferedBytes, 'maxBufferedBytes', DEFAULT_MAX_BUFFERED_BYTES),
     commitTimeoutMs: secondsToMs(commitTimeout ?? 30, 'commitTimeout') as number,
     connectTimeoutMs: pick(undefined, 'connectTimeoutMs', 15_000),
     consumer,

@@ -8,6 +8,7 @@ const entry = (offset: number): BufferedEntry => ({
   partition: 0,
   message: { offset: String(offset) } as KafkaMessage,
   epoch: 0,
+  bytes: 0,
 })
 
 /** A host over a fixed list of entries that records what the loop reports. */

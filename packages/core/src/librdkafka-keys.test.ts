@@ -37,9 +37,12 @@ describe('the librdkafka key table', () => {
     expect(settings).toEqual({ lingerMs: 10, queueMaxBytes: 2048, compression: 'lz4' })
     expect(rest).toEqual({ retry: { retries: 1 } })
     expect(
-      readLibrdkafkaKeys({ 'enable.auto.commit': 'false', 'auto.offset.reset': 'smallest' }, 'consumer', 'C')
-        .settings,
-    ).toEqual({ autoCommit: false, autoOffsetReset: 'earliest' })
+      readLibrdkafkaKeys(
+        { 'enable.auto.commit': 'false', 'auto.offset.reset': 'smallest', 'queued.max.messages.kbytes': 3 },
+        'consumer',
+        'C',
+      ).settings,
+    ).toEqual({ autoCommit: false, autoOffsetReset: 'earliest', maxBufferedBytes: 3072 })
   })
 
   it('refuses a dotted key it does not know, or one for the other client, naming it', () => {

@@ -72,6 +72,7 @@ export const LIBRDKAFKA_KEYS: Readonly<Record<string, LibrdkafkaKey>> = {
   'max.partition.fetch.bytes': { option: 'consumer.maxBytesPerPartition', kind: 'int', clients: C },
   'fetch.wait.max.ms': { option: 'consumer.maxWaitTimeInMs', kind: 'int', clients: C },
   'allow.auto.create.topics': { option: 'consumer.allowAutoTopicCreation', kind: 'bool', clients: C },
+  'queued.max.messages.kbytes': { option: 'maxBufferedBytes', kind: 'int', clients: C, min: 1, scale: 1024 },
 }
 
 const OFFSET_RESET: Readonly<Record<string, 'earliest' | 'latest'>> = {

@@ -216,6 +216,18 @@ describe('consumer-only options', () => {
     ['autoCommit "no"', { ...base, autoCommit: 'no' }, 'autoCommit', /true or false/],
     ['autoCommitInterval zero', { ...base, autoCommitInterval: 0 }, 'autoCommitInterval', /> 0/],
     ['maxBufferedMessages 0.5', { ...base, maxBufferedMessages: 0.5 }, 'maxBufferedMessages', /whole number/],
+    [
+      'maxBufferedBytes "64MB"',
+      { ...base, maxBufferedBytes: '64MB' },
+      'maxBufferedBytes',
+      /whole number of bytes/,
+    ],
+    [
+      'queued.max.messages.kbytes 0',
+      { ...base, kafkaConfig: { 'queued.max.messages.kbytes': 0 } },
+      'kafkaConfig.queued.max.messages.kbytes',
+      /expected/,
+    ],
     ['typo groupID', { ...base, groupID: 'g' }, 'groupID', /did you mean "groupId"/],
     [
       'python auto_offset_reset',
