@@ -19,9 +19,9 @@ export interface BufferedEntry {
  * {@link BackPressure.take}. When the buffer holds `capacity` entries, or `maxBytes` of keys and values, the
  * batch's partition is paused and the fetch loop waits (heartbeating) until the caller has drained the buffer to
  * the low-water marks (half of each), so a slow caller never makes memory grow. One message larger than
- * `maxBytes` is still taken when the buffer is empty, so a large message never stalls the stream. {@link BackPressure.invalidate} (a rebalance, a restart of the kafkajs
- * consumer, a teardown) drops everything fetched and not handed out: kafkajs fetches it again from the
- * committed offsets.
+ * `maxBytes` is still taken when the buffer is empty, so a large message never stalls the stream.
+ * {@link BackPressure.invalidate} (a rebalance, a restart of the kafkajs consumer, a teardown) drops everything
+ * fetched and not handed out: kafkajs fetches it again from the committed offsets.
  *
  * @example
  * ```ts
