@@ -1,6 +1,7 @@
 import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { GraceDbKafkaConsumer } from './consumer.js'
+import type { ConsumerOptionsInput } from './options.js'
 import { consumerOptions, freshTopic, plaintextClient, uniq, useToken } from './testing/helpers.js'
 
 let kafka: SharedKafka
@@ -64,18 +65,22 @@ async function readSlowly(
   return { offsets, maxBytes, paused }
 }
 
+/** A consumer of `instance`'s test topic from the earliest offset, in a fresh group named after `name`. */
+const consumerOf = (instance: string, name: string, extra: Partial<ConsumerOptionsInput> = {}) =>
+  new GraceDbKafkaConsumer(
+    consumerOptions(kafka, instance, {
+      topics: 'test',
+      groupId: `${name}-${uniq()}`,
+      autoOffsetReset: 'earliest',
+      ...extra,
+    }),
+  )
+
 describe('the buffer between fetching and the caller is bounded in bytes (real broker)', () => {
   it('maxBufferedBytes pauses fetching for a slow caller on large messages: every message once, in order', async () => {
     const { instance, topic } = await freshTopic(kafka, 'test', 1)
     const size = await produceLarge(topic)
-    await using c = new GraceDbKafkaConsumer(
-      consumerOptions(kafka, instance, {
-        topics: 'test',
-        groupId: `bytes-${uniq()}`,
-        autoOffsetReset: 'earliest',
-        maxBufferedBytes: 300_000,
-      }),
-    )
+    await using c = consumerOf(instance, 'bytes', { maxBufferedBytes: 300_000 })
     const { offsets, maxBytes, paused } = await readSlowly(c, topic)
     expect(offsets).toEqual(Array.from({ length: COUNT }, (_, i) => i))
     expect(paused).toBe(true) // 40 messages of 100 KB never fit in 300 KB: fetching paused
@@ -88,24 +93,13 @@ describe('the buffer between fetching and the caller is bounded in bytes (real b
   it('set as librdkafka does, in KiB (queued.max.messages.kbytes); without a byte limit the same caller buffers MBs', async () => {
     const { instance, topic } = await freshTopic(kafka, 'test', 1)
     const size = await produceLarge(topic)
-    await using bounded = new GraceDbKafkaConsumer(
-      consumerOptions(kafka, instance, {
-        topics: 'test',
-        groupId: `kbytes-${uniq()}`,
-        autoOffsetReset: 'earliest',
-        kafkaConfig: { 'queued.max.messages.kbytes': 256 },
-      }),
-    )
+    await using bounded = consumerOf(instance, 'kbytes', {
+      kafkaConfig: { 'queued.max.messages.kbytes': 256 },
+    })
     const small = await readSlowly(bounded, topic)
     expect(small.offsets).toEqual(Array.from({ length: COUNT }, (_, i) => i))
     expect(small.maxBytes).toBeLessThan(256 * 1024 + size)
-    await using roomy = new GraceDbKafkaConsumer(
-      consumerOptions(kafka, instance, {
-        topics: 'test',
-        groupId: `roomy-${uniq()}`,
-        autoOffsetReset: 'earliest',
-      }),
-    )
+    await using roomy = consumerOf(instance, 'roomy')
     const large = await readSlowly(roomy, topic)
     expect(large.offsets).toEqual(Array.from({ length: COUNT }, (_, i) => i))
     expect(large.maxBytes).toBeGreaterThan(1_000_000) // the default 64 MiB held what one fetch brought
