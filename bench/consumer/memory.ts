@@ -1,15 +1,22 @@
-// Memory with a slow caller: fill a topic with N messages of 1 KiB (default 1M), then read them all with
-// GraceDbKafkaConsumer.stream() while the caller sleeps 1 ms after every 10 messages (so the broker is far
-// faster than the caller and the buffer stays full). RSS and heap are sampled every second; the consumer's
-// bounded buffer (maxBufferedMessages, default 5000) must keep them flat.
+// Memory with a slow caller: fill a topic with N messages of B bytes (default 1M of 1 KiB), then read them all
+// with GraceDbKafkaConsumer.stream() while the caller reads about 10 KiB per ms (a 1 ms sleep after every 10
+// messages of 1 KiB, 25 ms after each of 256 KiB), so the broker is far faster than the caller and the buffer
+// stays full.
+// RSS and heap are sampled every second; the consumer's bounded buffer (maxBufferedMessages, default 5000, and
+// maxBufferedBytes, default 64 MiB, or MAX_BYTES) must keep them flat.
 //
-//   node --expose-gc --conditions=@gracedb-kafka/source --import tsx bench/consumer/memory.ts [count]
+//   node --expose-gc --conditions=@gracedb-kafka/source --import tsx bench/consumer/memory.ts [count] [bytes] [MAX_BYTES]
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
 import { fill, mb, setupBench } from './setup.js'
 
 const count = Number(process.argv[2] ?? 1_000_000)
+const bytes = Number(process.argv[3] ?? 1024)
+const maxBufferedBytes = process.argv[4] === undefined ? undefined : Number(process.argv[4])
+// the caller reads about 10 KiB per ms: a 1 ms sleep every 10 messages of 1 KiB, 25 ms after each of 256 KiB
+const pace = Math.max(1, Math.round(10_240 / bytes))
+const nap = Math.max(1, Math.round(bytes / 10_240))
 const gc = (globalThis as { gc?: () => void }).gc
 
 const bench = await setupBench()
@@ -17,8 +24,8 @@ try {
   const topic = 'bench.memory'
   await bench.kafka.createTopic(topic, { partitions: 3 })
   const tf = performance.now()
-  await fill(bench, topic, count)
-  console.log(`filled ${count} x 1 KiB in ${((performance.now() - tf) / 1000).toFixed(1)} s`)
+  await fill(bench, topic, count, bytes)
+  console.log(`filled ${count} x ${bytes} bytes in ${((performance.now() - tf) / 1000).toFixed(1)} s`)
   gc?.()
   const consumer = new GraceDbKafkaConsumer({
     bootstrapServers: bench.kafka.bootstrapServers,
@@ -26,21 +33,24 @@ try {
     caCertPath: bench.kafka.caCertPath,
     groupId: 'bench-memory',
     autoOffsetReset: 'earliest',
+    ...(maxBufferedBytes === undefined ? {} : { maxBufferedBytes }),
   })
   await consumer.subscribe('memory')
   gc?.()
   const before = process.memoryUsage()
   const samples: { t: number; rss: number; heap: number; seen: number }[] = []
   let seen = 0
+  let maxBuffered = 0
   const t0 = performance.now()
   const sampler = setInterval(() => {
     const m = process.memoryUsage()
+    maxBuffered = Math.max(maxBuffered, consumer.bufferedBytes)
     samples.push({ t: (performance.now() - t0) / 1000, rss: m.rss, heap: m.heapUsed, seen })
   }, 1000)
   for await (const msg of consumer.stream({ timeout: 1 })) {
     if ((msg.value as { n: number }).n < 0) throw new Error('unexpected')
     seen++
-    if (seen % 10 === 0) await sleep(1)
+    if (seen % pace === 0) await sleep(nap)
     if (seen === count) break
   }
   clearInterval(sampler)
@@ -64,6 +74,7 @@ try {
       messages: seen,
       seconds: +seconds.toFixed(1),
       'msg/s': Math.round(seen / seconds),
+      'max buffered MiB': mb(maxBuffered),
       'RSS before MiB': mb(before.rss),
       'RSS max MiB': mb(maxRss),
       'RSS after MiB': mb(after.rss),

@@ -53,7 +53,7 @@ export function jsonValue(i: number, bytes = 1024): string {
 export async function fill(bench: Bench, topic: string, count: number, bytes = 1024): Promise<void> {
   const producer = bench.plainClient().producer({ allowAutoTopicCreation: false })
   await producer.connect()
-  const batch = 1000
+  const batch = Math.max(1, Math.min(1000, Math.floor((512 * 1024) / bytes))) // requests of at most 512 KiB
   const inflight: Promise<unknown>[] = []
   for (let i = 0; i < count; i += batch) {
     const messages = Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({
