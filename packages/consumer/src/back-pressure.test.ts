@@ -43,8 +43,13 @@ describe('BackPressure', () => {
     expect(bp.bytes).toBe(1200)
     expect(seen.pauses).toBe(1)
     expect(seen.resolved).toEqual(['3'])
-    const offsets: string[] = []
-    for (let i = 0; i < 10; i++) {
+    const offsets = [bp.takeNow()!.message.offset] // 900 bytes left: above half, the fetch loop keeps waiting
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(bp.size).toBe(3)
+    expect(seen.resumes).toBe(0)
+    offsets.push(bp.takeNow()!.message.offset, bp.takeNow()!.message.offset) // 300 bytes: half or less, resumes
+    await expect.poll(() => seen.resumes, { timeout: 2000, interval: 5 }).toBe(1)
+    for (let i = 3; i < 10; i++) {
       const entry = await bp.take(5000, undefined, noCheck)
       offsets.push(entry!.message.offset)
       expect(entry!.bytes).toBe(300)
