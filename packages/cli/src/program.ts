@@ -23,6 +23,14 @@ const positiveInt = (value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number')
   return n
 }
+// A count or size the client holds in memory: a whole number from 1 to 2^53 - 1 (`1e300` is refused here, by name).
+const positiveSafeInt = (value: string) => {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`)
+  }
+  return n
+}
 const collect = (value: string, previous: string[]) => [...previous, value]
 
 interface GlobalFlags extends ConnectionFlags {
@@ -152,6 +160,16 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option('--manual-commit', 'commit each message only after it was written')
     .option('--write-files <dir>', "write each upload message's event file into <dir> (never overwriting)")
     .option('--timeout <seconds>', 'poll timeout per iteration', nonNegativeNumber('--timeout'), 1)
+    .option(
+      '--max-buffered-messages <n>',
+      'messages fetched ahead of the output at most (default: 5000)',
+      positiveSafeInt,
+    )
+    .option(
+      '--max-buffered-bytes <n>',
+      'bytes of keys and values fetched ahead of the output at most (default: 67108864, 64 MiB)',
+      positiveSafeInt,
+    )
     .action(async (o: Parameters<typeof consume>[2], cmd: Command) => {
       const [out, settings] = [output(cmd), connection(cmd, [o.topics])]
       await (await import('./commands/consume.js')).consume(out, settings, o)

@@ -5,11 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type GraceDbStandIn, startGraceDbStandIn } from '@gracedb-kafka/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { run } from '../program.js'
-import { claims, expectNoLeakInText, rawJwt } from '../testing/leaks.js'
-import { runCli } from '../testing/spawn-cli.js'
-import { memoryStreams } from '../testing/test-streams.js'
+import { afterAll, beforeAll, describe } from 'vitest'
+import { type CliCase, UNREACHABLE as CONN, describeCliCases } from '../testing/cli-cases.js'
+import { claims, rawJwt } from '../testing/leaks.js'
 
 let dir: string
 let gracedb: GraceDbStandIn
@@ -32,20 +30,6 @@ const READ = rawJwt(claims({ aud: 'other.example.org' }, -60), ' {"alg":"ES256"}
 // A usable token for kafka.example.org (the `token` command shows it, never prints it).
 const VALID = rawJwt(claims())
 const SHORT_JWT = rawJwt('{"b":2}', '{ "a":1}', 'c2ln')
-const CONN = ['--bootstrap-servers', 'localhost:1', '--instance-name', 'gracedb-dev']
-
-interface CliCase {
-  name: string
-  args: () => string[]
-  env?: () => NodeJS.ProcessEnv
-  code: number
-  /** Must match stderr (or stdout when `stdout` is set). */
-  says: RegExp
-  stdout?: boolean
-  secrets?: string[]
-  /** Also run as a spawned process (each spawn costs seconds, so the costly path runs a representative subset). */
-  spawn?: boolean
-}
 
 const CASES: CliCase[] = [
   {
@@ -106,24 +90,6 @@ const CASES: CliCase[] = [
     args: () => ['topic', 'derive', 'gracedb.ligo.org'],
     code: 2,
     says: /Cannot parse hostname/,
-  },
-  {
-    name: 'negative --timeout',
-    args: () => ['ping', '--timeout', '-1', ...CONN],
-    code: 2,
-    says: /--timeout must be a number >= 0/,
-  },
-  {
-    name: '--timeout not a number',
-    args: () => ['ping', '--timeout', 'soon', ...CONN],
-    code: 2,
-    says: /--timeout/,
-  },
-  {
-    name: '--count 0',
-    args: () => ['consume', '--count', '0', ...CONN],
-    code: 2,
-    says: /positive whole number/,
   },
   ...(['ture', 'on', 'off', 'enabled', '2', 'y'] as const).map(
     (v): CliCase => ({
@@ -282,28 +248,6 @@ const CASES: CliCase[] = [
   },
 ]
 
-function envFor(c: CliCase): NodeJS.ProcessEnv {
-  return { XDG_RUNTIME_DIR: dir, ...(c.env?.() ?? {}) }
-}
-
-function check(c: CliCase, r: { code: number | string; stdout: string; stderr: string }): void {
-  expect(r.code, `stderr: ${r.stderr}`).toBe(c.code)
-  expect(c.stdout ? r.stdout : r.stderr).toMatch(c.says)
-  if (c.code === 2 && !c.stdout) expect(r.stdout).toBe('')
-  expectNoLeakInText(r.stdout + r.stderr, c.secrets ?? [])
-}
-
-describe('bad command lines, in-process', () => {
-  it.each(CASES)('$name', async (c) => {
-    const streams = memoryStreams()
-    const code = await run(c.args(), { streams, env: envFor(c) })
-    check(c, { code, stdout: streams.out(), stderr: streams.err() })
-  })
-})
-
-describe.concurrent('bad command lines, spawned', () => {
-  it.each(CASES.filter((c) => c.spawn))('$name', { timeout: 90_000 }, async (c) => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...envFor(c) }
-    check(c, await runCli(c.args(), env, { timeoutMs: 60_000 }))
-  })
+describe('bad command lines', () => {
+  describeCliCases(CASES, () => ({ XDG_RUNTIME_DIR: dir }))
 })

@@ -75,4 +75,36 @@ describe('gracedb-kafka consume --write-files', () => {
     )
     expect(c.stderr).not.toMatch(/offset 1 .*no file written/) // a ping is skipped silently
   })
+
+  it('reads every message in order with buffer limits smaller than one message', async () => {
+    const pipeline = `limits${randomBytes(4).toString('hex')}`
+    await t.kafka.createTopic(`localhost.${pipeline}`)
+    const values = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({ i, pad: randomBytes(600).toString('hex') }),
+    )
+    const p = await runCli(['produce', '--topic', pipeline, ...values], t.env)
+    expect(p.code, p.stderr).toBe(0)
+    const c = await runCli(
+      [
+        'consume',
+        '--topics',
+        pipeline,
+        '--from-beginning',
+        '--count',
+        String(values.length),
+        '--max-buffered-messages',
+        '1',
+        '--max-buffered-bytes',
+        '1',
+      ],
+      t.env,
+    )
+    expect(c.code, c.stderr).toBe(0)
+    const lines = c.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { offset: number; value: unknown })
+    expect(lines.map((l) => l.offset)).toEqual(values.map((_, i) => i))
+    expect(lines.map((l) => l.value)).toEqual(values.map((v) => JSON.parse(v)))
+  })
 })

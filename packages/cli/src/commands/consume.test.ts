@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ConsumerMessage } from '@gracedb-kafka/consumer'
+import { type ConsumerMessage, GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { safeFileName, writeEventFile } from './consume.js'
+import { resolveConnection } from '../settings.js'
+import { consumerOptions, safeFileName, writeEventFile } from './consume.js'
 
 let root: string
 let dir: string
@@ -107,5 +108,36 @@ describe('writeEventFile', () => {
       field: 'eventFile.1',
     })
     expect(await readdir(dir)).toEqual([])
+  })
+})
+
+describe('consumerOptions', () => {
+  const connection = resolveConnection(
+    { bootstrapServers: 'kafka.example.org:9092', instanceName: 'gracedb-dev' },
+    {},
+    [],
+  )
+
+  it('passes --max-buffered-messages and --max-buffered-bytes to the consumer, which accepts them', async () => {
+    const opts = consumerOptions(connection, ['gstlal'], {
+      timeout: 1,
+      maxBufferedMessages: 10,
+      maxBufferedBytes: 8 * 1024 * 1024,
+    })
+    expect(opts).toMatchObject({ topics: ['gstlal'], maxBufferedMessages: 10, maxBufferedBytes: 8388608 })
+    // The consumer validates its options when it is constructed (it connects only on first use).
+    await using consumer = new GraceDbKafkaConsumer(opts)
+    expect(consumer.bufferedBytes).toBe(0)
+  })
+
+  it('leaves the consumer defaults alone when the flags are not given', () => {
+    const opts = consumerOptions(connection, ['gstlal'], {
+      timeout: 1,
+      fromBeginning: true,
+      manualCommit: true,
+    })
+    expect(opts).not.toHaveProperty('maxBufferedMessages')
+    expect(opts).not.toHaveProperty('maxBufferedBytes')
+    expect(opts).toMatchObject({ autoOffsetReset: 'earliest', autoCommit: false, reloadCred: true })
   })
 })

@@ -16,6 +16,10 @@ export interface ConsumeFlags {
   /** Write the event file of every upload message into this directory. */
   writeFiles?: string | undefined
   timeout: number
+  /** The consumer's `maxBufferedMessages`: messages fetched ahead of the output at most (default 5000). */
+  maxBufferedMessages?: number | undefined
+  /** The consumer's `maxBufferedBytes`: key and value bytes fetched ahead of the output at most (default 64 MiB). */
+  maxBufferedBytes?: number | undefined
 }
 
 const bytesToText = (v: unknown): unknown => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v)
@@ -104,6 +108,31 @@ export async function writeEventFile(dir: string, m: ConsumerMessage): Promise<W
 }
 
 /**
+ * The options `gracedb-kafka consume` gives its consumer: the connection, `reloadCred`, and each flag given.
+ *
+ * @example
+ * ```ts
+ * consumerOptions(connection, ['gstlal'], { timeout: 1, maxBufferedBytes: 8 << 20 }).maxBufferedBytes // 8388608
+ * ```
+ */
+export function consumerOptions(
+  connection: ResolvedConnection,
+  topics: string[],
+  flags: ConsumeFlags,
+): ConstructorParameters<typeof GraceDbKafkaConsumer>[0] {
+  return {
+    ...connectionOptions(connection),
+    topics,
+    reloadCred: true,
+    ...(flags.groupId === undefined ? {} : { groupId: flags.groupId }),
+    autoOffsetReset: flags.fromBeginning === true ? 'earliest' : 'latest',
+    autoCommit: flags.manualCommit !== true,
+    ...(flags.maxBufferedMessages === undefined ? {} : { maxBufferedMessages: flags.maxBufferedMessages }),
+    ...(flags.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: flags.maxBufferedBytes }),
+  }
+}
+
+/**
  * `gracedb-kafka consume`: write one JSON line per message to stdout until `--count` messages, or Ctrl-C
  * (SIGINT/SIGTERM end the stream cleanly and commit what was written). With `--write-files DIR` the event file
  * of each GraceDB upload message is also written into DIR (see {@link writeEventFile}) and its JSON line gets
@@ -127,14 +156,7 @@ export async function consume(
   }
   const dir = flags.writeFiles === undefined ? undefined : resolve(flags.writeFiles)
   if (dir !== undefined) await mkdir(dir, { recursive: true })
-  await using consumer = new GraceDbKafkaConsumer({
-    ...connectionOptions(connection),
-    topics,
-    reloadCred: true,
-    ...(flags.groupId === undefined ? {} : { groupId: flags.groupId }),
-    autoOffsetReset: flags.fromBeginning === true ? 'earliest' : 'latest',
-    autoCommit: flags.manualCommit !== true,
-  })
+  await using consumer = new GraceDbKafkaConsumer(consumerOptions(connection, topics, flags))
   out.progress(`consuming ${topics.join(', ')} (Ctrl-C to stop) ...`)
   let n = 0
   for await (const message of consumer.stream({
