@@ -21,7 +21,12 @@ export interface CliCase {
 }
 
 /** A broker nothing listens on: a case that reached the network would fail with exit 1, not 2. */
-export const UNREACHABLE = ['--bootstrap-servers', 'localhost:1', '--instance-name', 'gracedb-dev']
+export const UNREACHABLE: readonly string[] = [
+  '--bootstrap-servers',
+  'localhost:1',
+  '--instance-name',
+  'gracedb-dev',
+]
 
 function check(c: CliCase, r: { code: number | string; stdout: string; stderr: string }): void {
   expect(r.code, `stderr: ${r.stderr}`).toBe(c.code)
