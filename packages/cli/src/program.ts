@@ -18,16 +18,11 @@ const nonNegativeNumber = (what: string) => (value: string) => {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number >= 0`)
   return n
 }
+// A count or size: a whole number from 1 to 2^53 - 1 (`1e300` is refused here, by the flag's name).
 const positiveInt = (value: string) => {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number')
-  return n
-}
-// A count or size the client holds in memory: a whole number from 1 to 2^53 - 1 (`1e300` is refused here, by name).
-const positiveSafeInt = (value: string) => {
-  const n = Number(value)
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError(`must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`)
+    throw new InvalidArgumentError(`must be a positive whole number from 1 to ${Number.MAX_SAFE_INTEGER}`)
   }
   return n
 }
@@ -163,12 +158,12 @@ function buildProgram(ctx: RunContext, setOutput: (o: Output) => void): Command 
     .option(
       '--max-buffered-messages <n>',
       'messages fetched ahead of the output at most (default: 5000)',
-      positiveSafeInt,
+      positiveInt,
     )
     .option(
       '--max-buffered-bytes <n>',
       'bytes of keys and values fetched ahead of the output at most (default: 67108864, 64 MiB)',
-      positiveSafeInt,
+      positiveInt,
     )
     .action(async (o: Parameters<typeof consume>[2], cmd: Command) => {
       const [out, settings] = [output(cmd), connection(cmd, [o.topics])]

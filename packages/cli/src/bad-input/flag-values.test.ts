@@ -22,13 +22,21 @@ const CASES: CliCase[] = [
     code: 2,
     says: /positive whole number/,
   },
+  {
+    name: '--count 1e300 (not a safe integer)',
+    args: () => ['consume', '--count', '1e300', ...CONN],
+    code: 2,
+    says: /option '--count <n>' argument '1e300' is invalid\. must be a positive whole number from 1 to/,
+  },
   // The consumer's buffer limits (whole numbers from 1 to 2^53 - 1).
   ...(['0', '-1', '1.5', '64MB', '1e300', 'Infinity', 'NaN', ''] as const).flatMap((v): CliCase[] =>
     (['--max-buffered-bytes', '--max-buffered-messages'] as const).map((flag) => ({
       name: `consume ${flag} ${JSON.stringify(v)}`,
       args: () => ['consume', '--topics', 'gstlal', flag, v, ...CONN],
       code: 2,
-      says: new RegExp(`option '${flag} <n>' argument '${v}' is invalid\\. must be a whole number from 1 to`),
+      says: new RegExp(
+        `option '${flag} <n>' argument '${v}' is invalid\\. must be a positive whole number from 1 to`,
+      ),
       spawn: v === '64MB' && flag === '--max-buffered-bytes',
     })),
   ),
