@@ -11,7 +11,7 @@ export interface PollOptions {
 export interface StreamOptions {
   /** Seconds per wait (default 1.0): a stop request is noticed within this time at the latest. */
   timeout?: number | undefined
-  /** Most messages to yield; without it the stream runs until stopped. */
+  /** Most messages to yield (a whole number from 0 to `Number.MAX_SAFE_INTEGER`); without it the stream runs until stopped. */
   count?: number | undefined
   /** Ends the stream (without an error) when aborted. */
   signal?: AbortSignal | undefined
@@ -79,8 +79,11 @@ export function parseStreamOptions(options: unknown): StreamSettings {
   const o = plainObject(options, 'stream()')
   onlyKeys(o, ['timeout', 'count', 'signal', 'gracedb', 'onInvalid'], 'stream()')
   const count = o.count
-  if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 0)) {
-    throw new InvalidOptionError('count', 'stream(): option "count": expected a whole number >= 0')
+  if (count !== undefined && (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0)) {
+    throw new InvalidOptionError(
+      'count',
+      'stream(): option "count": expected a whole number from 0 to 9007199254740991 (Number.MAX_SAFE_INTEGER)',
+    )
   }
   const signal = o.signal
   if (signal !== undefined && !(signal instanceof AbortSignal)) {

@@ -1,9 +1,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ConsumerMessage, GraceDbKafkaConsumer } from '@gracedb-kafka/consumer'
+import { type ConsumerMessage, GraceDbKafkaConsumer, parseConsumerOptions } from '@gracedb-kafka/consumer'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { run } from '../program.js'
 import { resolveConnection } from '../settings.js'
+import { memoryStreams } from '../testing/test-streams.js'
 import { consumerOptions, safeFileName, writeEventFile } from './consume.js'
 
 let root: string
@@ -139,5 +141,19 @@ describe('consumerOptions', () => {
     expect(opts).not.toHaveProperty('maxBufferedMessages')
     expect(opts).not.toHaveProperty('maxBufferedBytes')
     expect(opts).toMatchObject({ autoOffsetReset: 'earliest', autoCommit: false, reloadCred: true })
+  })
+
+  it("consume --help states the consumer's own defaults for both limits", async () => {
+    // The help text is written out (so --help loads no client); this keeps it in step with the consumer.
+    const defaults = parseConsumerOptions(consumerOptions(connection, ['gstlal'], { timeout: 1 }))
+    const streams = memoryStreams()
+    expect(await run(['consume', '--help'], { streams, env: {} })).toBe(0)
+    const help = streams.out().replace(/\s+/g, ' ')
+    expect(help).toContain(
+      `messages fetched ahead of the output at most (default: ${defaults.maxBufferedMessages})`,
+    )
+    expect(help).toContain(
+      `at most (default: ${defaults.maxBufferedBytes}, ${defaults.maxBufferedBytes / 2 ** 20} MiB)`,
+    )
   })
 })
