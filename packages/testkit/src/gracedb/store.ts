@@ -60,6 +60,8 @@ export interface SupervisedMessage {
 export class EventStore {
   readonly events: StoredEvent[] = []
   readonly reservations: Map<string, Reservation> = new Map()
+  /** The events by graceid (the first stored under each), so a lookup stays O(1) however many are held. */
+  readonly #byId = new Map<string, StoredEvent>()
   readonly #waiters = new Set<{ graceid: string; resolve: (e: StoredEvent) => void }>()
   #next: number
 
@@ -72,12 +74,13 @@ export class EventStore {
   }
 
   find(graceid: string): StoredEvent | undefined {
-    return this.events.find((e) => e.graceid === graceid)
+    return this.#byId.get(graceid)
   }
 
   add(event: StoredEvent): void {
     this.reservations.delete(event.graceid)
     this.events.push(event)
+    if (!this.#byId.has(event.graceid)) this.#byId.set(event.graceid, event)
     for (const w of this.#waiters) {
       if (w.graceid === event.graceid) {
         this.#waiters.delete(w)
