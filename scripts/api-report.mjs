@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { declarationsOf, printStatement, referencedNames } from './api-report-declarations.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const apiDir = join(root, 'api')
@@ -44,83 +45,6 @@ function compilerOptions() {
   if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'))
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, root, { noEmit: true }, configPath)
   return parsed.options
-}
-
-const declarationOptions = {
-  declaration: true,
-  emitDeclarationOnly: true,
-  removeComments: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-}
-const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: true })
-
-/** Declaration emit of one source file, indexed by top-level name: `Map<name, Statement[]>`. */
-const emitted = new Map()
-function declarationsOf(fileName) {
-  let index = emitted.get(fileName)
-  if (index !== undefined) return index
-  index = new Map()
-  emitted.set(fileName, index)
-  const text = readFileSync(fileName, 'utf8')
-  const dts = fileName.endsWith('.d.ts')
-    ? text
-    : ts.transpileDeclaration(text, { fileName, compilerOptions: declarationOptions }).outputText
-  const sf = ts.createSourceFile(`${fileName}.d.ts`, dts, ts.ScriptTarget.Latest, true)
-  const add = (name, node) => {
-    const list = index.get(name) ?? []
-    list.push({ node, sf })
-    index.set(name, list)
-  }
-  for (const st of sf.statements) {
-    if (ts.isVariableStatement(st)) {
-      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) add(d.name.text, st)
-    } else if (
-      (ts.isClassDeclaration(st) ||
-        ts.isFunctionDeclaration(st) ||
-        ts.isInterfaceDeclaration(st) ||
-        ts.isTypeAliasDeclaration(st) ||
-        ts.isEnumDeclaration(st) ||
-        ts.isModuleDeclaration(st)) &&
-      st.name !== undefined
-    ) {
-      add(st.name.text, st)
-    }
-  }
-  return index
-}
-
-const isPrivateMember = (m) =>
-  (m.name !== undefined && ts.isPrivateIdentifier(m.name)) ||
-  (ts.canHaveModifiers(m) && (ts.getModifiers(m) ?? []).some((x) => x.kind === ts.SyntaxKind.PrivateKeyword))
-
-/** The statement as TypeScript prints it, without private class members. */
-function printStatement({ node, sf }) {
-  let out = node
-  if (ts.isClassDeclaration(node)) {
-    out = ts.factory.updateClassDeclaration(
-      node,
-      node.modifiers,
-      node.name,
-      node.typeParameters,
-      node.heritageClauses,
-      node.members.filter((m) => !isPrivateMember(m)),
-    )
-  }
-  return printer.printNode(ts.EmitHint.Unspecified, out, sf)
-}
-
-/** Names of the types a declaration refers to (`Foo` in `x: Foo<Bar>`, `extends Foo`, `typeof foo`). */
-function referencedNames(node, into) {
-  const visit = (n) => {
-    if (ts.isClassElement(n) && isPrivateMember(n)) return
-    if (ts.isTypeReferenceNode(n) && ts.isIdentifier(n.typeName)) into.add(n.typeName.text)
-    if (ts.isExpressionWithTypeArguments(n) && ts.isIdentifier(n.expression)) into.add(n.expression.text)
-    if (ts.isTypeQueryNode(n) && ts.isIdentifier(n.exprName)) into.add(n.exprName.text)
-    ts.forEachChild(n, visit)
-  }
-  visit(node)
-  return into
 }
 
 function kindOf(decl) {
