@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { GraceDbKafkaProducer } from './producer.js'
 import { dir, kafka, producer, uniqueInstance, useProducerBroker } from './testing/broker-fixture.js'
 
-useProducerBroker()
+useProducerBroker('producer-int', 'it')
 
 describe('GraceDbKafkaProducer failures against the real broker (SASL_SSL + SciToken)', () => {
   it('an unreachable broker gives KafkaConnectionError quickly, from produce(), connect() and ping()', async () => {

@@ -1,48 +1,22 @@
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { KafkaMessageDeliveryError, KafkaTopicError } from '@gracedb-kafka/core'
-import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import type { DeliveryReport } from './delivery-ledger.js'
-import { GraceDbKafkaProducer } from './producer.js'
+import type { GraceDbKafkaProducer } from './producer.js'
+import { kafka, producer, useProducerBroker } from './testing/broker-fixture.js'
 import { readBack } from './testing/read-back.js'
 
 // A topic the broker does not have (auto-creation off, checkForTopics off): as librdkafka, the producer waits for
 // it until each message's delivery timeout, without holding up other topics, and sends its messages, in order
 // and once, if it appears meanwhile.
-let kafka: SharedKafka
-let dir: string
-const savedEnv = { ...process.env }
+useProducerBroker('producer-missing-topic', 'miss')
 
-function producer(extra: Record<string, unknown> = {}): GraceDbKafkaProducer {
-  return new GraceDbKafkaProducer({
-    bootstrapServers: kafka.bootstrapServers,
-    caCertPath: kafka.caCertPath,
-    instanceName: `miss-${randomBytes(4).toString('hex')}`,
-    checkForTopics: false,
-    ...extra,
-  })
-}
-
-beforeAll(async () => {
-  kafka = await sharedKafka()
-  dir = mkdtempSync(join(tmpdir(), 'producer-missing-topic-'))
-  process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(
-    await kafka.issuer.mint({ sub: 'producer-missing-topic' }),
-    join(dir, 'token'),
-  )
-})
-
-afterAll(() => {
-  process.env = savedEnv
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
+/** A producer that does not check for its topics at start-up, so a missing one is met only when sending. */
+const uncheckedProducer = (extra: Record<string, unknown> = {}): GraceDbKafkaProducer =>
+  producer({ checkForTopics: false, ...extra })
 
 it('a missing topic does not delay the messages of another topic', async () => {
   // A long delivery timeout: the missing topic's message waits far longer than the other one needs.
-  await using p = producer({ kafkaConfig: { 'delivery.timeout.ms': 120_000 } })
+  await using p = uncheckedProducer({ kafkaConfig: { 'delivery.timeout.ms': 120_000 } })
   await kafka.createTopic(`${p.instanceName}.present`, { partitions: 1 })
   const events: string[] = []
   const waiting = p.produce('first', { topic: 'absent' }).then(
@@ -67,7 +41,7 @@ it('a missing topic does not delay the messages of another topic', async () => {
 })
 
 it('a topic created while messages wait for it gets them, in order, exactly once', async () => {
-  await using p = producer({ kafkaConfig: { 'delivery.timeout.ms': 120_000 } })
+  await using p = uncheckedProducer({ kafkaConfig: { 'delivery.timeout.ms': 120_000 } })
   const topic = `${p.instanceName}.late`
   const reports: Promise<DeliveryReport>[] = []
   for (let i = 0; i < 10; i++) reports.push(p.produce({ i }, { topic: 'late' }))
@@ -82,7 +56,7 @@ it('a topic created while messages wait for it gets them, in order, exactly once
 })
 
 it('a message that waited in vain fails at its own deadline with the topic problem', async () => {
-  await using p = producer({ kafkaConfig: { 'delivery.timeout.ms': 1_000 } })
+  await using p = uncheckedProducer({ kafkaConfig: { 'delivery.timeout.ms': 1_000 } })
   const err = await p.produce('x', { topic: 'never' }).catch((e: unknown) => e)
   expect(err).toBeInstanceOf(KafkaTopicError)
   expect(err).toBeInstanceOf(KafkaMessageDeliveryError)

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   type CompressionCodec,
@@ -10,41 +8,15 @@ import {
   registerCodecs,
   validateUploadMessage,
 } from '@gracedb-kafka/core'
-import { type SharedKafka, sharedKafka } from '@gracedb-kafka/testkit/vitest'
 import kafkajs from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { GraceDbKafkaProducer } from './producer.js'
+import { dir, kafka, producer, uniqueInstance, useProducerBroker } from './testing/broker-fixture.js'
 import { readBack } from './testing/read-back.js'
 
 // Issue 11's producer items against the testkit broker with topic auto-creation off (as on GraceDB's brokers).
-let kafka: SharedKafka
-let dir: string
-const savedEnv = { ...process.env }
-const uniqueInstance = (): string => `par-${randomBytes(4).toString('hex')}`
-
-function producer(extra: Record<string, unknown> = {}): GraceDbKafkaProducer {
-  return new GraceDbKafkaProducer({
-    bootstrapServers: kafka.bootstrapServers,
-    caCertPath: kafka.caCertPath,
-    instanceName: uniqueInstance(),
-    ...extra,
-  })
-}
-
-beforeAll(async () => {
-  kafka = await sharedKafka()
-  dir = mkdtempSync(join(tmpdir(), 'producer-parity-'))
-  // The token carries gracedb.read (the default tokenScope) among its scopes.
-  process.env.BEARER_TOKEN_FILE = await kafka.issuer.writeTokenFile(
-    await kafka.issuer.mint({ sub: 'producer-parity' }),
-    join(dir, 'token'),
-  )
-})
-
-afterAll(() => {
-  process.env = savedEnv
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
+// The token carries gracedb.read (the default tokenScope) among its scopes.
+useProducerBroker('producer-parity', 'par')
 
 describe('defaults', () => {
   it('an HTCondor token granting only gracedb.read works with the default tokenScope, not with kafka.produce', async () => {

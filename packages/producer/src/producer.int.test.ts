@@ -9,7 +9,7 @@ import { pythonJsonDumps } from './python-json.js'
 import { kafka, producer, uniqueInstance, useProducerBroker } from './testing/broker-fixture.js'
 import { readBack } from './testing/read-back.js'
 
-useProducerBroker()
+useProducerBroker('producer-int', 'it')
 
 describe('GraceDbKafkaProducer against the real broker (SASL_SSL + SciToken)', () => {
   it('delivers an object, a string and bytes, with key, headers and partition, byte-for-byte', async () => {

@@ -151,9 +151,6 @@ export async function consume(
   const topics = topicList(flags.topics, connection.urlTopics)
   if (topics.length === 0)
     throw new UsageError('no topics: pass --topics a,b (or a kafka:// URL with topics)')
-  if (flags.count !== undefined && (!Number.isSafeInteger(flags.count) || flags.count < 1)) {
-    throw new UsageError('--count expects a positive whole number')
-  }
   const dir = flags.writeFiles === undefined ? undefined : resolve(flags.writeFiles)
   if (dir !== undefined) await mkdir(dir, { recursive: true })
   await using consumer = new GraceDbKafkaConsumer(consumerOptions(connection, topics, flags))
