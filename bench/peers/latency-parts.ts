@@ -2,7 +2,7 @@
 // Kafka against the GraceDB stand-in, and `--help` wall time; ours against the Python reference, in rounds
 // with the order rotated. Each round contributes its p50 and p99 (the help part: its median run).
 import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { lastJsonLine } from '../../scripts/run-child.js'
 import { percentile } from '../stats.js'
@@ -107,15 +107,16 @@ function eventFile(bytes: number): string {
 }
 
 const REST_SCRIPT = fileURLToPath(new URL('./node-rest.ts', import.meta.url))
+const RAW_REST_SCRIPT = fileURLToPath(new URL('./raw-rest.ts', import.meta.url))
 
-/** Run node-rest.ts in its own Node process (killed after 300 s); its samples. */
-async function nodeSamples(args: string[]): Promise<number[]> {
+/** Run node-rest.ts (or `script`) in its own Node process (killed after 300 s); its samples. */
+async function nodeSamples(args: string[], script = REST_SCRIPT): Promise<number[]> {
   const r = await runTracked(
     process.execPath,
-    ['--conditions=@gracedb-kafka/source', '--import', 'tsx', REST_SCRIPT, ...args],
+    ['--conditions=@gracedb-kafka/source', '--import', 'tsx', script, ...args],
     { timeoutMs: 300_000 },
   )
-  if (r.code !== 0) throw new Error(`node-rest.ts exited ${r.code}: ${r.stderr.slice(-1500)}`)
+  if (r.code !== 0) throw new Error(`${basename(script)} exited ${r.code}: ${r.stderr.slice(-1500)}`)
   return lastJsonLine<{ samples: number[] }>(r.stdout).samples
 }
 
@@ -154,6 +155,22 @@ export async function restPart(
             String(calls),
             String(warmup),
           ]),
+      },
+      {
+        id: 'raw',
+        label: 'minimal: fetch + raw kafkajs send',
+        run: () =>
+          nodeSamples(
+            [
+              serviceUrl,
+              env.kafka.bootstrapServers,
+              env.kafka.caCertPath,
+              file,
+              String(calls),
+              String(warmup),
+            ],
+            RAW_REST_SCRIPT,
+          ),
       },
       {
         id: 'python',

@@ -130,6 +130,9 @@ if (ms.some((x) => x.id === 'create-event-p50')) {
   ratios.push(
     ratio(ms, 'createEvent p50: ours / Python', 'create-event-p50', 'ours', 'python', '<= 0.6'),
     ratio(ms, 'createEvent p99: ours / Python', 'create-event-p99', 'ours', 'python', '<= 0.6'),
+    ratio(ms, 'createEvent p50: minimal (fetch + raw kafkajs) / Python', 'create-event-p50', 'raw', 'python'),
+    ratio(ms, 'createEvent p99: minimal (fetch + raw kafkajs) / Python', 'create-event-p99', 'raw', 'python'),
+    ratio(ms, 'createEvent p99: ours / minimal', 'create-event-p99', 'ours', 'raw'),
   )
 }
 if (ms.some((x) => x.id === 'help')) {

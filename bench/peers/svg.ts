@@ -15,6 +15,7 @@ const COLORS: Record<string, string> = {
   'python-zstd': '#d29922',
   'python-none': '#f2cc60',
   kafkajs: '#8b949e',
+  raw: '#8b949e',
   'python-none-idem': '#9a6700',
   java: '#a371f7',
   'java-1m': '#d2a8ff',
