@@ -139,6 +139,15 @@ export async function restPart(
   const file = join(env.dir, 'coinc.xml')
   await writeFile(file, eventFile(bytes))
   const serviceUrl = env.gracedb.serviceUrl
+  // The command line of both Node contenders (node-rest.ts and raw-rest.ts).
+  const childArgs = [
+    serviceUrl,
+    env.kafka.bootstrapServers,
+    env.kafka.caCertPath,
+    file,
+    String(calls),
+    String(warmup),
+  ]
   await percentileRounds(
     rec,
     { id: 'create-event', title: `createEvent over Kafka, ${Math.round(bytes / 1024)} KiB file,` },
@@ -146,31 +155,12 @@ export async function restPart(
       {
         id: 'ours',
         label: 'ours',
-        run: () =>
-          nodeSamples([
-            serviceUrl,
-            env.kafka.bootstrapServers,
-            env.kafka.caCertPath,
-            file,
-            String(calls),
-            String(warmup),
-          ]),
+        run: () => nodeSamples(childArgs),
       },
       {
         id: 'raw',
         label: 'minimal: fetch + raw kafkajs send',
-        run: () =>
-          nodeSamples(
-            [
-              serviceUrl,
-              env.kafka.bootstrapServers,
-              env.kafka.caCertPath,
-              file,
-              String(calls),
-              String(warmup),
-            ],
-            RAW_REST_SCRIPT,
-          ),
+        run: () => nodeSamples(childArgs, RAW_REST_SCRIPT),
       },
       {
         id: 'python',

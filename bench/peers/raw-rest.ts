@@ -23,7 +23,9 @@ const [serviceUrl, bootstrapServers, caCertPath, file, count, warmup] = process.
   string,
   string,
 ]
-const token = readFileSync(process.env.BEARER_TOKEN_FILE as string, 'utf8').trim()
+const tokenFile = process.env.BEARER_TOKEN_FILE
+if (!tokenFile) throw new Error('raw-rest.ts: set BEARER_TOKEN_FILE (bench:peers sets it)')
+const token = readFileSync(tokenFile, 'utf8').trim()
 const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`
 const reserveUrl = `${base}v2/events/reserve/`
 const topic = routeEventTopic(deriveInstanceName(base), 'CBC', 'gstlal')
