@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { type KafkaTestCluster, startKafka } from '@gracedb-kafka/testkit'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { GraceDbKafkaProducer } from './producer.js'
+import { freeze, threadStates } from './testing/freeze.js'
 import { readBack } from './testing/read-back.js'
 import { figures, steadyStream } from './testing/steady-stream.js'
 
@@ -13,6 +14,16 @@ import { figures, steadyStream } from './testing/steady-stream.js'
 // (older brokers answer OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID; then the producer gets a new
 // producer id and sends again what was not acknowledged): 0 failed, nothing acknowledged lost, none twice.
 let kafka: KafkaTestCluster
+/** The JVM's thread states now, counted by letter (e.g. "T:71"), for failure messages. */
+const states = (pid: number): string => {
+  try {
+    const counts = new Map<string, number>()
+    for (const s of threadStates(pid).values()) counts.set(s, (counts.get(s) ?? 0) + 1)
+    return [...counts].map(([s, n]) => `${s}:${n}`).join(' ')
+  } catch {
+    return 'gone'
+  }
+}
 let dir: string
 const savedEnv = { ...process.env }
 
@@ -99,10 +110,15 @@ it.each([
     })
     const before = await Promise.all(Array.from({ length: 20 }, (_, i) => producer.produce({ phase: 1, i })))
     const pid = kafka.pid(0)!
-    process.kill(pid, 'SIGSTOP')
-    let outcomes: PromiseSettledResult<unknown>[]
+    // Waits until the kernel shows every JVM thread stopped: phase 2 starts only against a frozen broker.
+    await freeze(pid)
+    let outcomes: PromiseSettledResult<{ offset: number; threads: string }>[]
     try {
-      const during = Array.from({ length: 20 }, (_, i) => producer.produce({ phase: 2, i }))
+      // A delivery while frozen must not happen; if it does, the broker's thread states at that moment tell a
+      // broker that was not frozen after all from a producer reporting a delivery it never got.
+      const during = Array.from({ length: 20 }, (_, i) =>
+        producer.produce({ phase: 2, i }).then((r) => ({ offset: r.offset, threads: states(pid) })),
+      )
       outcomes = await Promise.allSettled(during)
       if (resume === 'restart') await kafka.kill(0, 'SIGKILL') // a stopped JVM dies at SIGKILL too
     } finally {
@@ -110,7 +126,11 @@ it.each([
     }
     if (resume === 'restart') await kafka.restart(0)
     // Timed out unanswered (no failed attempt before: the request was sent and the broker never answered).
-    const reasons = outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'delivered'))
+    const reasons = outcomes.map((o) =>
+      o.status === 'rejected'
+        ? String(o.reason)
+        : `delivered at offset ${o.value.offset}, broker threads ${o.value.threads}`,
+    )
     expect(reasons.filter((r) => !/not acknowledged within 3s/.test(r) || /last error/.test(r))).toEqual([])
     // Reconnecting (TLS, SASL, maybe a new producer id) can take longer than the 3 s delivery timeout on a loaded
     // machine: wait until one message gets through before the phase whose offsets are checked.
