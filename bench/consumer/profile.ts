@@ -1,6 +1,10 @@
 // CPU profile of GraceDbKafkaConsumer.stream() alone: fill a topic with N messages of 1 KiB JSON, then read it
 // with a fresh group while the V8 profiler runs (only the reading is profiled, not the fill or the broker start).
 // Writes a .cpuprofile (open it in Chrome DevTools or speedscope) and prints the top self-time functions.
+// The broker runs with the testkit's quick-start JVM (C1 JIT, serial GC, small heap), not the start-script options
+// `npm run bench:peers` gives it (bench/peers/setup.ts KAFKA_START_JVM): here the broker is the bottleneck and the
+// consumer's thread is mostly idle (82% idle at 17,940 msg/s on 2026-12-03), so read the busy part for where our
+// CPU goes, not the rate for how fast the consumer is.
 //
 //   node --conditions=@gracedb-kafka/source --import tsx bench/consumer/profile.ts [count] [partitions] [out]
 import { writeFileSync } from 'node:fs'
