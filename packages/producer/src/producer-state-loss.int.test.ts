@@ -14,6 +14,9 @@ import { figures, steadyStream } from './testing/steady-stream.js'
 // (older brokers answer OUT_OF_ORDER_SEQUENCE_NUMBER or UNKNOWN_PRODUCER_ID; then the producer gets a new
 // producer id and sends again what was not acknowledged): 0 failed, nothing acknowledged lost, none twice.
 let kafka: KafkaTestCluster
+let dir: string
+const savedEnv = { ...process.env }
+
 /** The JVM's thread states now, counted by letter (e.g. "T:71"), for failure messages. */
 const states = (pid: number): string => {
   try {
@@ -24,8 +27,6 @@ const states = (pid: number): string => {
     return 'gone'
   }
 }
-let dir: string
-const savedEnv = { ...process.env }
 
 beforeAll(async () => {
   kafka = await startKafka({
