@@ -10,7 +10,7 @@ export function threadStates(pid: number): Map<number, string> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
       // "tid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
-      states.set(Number(tid), stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3))
+      states.set(Number(tid), stat.charAt(stat.lastIndexOf(')') + 2))
     } catch {
       // the thread exited between the listing and the read
     }
@@ -25,7 +25,8 @@ export function threadStates(pid: number): Map<number, string> {
  *
  * @example
  * ```ts
- * await freeze(kafka.pid(0)!)
+ * const pid = kafka.pid(0)!
+ * await freeze(pid)
  * try { ... } finally { process.kill(pid, 'SIGCONT') }
  * ```
  */
